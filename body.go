@@ -1,0 +1,283 @@
+package jetpackcrm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+const (
+	// DefaultMaxResponseBytes caps how much of a response body is read.
+	DefaultMaxResponseBytes = 32 << 20
+	maxErrorBody            = 512
+	maxSnippet              = 120
+	maxNoiseCandidates      = 32
+)
+
+// readBody reads at most limit bytes of body. A longer body is not read
+// further and gives ErrResponseTooLarge.
+func readBody(body io.Reader, limit int64, sizeHint int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if sizeHint > 0 && sizeHint <= limit {
+		buf.Grow(int(sizeHint) + bytes.MinRead)
+	} else {
+		buf.Grow(4096)
+	}
+	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
+	if err != nil {
+		return buf.Bytes(), err
+	}
+	if n > limit {
+		return buf.Bytes()[:limit], ErrResponseTooLarge
+	}
+	return buf.Bytes(), nil
+}
+
+// skipNoise returns body from its first JSON value on. The CRM can print
+// HTML before the JSON it meant to send: a deprecation <div> from the
+// companies endpoint, a database error <div>, PHP warnings. Text before a
+// JSON value is skipped only where it ends in '>' (markup), and only if what
+// follows is a complete JSON value; otherwise body is returned unchanged.
+func skipNoise(body []byte) []byte {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] == '{' || trimmed[0] == '[' || trimmed[0] == '"' {
+		return trimmed
+	}
+	if trimmed[0] != '<' {
+		return body
+	}
+	rest := trimmed
+	for tries := 0; tries < maxNoiseCandidates; tries++ {
+		gt := bytes.IndexByte(rest, '>')
+		if gt < 0 {
+			break
+		}
+		rest = rest[gt+1:]
+		candidate := bytes.TrimLeft(rest, " \t\r\n")
+		if len(candidate) > 0 && (candidate[0] == '{' || candidate[0] == '[') && json.Valid(candidate) {
+			return candidate
+		}
+	}
+	return body
+}
+
+// snippet is the start of body on one line, for error messages.
+func snippet(body []byte, max int, creds *credentials) string {
+	if len(body) > max {
+		body = body[:max]
+	}
+	s := strings.ToValidUTF8(string(body), "")
+	s = strings.Join(strings.Fields(s), " ")
+	s = creds.redact(s)
+	if len(s) > max {
+		s = s[:max]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+	}
+	return s
+}
+
+// errorBody is every error shape the API sends, in one struct.
+type errorBody struct {
+	Success *bool           `json:"success"`
+	Data    json.RawMessage `json:"data"`
+	Error   json.RawMessage `json:"error"`
+	Errors  json.RawMessage `json:"errors"`
+	Message json.RawMessage `json:"message"`
+	Code    json.RawMessage `json:"code"`
+	ID      json.RawMessage `json:"id"`
+}
+
+type statusMessage struct {
+	Status  string `json:"status"`
+	Message string `json:"message"`
+}
+
+// callInfo names a call for errors and decides how its answers are read.
+type callInfo struct {
+	method   string
+	endpoint string
+	// write is true for the create_* endpoints, whose empty 200 body is a
+	// refusal rather than a decoding problem.
+	write bool
+}
+
+// checkBody is the one place that decides whether an answer is an error: a
+// non-2xx status, or a 200 body in one of the API's refusal shapes.
+func checkBody(ci callInfo, status int, body []byte, attempts int, creds *credentials) error {
+	clean := skipNoise(body)
+	if status >= 200 && status <= 299 {
+		if len(clean) == 0 {
+			if ci.write {
+				return &APIError{StatusCode: status, Method: ci.method, Endpoint: ci.endpoint, Rejected: true,
+					Code: "empty", Message: "the CRM answered with an empty body and stored nothing", Attempts: attempts}
+			}
+			return nil
+		}
+		if clean[0] != '{' {
+			return nil // lists are arrays; HTML is a decoding problem
+		}
+		var eb errorBody
+		if json.Unmarshal(clean, &eb) != nil {
+			return nil
+		}
+		refused := (len(eb.Error) > 0 || len(eb.Errors) > 0) && len(eb.ID) == 0
+		if eb.Success != nil && !*eb.Success {
+			refused = true
+		}
+		if !refused {
+			return nil
+		}
+		e := &APIError{StatusCode: status, Method: ci.method, Endpoint: ci.endpoint, Rejected: true, Attempts: attempts,
+			Body: snippet(clean, maxErrorBody, creds)}
+		fillFromErrorBody(e, &eb, creds)
+		return e
+	}
+	e := &APIError{StatusCode: status, Method: ci.method, Endpoint: ci.endpoint, Attempts: attempts,
+		Body: snippet(clean, maxErrorBody, creds)}
+	var eb errorBody
+	if len(clean) > 0 && clean[0] == '{' && json.Unmarshal(clean, &eb) == nil {
+		fillFromErrorBody(e, &eb, creds)
+	}
+	return e
+}
+
+func fillFromErrorBody(e *APIError, eb *errorBody, creds *credentials) {
+	var sm statusMessage
+	if len(eb.Data) > 0 && json.Unmarshal(eb.Data, &sm) == nil {
+		e.Status = creds.redact(sm.Status)
+		e.Message = creds.redact(sm.Message)
+	}
+	switch {
+	case len(eb.Error) > 0:
+		e.Code = rawScalar(eb.Error)
+	case len(eb.Errors) > 0:
+		e.Code = rawScalar(eb.Errors)
+	case len(eb.Code) > 0:
+		e.Code = rawScalar(eb.Code)
+	}
+	if e.Message == "" && len(eb.Message) > 0 {
+		e.Message = snippet([]byte(stripTags(rawScalar(eb.Message))), maxSnippet, creds)
+	}
+}
+
+// rawScalar renders a JSON scalar as text: strings unquoted, others as written.
+func rawScalar(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(bytes.TrimSpace(raw))
+}
+
+// stripTags drops HTML markup from a message (WordPress fatal errors come as
+// "<p>There has been a critical error on this website.</p>...").
+func stripTags(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+			b.WriteByte(' ')
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// decodeBody unmarshals a checked 2xx body into v. HTML noise before the
+// JSON is skipped; anything else that is not JSON is a *DecodeError.
+func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, creds *credentials, v any) error {
+	if v == nil {
+		return nil
+	}
+	if w, ok := v.(io.Writer); ok {
+		_, err := w.Write(body)
+		return err
+	}
+	clean := skipNoise(body)
+	var err error
+	if len(clean) == 0 {
+		err = errors.New("expected JSON")
+	} else {
+		err = json.Unmarshal(clean, v)
+	}
+	if err == nil {
+		return nil
+	}
+	return newDecodeError(ci, resp, body, attempts, creds, err)
+}
+
+func newDecodeError(ci callInfo, resp *http.Response, body []byte, attempts int, creds *credentials, cause error) *DecodeError {
+	de := &DecodeError{Method: ci.method, Endpoint: ci.endpoint, Attempts: attempts,
+		Snippet: snippet(body, maxSnippet, creds), Err: creds.redactError(cause)}
+	if resp != nil {
+		de.StatusCode = resp.StatusCode
+		de.ContentType = resp.Header.Get("Content-Type")
+	}
+	return de
+}
+
+// CheckResponse reports whether r is an error answer from the API, in the
+// same way the Client does: a non-2xx status gives an *APIError matching its
+// sentinel, and a 200 body in one of the API's refusal shapes gives an
+// *APIError matching ErrRejected. It reads the body (up to
+// DefaultMaxResponseBytes) and puts it back, so r can still be decoded.
+// Credentials found in r.Request's query are redacted from the error.
+func CheckResponse(r *http.Response) error {
+	if r == nil {
+		return errors.New("jetpackcrm: CheckResponse: nil response")
+	}
+	var creds *credentials
+	ci := callInfo{method: "GET"}
+	if r.Request != nil {
+		ci.method = r.Request.Method
+		if r.Request.URL != nil {
+			q := r.Request.URL.Query()
+			creds = newCredentials(q.Get("api_key"), q.Get("api_secret"))
+			ci.endpoint = endpointOf(r.Request.URL)
+			ci.write = strings.HasPrefix(ci.endpoint, "create_")
+		}
+	}
+	var body []byte
+	if r.Body != nil {
+		b, err := readBody(r.Body, DefaultMaxResponseBytes, r.ContentLength)
+		_ = r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		if err != nil {
+			return newDecodeError(ci, r, b, 1, creds, err)
+		}
+		body = b
+	}
+	return checkBody(ci, r.StatusCode, body, 1, creds)
+}
+
+// endpointOf extracts the endpoint name from a /zbs_api/<endpoint>/ or
+// /?zbs_api=<endpoint> URL.
+func endpointOf(u *url.URL) string {
+	if ep := u.Query().Get("zbs_api"); ep != "" {
+		return ep
+	}
+	p := u.Path
+	if i := strings.Index(p, "/zbs_api/"); i >= 0 {
+		p = p[i+len("/zbs_api/"):]
+		if j := strings.IndexByte(p, '/'); j >= 0 {
+			p = p[:j]
+		}
+		return p
+	}
+	return strings.Trim(p, "/")
+}

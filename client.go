@@ -1,0 +1,454 @@
+package jetpackcrm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// Version is the SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+const defaultUserAgent = "jetpackcrm-go/" + Version
+
+// defaultTimeout bounds each attempt when the caller gives no *http.Client.
+const defaultTimeout = 30 * time.Second
+
+// Client talks to one Jetpack CRM site. It is safe for concurrent use; make
+// one per site and share it.
+type Client struct {
+	base             *url.URL
+	creds            *credentials
+	queryRouting     bool
+	userAgent        string
+	httpClient       *http.Client
+	policy           RetryPolicy
+	logger           *slog.Logger
+	maxResponseBytes int64
+	pause            *pauseGate
+
+	common service
+
+	// Customers are the CRM's contacts.
+	Customers *CustomersService
+	// Companies are the CRM's companies (B2B mode).
+	Companies *CompaniesService
+	// Quotes can be listed, not created, through the API.
+	Quotes *QuotesService
+	// Invoices can be listed, not created, through the API.
+	Invoices *InvoicesService
+	// Transactions are payments, keyed by order id.
+	Transactions *TransactionsService
+	// Events are the CRM's tasks (called events by the API).
+	Events *EventsService
+	// Webhooks sends actions to handlers registered on the site.
+	Webhooks *WebhooksService
+}
+
+// service is shared by every resource service: each one is the same struct
+// under another name, so services cost nothing.
+type service struct {
+	client *Client
+}
+
+// NewClient returns a Client for the Jetpack CRM site at siteURL (the
+// WordPress address, e.g. "https://shop.example.com", with its path if
+// WordPress lives in a folder), authenticated by the API key and secret
+// from CRM > Settings > API.
+//
+// It refuses, with an error saying why: an empty key or secret, a URL that
+// does not parse, a scheme other than http or https, a URL with a query,
+// fragment or user info, and plain http to a host that is not loopback
+// (unless WithInsecureHTTP is given: the API carries the secret in the
+// query string of every request).
+func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, error) {
+	if strings.TrimSpace(apiKey) == "" {
+		return nil, errors.New("jetpackcrm: NewClient: empty API key")
+	}
+	if strings.TrimSpace(apiSecret) == "" {
+		return nil, errors.New("jetpackcrm: NewClient: empty API secret")
+	}
+	creds := newCredentials(apiKey, apiSecret)
+	if strings.ContainsAny(apiKey+apiSecret, " \t\r\n") {
+		return nil, errors.New("jetpackcrm: NewClient: the API key or secret contains white space (copied with a line break?)")
+	}
+	cfg := config{policy: DefaultRetryPolicy(), maxResponseBytes: DefaultMaxResponseBytes, userAgent: defaultUserAgent}
+	for i, opt := range opts {
+		if opt == nil {
+			return nil, fmt.Errorf("jetpackcrm: NewClient: option %d is nil", i)
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, fmt.Errorf("jetpackcrm: NewClient: %s", creds.redact(err.Error()))
+		}
+	}
+	base, err := parseSiteURL(siteURL, cfg.insecureHTTP)
+	if err != nil {
+		return nil, fmt.Errorf("jetpackcrm: NewClient: %s", creds.redact(err.Error()))
+	}
+	c := &Client{
+		base:             base,
+		creds:            creds,
+		queryRouting:     cfg.queryRouting,
+		userAgent:        cfg.userAgent,
+		policy:           cfg.policy,
+		logger:           cfg.logger,
+		maxResponseBytes: cfg.maxResponseBytes,
+		pause:            &pauseGate{},
+	}
+	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter)
+	c.common.client = c
+	c.Customers = (*CustomersService)(&c.common)
+	c.Companies = (*CompaniesService)(&c.common)
+	c.Quotes = (*QuotesService)(&c.common)
+	c.Invoices = (*InvoicesService)(&c.common)
+	c.Transactions = (*TransactionsService)(&c.common)
+	c.Events = (*EventsService)(&c.common)
+	c.Webhooks = (*WebhooksService)(&c.common)
+	return c, nil
+}
+
+// parseSiteURL checks the site address and returns it without a trailing
+// slash.
+func parseSiteURL(siteURL string, insecureHTTP bool) (*url.URL, error) {
+	raw := strings.TrimSpace(siteURL)
+	if raw == "" {
+		return nil, errors.New("empty site URL")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("site URL does not parse: %v", err)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !insecureHTTP && !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("site URL uses plain http to %q, which would send the API secret in clear text; use https, or WithInsecureHTTP() on a trusted network", u.Hostname())
+		}
+	case "":
+		return nil, fmt.Errorf("site URL %q has no scheme; write it as https://%s", raw, raw)
+	default:
+		return nil, fmt.Errorf("site URL scheme %q is not http or https", u.Scheme)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, errors.New("site URL has no host")
+	}
+	if u.User != nil {
+		return nil, errors.New("site URL must not contain user info")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, errors.New("site URL must not contain a query or fragment")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// buildHTTPClient copies the caller's client (or makes one) and wraps its
+// transport with the credentials, the shared 429 pause and the throttle.
+func (c *Client) buildHTTPClient(hc *http.Client, limiter *rate.Limiter) *http.Client {
+	var cp http.Client
+	if hc != nil {
+		cp = *hc
+	} else {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		// Bulk writers run many workers against one host: keep their
+		// connections instead of the default 2 idle per host.
+		tr.MaxIdleConnsPerHost = 64
+		cp = http.Client{Transport: tr, Timeout: defaultTimeout}
+	}
+	base := cp.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	cp.Transport = &transport{base: base, client: c, limiter: limiter}
+	userCheck := cp.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := checkRedirect(req, via); err != nil {
+			return err
+		}
+		if userCheck != nil {
+			return userCheck(req, via)
+		}
+		return nil
+	}
+	return &cp
+}
+
+// CloseIdleConnections closes the idle connections of the Client's
+// transport.
+func (c *Client) CloseIdleConnections() { c.httpClient.CloseIdleConnections() }
+
+// String describes the Client without its credentials.
+func (c *Client) String() string {
+	return "jetpackcrm.Client{site: " + c.base.String() + ", credentials: " + redactedMark + "}"
+}
+
+// Format makes every fmt verb print String, so %+v and %#v never show the
+// credentials.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// endpointURL builds the URL of an endpoint, without credentials: the
+// transport adds them at send time.
+func (c *Client) endpointURL(endpoint string) *url.URL {
+	u := *c.base
+	if c.queryRouting {
+		u.Path += "/"
+		u.RawQuery = "zbs_api=" + url.QueryEscape(endpoint)
+	} else {
+		// The trailing slash matters: without it WordPress answers GETs
+		// with a 301 whose Location carries the credentials.
+		u.Path += "/zbs_api/" + endpoint + "/"
+	}
+	return &u
+}
+
+// RequestOption adjusts a request made with NewRequest.
+type RequestOption func(*requestConfig)
+
+type requestConfig struct {
+	safe *bool
+}
+
+type requestConfigKey struct{}
+
+// RetrySafe marks a request as safe to repeat after a 5xx or a network
+// error, like the SDK's reads and keyed upserts. GET and HEAD are safe
+// without it.
+func RetrySafe() RequestOption {
+	return func(rc *requestConfig) { t := true; rc.safe = &t }
+}
+
+// NewRequest builds a request to endpoint (e.g. "customers") for Do, for
+// calls the SDK does not model. query, if not nil, is a struct encoded with
+// go-querystring's `url` tags, or url.Values; body, if not nil, is
+// marshalled to JSON once ([]byte and json.RawMessage are sent as they are).
+// The credentials are not in the returned request: they are added when it is
+// sent.
+func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any, body any, opts ...RequestOption) (*http.Request, error) {
+	if ctx == nil {
+		return nil, invalid("NewRequest", "ctx", "nil context")
+	}
+	if method == "" || strings.ContainsAny(method, " \t\r\n/") {
+		return nil, invalid("NewRequest", "method", "%q is not an HTTP method", method)
+	}
+	if err := validateEndpoint(endpoint); err != nil {
+		return nil, err
+	}
+	u := c.endpointURL(endpoint)
+	if q != nil {
+		vals, err := encodeQuery(q)
+		if err != nil {
+			return nil, invalid("NewRequest", "query", "%v", err)
+		}
+		if enc := vals.Encode(); enc != "" {
+			if u.RawQuery != "" {
+				u.RawQuery += "&" + enc
+			} else {
+				u.RawQuery = enc
+			}
+		}
+	}
+	var payload []byte
+	if body != nil {
+		switch b := body.(type) {
+		case []byte:
+			payload = b
+		case json.RawMessage:
+			payload = b
+		default:
+			var err error
+			if payload, err = json.Marshal(body); err != nil {
+				var ve *ValidationError
+				if errors.As(err, &ve) {
+					return nil, ve
+				}
+				return nil, invalid("NewRequest", "body", "cannot encode as JSON: %v", err)
+			}
+		}
+	}
+	rc := requestConfig{}
+	for _, o := range opts {
+		if o != nil {
+			o(&rc)
+		}
+	}
+	if rc.safe != nil {
+		ctx = context.WithValue(ctx, requestConfigKey{}, rc)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
+	if err != nil {
+		return nil, invalid("NewRequest", "", "%v", err)
+	}
+	if payload != nil {
+		req.Body = io.NopCloser(bytes.NewReader(payload))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
+		req.ContentLength = int64(len(payload))
+		req.Header.Set("Content-Type", "application/json")
+	}
+	// Accept: application/json makes WordPress answer PHP fatal errors as
+	// JSON and hide PHP notices that would corrupt the body.
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	return req, nil
+}
+
+func validateEndpoint(endpoint string) error {
+	if endpoint == "" {
+		return invalid("NewRequest", "endpoint", "empty endpoint")
+	}
+	for _, r := range endpoint {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return invalid("NewRequest", "endpoint", "%q is not an endpoint name", endpoint)
+		}
+	}
+	return nil
+}
+
+func encodeQuery(q any) (url.Values, error) {
+	switch v := q.(type) {
+	case url.Values:
+		return v, nil
+	case map[string]string:
+		vals := url.Values{}
+		for k, s := range v {
+			vals.Set(k, s)
+		}
+		return vals, nil
+	}
+	return query.Values(q)
+}
+
+// Do sends req (from NewRequest), retrying per the Client's RetryPolicy,
+// and decodes a successful JSON answer into v (skipping HTML noise printed
+// before the JSON). If v is an io.Writer the raw body is written to it.
+//
+// The error is an *APIError (non-2xx, or a 200 that refused a write:
+// errors.Is(err, ErrRejected)), a *RateLimitError, a *DecodeError, or a
+// *RequestError when no usable answer came. The *Response is returned
+// whenever an HTTP answer was received.
+func (c *Client) Do(req *http.Request, v any) (*Response, error) {
+	if req == nil || req.URL == nil {
+		return nil, invalid("Do", "req", "nil request")
+	}
+	ci := callInfo{method: req.Method, endpoint: endpointOf(req.URL)}
+	ci.write = strings.HasPrefix(ci.endpoint, "create_")
+	safe := !isWriteMethod(req.Method)
+	if rc, ok := req.Context().Value(requestConfigKey{}).(requestConfig); ok && rc.safe != nil {
+		safe = *rc.safe
+	}
+	return c.do(req, ci, safe, v)
+}
+
+// call is what every service method uses: build, send, check, decode.
+func (c *Client) call(ctx context.Context, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
+	req, err := c.NewRequest(ctx, method, endpoint, q, body)
+	if err != nil {
+		return nil, err
+	}
+	ci := callInfo{method: method, endpoint: endpoint, write: strings.HasPrefix(endpoint, "create_")}
+	return c.do(req, ci, safe, v)
+}
+
+func (c *Client) do(req *http.Request, ci callInfo, safe bool, v any) (*Response, error) {
+	ctx := req.Context()
+	if err := ctx.Err(); err != nil {
+		return nil, &RequestError{Method: ci.method, Endpoint: ci.endpoint, Err: err}
+	}
+	st := &callState{ci: ci, safe: safe, start: time.Now(), policy: c.policy}
+	req = req.WithContext(context.WithValue(ctx, callStateKey{}, st))
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, &RequestError{Method: ci.method, Endpoint: ci.endpoint, Err: c.creds.redactError(err)}
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.httpClient,
+		RetryMax:     c.policy.MaxRetries,
+		RetryWaitMin: c.policy.WaitMin,
+		RetryWaitMax: c.policy.WaitMax,
+		CheckRetry:   c.checkRetry(st),
+		Backoff:      st.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) {
+			st.mu.Lock()
+			st.attempts = i + 1
+			st.mu.Unlock()
+		},
+	}
+	resp, err := rc.Do(rreq)
+	attempts := st.attempt()
+	if err != nil {
+		if resp != nil && resp.Body != nil {
+			_ = resp.Body.Close()
+		}
+		st.mu.Lock()
+		re := &RequestError{Method: ci.method, Endpoint: ci.endpoint, Attempts: attempts,
+			MayHaveBeenApplied: st.ambiguous, Err: c.creds.redactError(err)}
+		if ctx.Err() != nil {
+			re.LastAttempt = st.last
+			re.Err = ctx.Err()
+		}
+		st.mu.Unlock()
+		return nil, re
+	}
+	body, readErr := readBody(resp.Body, c.maxResponseBytes, resp.ContentLength)
+	_ = resp.Body.Close()
+	resp.Body = http.NoBody
+	r := &Response{Response: resp, Attempts: attempts}
+	if readErr != nil {
+		if errors.Is(readErr, ErrResponseTooLarge) {
+			return r, newDecodeError(ci, resp, body, attempts, c.creds, readErr)
+		}
+		return r, &RequestError{Method: ci.method, Endpoint: ci.endpoint, Attempts: attempts,
+			MayHaveBeenApplied: isWriteMethod(ci.method), Err: c.creds.redactError(readErr)}
+	}
+	if err := checkBody(ci, resp.StatusCode, body, attempts, c.creds); err != nil {
+		return r, c.rateLimited(err, resp)
+	}
+	return r, decodeBody(ci, resp, body, attempts, c.creds, v)
+}
+
+// rateLimited turns a 429, or a 503 that named a wait, into *RateLimitError.
+func (c *Client) rateLimited(err error, resp *http.Response) error {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	wait, hasWait := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	if ae.StatusCode == http.StatusTooManyRequests || (ae.StatusCode == http.StatusServiceUnavailable && hasWait) {
+		return &RateLimitError{APIError: ae, RetryAfter: wait}
+	}
+	return err
+}
+
+func (c *Client) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
+	if c.logger == nil || !c.logger.Enabled(ctx, level) {
+		return
+	}
+	for i, a := range attrs {
+		if a.Value.Kind() == slog.KindString {
+			attrs[i].Value = slog.StringValue(c.creds.redact(a.Value.String()))
+		}
+	}
+	c.logger.LogAttrs(ctx, level, msg, attrs...)
+}

@@ -1,0 +1,270 @@
+package jetpackcrm
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors, matched with errors.Is. An *APIError matches the sentinel
+// of its HTTP status code (and ErrServer for any 5xx); a 200 answer that
+// refused a write matches ErrRejected.
+//
+// The status codes are the ones the API documents. The plugin itself only
+// ever sends 400, 401, 405 and 418; 404 means the API module is off or the
+// rewrite rules are stale, 500 is a PHP fatal error, and 429 and 503 come
+// from hosts, firewalls and WordPress maintenance mode.
+var (
+	ErrBadRequest       = errors.New("jetpackcrm: bad request")
+	ErrUnauthorized     = errors.New("jetpackcrm: unauthorized (check the API key and secret)")
+	ErrForbidden        = errors.New("jetpackcrm: forbidden")
+	ErrNotFound         = errors.New("jetpackcrm: not found")
+	ErrMethodNotAllowed = errors.New("jetpackcrm: method not allowed")
+	ErrNotAcceptable    = errors.New("jetpackcrm: not acceptable")
+	ErrGone             = errors.New("jetpackcrm: gone")
+	ErrTeapot           = errors.New("jetpackcrm: I'm a teapot")
+	ErrRateLimited      = errors.New("jetpackcrm: rate limited")
+	ErrInternal         = errors.New("jetpackcrm: internal server error")
+	ErrUnavailable      = errors.New("jetpackcrm: service unavailable")
+	// ErrServer matches every 5xx answer.
+	ErrServer = errors.New("jetpackcrm: server error")
+	// ErrRejected matches answers with HTTP 200 whose body says the write was
+	// refused: {"error":100}, {"errors":1}, {"error":true,"message":...},
+	// {"error":400,"message":...}, or an empty body from a create endpoint.
+	ErrRejected = errors.New("jetpackcrm: request rejected by the CRM")
+	// ErrInvalidInput matches every *ValidationError: the SDK refused the
+	// input before sending anything.
+	ErrInvalidInput = errors.New("jetpackcrm: invalid input")
+	// ErrResponseTooLarge is wrapped by the *DecodeError of a body longer than
+	// the client's maximum response size (WithMaxResponseBytes).
+	ErrResponseTooLarge = errors.New("jetpackcrm: response body too large")
+)
+
+var statusSentinels = map[int]error{
+	http.StatusBadRequest:          ErrBadRequest,
+	http.StatusUnauthorized:        ErrUnauthorized,
+	http.StatusForbidden:           ErrForbidden,
+	http.StatusNotFound:            ErrNotFound,
+	http.StatusMethodNotAllowed:    ErrMethodNotAllowed,
+	http.StatusNotAcceptable:       ErrNotAcceptable,
+	http.StatusGone:                ErrGone,
+	http.StatusTeapot:              ErrTeapot,
+	http.StatusTooManyRequests:     ErrRateLimited,
+	http.StatusInternalServerError: ErrInternal,
+	http.StatusServiceUnavailable:  ErrUnavailable,
+}
+
+// APIError is an answer from the server that says the call failed: a non-2xx
+// status, or a 200 whose body refuses the write (then Rejected is true and
+// errors.Is(err, ErrRejected) holds).
+type APIError struct {
+	// StatusCode is the HTTP status (200 for a rejected write).
+	StatusCode int
+	// Method and Endpoint name the call, e.g. "POST" and "create_customer".
+	Method   string
+	Endpoint string
+	// Status and Message are the server's own words, when the body has them
+	// ({"success":false,"data":{"status":..,"message":..}}). They are
+	// translated into the site's language: do not match on them.
+	Status  string
+	Message string
+	// Code is the error code of a 200 rejection ("100", "1", "true", "400",
+	// or "empty" for an empty body), or the WordPress error code of a JSON
+	// fatal error ("internal_server_error").
+	Code string
+	// Rejected is true for a 200 answer that refused the write.
+	Rejected bool
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Body is the start of the response body, redacted, at most 512 bytes.
+	Body string
+}
+
+// Error names the method and endpoint, never the URL.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("jetpackcrm: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Endpoint)
+	if e.Rejected {
+		b.WriteString(": rejected by the CRM (HTTP 200")
+		if e.Code != "" {
+			b.WriteString(", error ")
+			b.WriteString(e.Code)
+		}
+		b.WriteByte(')')
+	} else {
+		fmt.Fprintf(&b, ": HTTP %d", e.StatusCode)
+		if t := http.StatusText(e.StatusCode); t != "" {
+			b.WriteByte(' ')
+			b.WriteString(t)
+		}
+	}
+	if e.Status != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Status)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	return b.String()
+}
+
+// Is matches the sentinel of the status code, ErrServer for any 5xx, and
+// ErrRejected for a refused write.
+func (e *APIError) Is(target error) bool {
+	if e.Rejected {
+		return target == ErrRejected
+	}
+	if target == ErrServer {
+		return e.StatusCode >= 500 && e.StatusCode <= 599
+	}
+	s, ok := statusSentinels[e.StatusCode]
+	return ok && s == target
+}
+
+// RateLimitError is a 429 (or a 503 with Retry-After) that retries did not
+// get past, or whose Retry-After asked for a longer wait than the retry
+// policy's MaxRetryAfter. It unwraps to the *APIError.
+type RateLimitError struct {
+	*APIError
+	// RetryAfter is the wait the server asked for (0 if it did not say).
+	RetryAfter time.Duration
+}
+
+// Error says how long the server asked to wait.
+func (e *RateLimitError) Error() string {
+	if e.RetryAfter > 0 {
+		return e.APIError.Error() + "; server asked to retry after " + e.RetryAfter.String()
+	}
+	return e.APIError.Error()
+}
+
+// Unwrap returns the *APIError, so errors.As finds both types.
+func (e *RateLimitError) Unwrap() error { return e.APIError }
+
+// ValidationError is input the SDK refused before sending anything.
+// errors.Is(err, ErrInvalidInput) holds for it.
+type ValidationError struct {
+	// Op is the method that refused it, e.g. "Customers.Create".
+	Op string
+	// Field is the offending field, e.g. "Email" (empty for the whole input).
+	Field string
+	// Reason says what is wrong.
+	Reason string
+}
+
+// Error names the method, the field and the reason.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("jetpackcrm: ")
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	b.WriteString("invalid input")
+	if e.Field != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Field)
+	}
+	if e.Reason != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Reason)
+	}
+	return b.String()
+}
+
+// Is matches ErrInvalidInput.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
+
+func invalid(op, field, format string, args ...any) *ValidationError {
+	return &ValidationError{Op: op, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// DecodeError is a response body that is not the JSON the call expected: an
+// HTML error page, an empty body, a truncated or oversized body.
+type DecodeError struct {
+	StatusCode  int
+	Method      string
+	Endpoint    string
+	ContentType string
+	// Snippet is the start of the body on one line, redacted, at most 120 bytes.
+	Snippet  string
+	Attempts int
+	// Err is the underlying cause (a *json.SyntaxError, ErrResponseTooLarge, ...).
+	Err error
+}
+
+// Error names the call, the status, the cause and a short snippet.
+func (e *DecodeError) Error() string {
+	msg := fmt.Sprintf("jetpackcrm: %s %s: HTTP %d: cannot decode response", e.Method, e.Endpoint, e.StatusCode)
+	if e.ContentType != "" {
+		msg += " (" + e.ContentType + ")"
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	if e.Snippet != "" {
+		msg += ": " + strconv.Quote(e.Snippet)
+	} else {
+		msg += ": empty body"
+	}
+	return msg
+}
+
+// Unwrap returns the cause.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// RequestError is a call that got no usable HTTP answer: a network failure,
+// a refused redirect, a timeout or a cancelled context. When
+// MayHaveBeenApplied is true the request may have reached the server and a
+// write may have happened: check before sending it again.
+type RequestError struct {
+	Method   string
+	Endpoint string
+	Attempts int
+	// MayHaveBeenApplied is true for a write whose request may have been
+	// sent before the failure (a reset or timeout after the bytes left).
+	MayHaveBeenApplied bool
+	// LastAttempt describes what the previous attempt saw, when the call was
+	// cut short during a backoff (e.g. "HTTP 503").
+	LastAttempt string
+	// Err is the cause, redacted (*url.Error, context.Canceled, ...).
+	Err error
+}
+
+// Error names the call, the attempts and the cause.
+func (e *RequestError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "jetpackcrm: %s %s: request failed", e.Method, e.Endpoint)
+	if e.Attempts > 0 {
+		fmt.Fprintf(&b, " after %d attempt", e.Attempts)
+		if e.Attempts > 1 {
+			b.WriteByte('s')
+		}
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	if e.LastAttempt != "" {
+		b.WriteString(" (last attempt: ")
+		b.WriteString(e.LastAttempt)
+		b.WriteByte(')')
+	}
+	if e.MayHaveBeenApplied {
+		b.WriteString("; the write may have been applied by the server")
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
+func (e *RequestError) Unwrap() error { return e.Err }

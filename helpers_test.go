@@ -1,0 +1,146 @@
+package jetpackcrm
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The credentials are distinctive, and need escaping in a URL, so that a
+// leak in any form is caught.
+const (
+	testKey    = "jpcrm_pk_K3yMaterial/+=&"
+	testSecret = "jpcrm_sk_S3cretMaterial?#%"
+	testSite   = "https://crm.example.com/wp"
+	testAPI    = testSite + "/zbs_api/"
+)
+
+// secretForms are every form in which the test credentials could leak.
+var secretForms = []string{
+	testKey, testSecret,
+	url.QueryEscape(testKey), url.QueryEscape(testSecret),
+	url.PathEscape(testKey), url.PathEscape(testSecret),
+	"K3yMaterial", "S3cretMaterial",
+}
+
+// assertNoSecret fails if any text shows the credentials in any form.
+func assertNoSecret(t testing.TB, texts ...string) {
+	t.Helper()
+	for _, text := range texts {
+		for _, form := range secretForms {
+			if strings.Contains(text, form) {
+				t.Errorf("credential form %q leaked in: %s", form, text)
+			}
+		}
+	}
+}
+
+// assertErrorHidesSecret checks err's message and %+v / %#v renderings.
+func assertErrorHidesSecret(t testing.TB, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	assertNoSecret(t, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%v", err))
+}
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// fastRetries keeps backoff waits tiny; tests that measure waits run inside
+// testing/synctest, where time is virtual.
+var fastRetries = RetryPolicy{MaxRetries: 3, WaitMin: time.Millisecond, WaitMax: 4 * time.Millisecond}
+
+type testEnv struct {
+	client *Client
+	mock   *httpmock.MockTransport
+	logs   *syncBuffer
+}
+
+// setup returns a Client that sends through an httpmock transport, with a
+// debug logger whose output each test can check for leaks.
+func setup(t testing.TB, opts ...Option) *testEnv {
+	t.Helper()
+	mock := httpmock.NewMockTransport()
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	base := []Option{WithHTTPClient(&http.Client{Transport: mock}), WithRetryPolicy(fastRetries), WithLogger(logger)}
+	c, err := NewClient(testSite, testKey, testSecret, append(base, opts...)...)
+	require.NoError(t, err)
+	env := &testEnv{client: c, mock: mock, logs: logs}
+	t.Cleanup(func() { assertNoSecret(t, logs.String()) })
+	return env
+}
+
+// respond registers a responder for an endpoint, whatever the query.
+func (e *testEnv) respond(method, endpoint string, r httpmock.Responder) {
+	e.mock.RegisterResponder(method, testAPI+endpoint+"/", r)
+}
+
+// jsonResponder answers with a body and a JSON content type.
+func jsonResponder(status int, body string) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(status, body)
+		resp.Header.Set("Content-Type", "application/json; charset=UTF-8")
+		resp.Request = req
+		return resp, nil
+	}
+}
+
+// recordingResponder keeps every request's URL and body, then delegates.
+type recordingResponder struct {
+	mu     sync.Mutex
+	urls   []*url.URL
+	bodies [][]byte
+	heads  []http.Header
+	next   httpmock.Responder
+}
+
+func (r *recordingResponder) responder() httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		var body []byte
+		if req.Body != nil {
+			body, _ = io.ReadAll(req.Body)
+		}
+		r.mu.Lock()
+		r.urls = append(r.urls, req.URL)
+		r.bodies = append(r.bodies, body)
+		r.heads = append(r.heads, req.Header.Clone())
+		r.mu.Unlock()
+		return r.next(req)
+	}
+}
+
+func requireAPIError(t testing.TB, err error) *APIError {
+	t.Helper()
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.NotContains(t, ae.Error(), "api_key")
+	return ae
+}

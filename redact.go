@@ -1,0 +1,98 @@
+package jetpackcrm
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// redactedMark replaces the API key and secret wherever they would be shown.
+const redactedMark = "[REDACTED]"
+
+// credentials holds the API key and secret. Everything that holds them does so
+// through a *credentials, so that fmt's %v and %+v of any SDK value print a
+// pointer, never the values, and the type itself formats as redacted.
+type credentials struct {
+	key    string
+	secret string
+	// replacer knows every form in which the key or secret can appear:
+	// literal, query-escaped and path-escaped.
+	replacer *strings.Replacer
+}
+
+func newCredentials(key, secret string) *credentials {
+	var pairs []string
+	seen := map[string]bool{}
+	for _, v := range []string{key, secret} {
+		for _, form := range []string{v, url.QueryEscape(v), url.PathEscape(v), strings.ToLower(url.QueryEscape(v))} {
+			if form == "" || seen[form] {
+				continue
+			}
+			seen[form] = true
+			pairs = append(pairs, form, redactedMark)
+		}
+	}
+	return &credentials{key: key, secret: secret, replacer: strings.NewReplacer(pairs...)}
+}
+
+// redact is the one redaction function of the SDK: every error message, body
+// snippet and log value passes through it.
+func (c *credentials) redact(s string) string {
+	if c == nil || s == "" {
+		return s
+	}
+	return c.replacer.Replace(s)
+}
+
+// String, GoString and Format make sure no verb of fmt prints the values.
+func (c *credentials) String() string   { return "credentials{" + redactedMark + "}" }
+func (c *credentials) GoString() string { return c.String() }
+
+// Format implements fmt.Formatter for every verb.
+func (c *credentials) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// redactURL returns the URL without its query string and user info: the
+// query is where the credentials travel, so it is never shown.
+func redactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	clean := *u
+	clean.RawQuery = ""
+	clean.ForceQuery = false
+	clean.User = nil
+	clean.Fragment = ""
+	clean.RawFragment = ""
+	return clean.String()
+}
+
+// redactedError keeps an error's chain (errors.Is/As still work) while its
+// message is shown redacted.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redactError returns err with a message that cannot show the credentials.
+// A *url.Error is rebuilt without its query string.
+func (c *credentials) redactError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if ue, ok := err.(*url.Error); ok {
+		u, perr := url.Parse(ue.URL)
+		clean := "(url redacted)"
+		if perr == nil {
+			clean = c.redact(redactURL(u))
+		}
+		return &url.Error{Op: ue.Op, URL: clean, Err: c.redactError(ue.Err)}
+	}
+	msg := err.Error()
+	if red := c.redact(msg); red != msg {
+		return &redactedError{msg: red, err: err}
+	}
+	return err
+}

@@ -1,0 +1,293 @@
+package jetpackcrm
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// RetryPolicy says when and how long the Client tries again.
+//
+//   - 429 and 503 are retried for every call: the server did not process
+//     the request. Retry-After (seconds or an HTTP date) is honoured; a
+//     longer demand than MaxRetryAfter fails at once with *RateLimitError.
+//   - 500, 502, 504 and network errors after the request may have been sent
+//     are retried only for calls that are safe to repeat: reads, and upserts
+//     keyed by a natural key (a customer by email, a transaction by order id,
+//     a company by email). Events.Create and Webhooks.Send are not retried on
+//     them unless RetryUnsafe is set, since a retry could duplicate the write.
+//   - Network errors before anything was sent (DNS, connection refused) are
+//     retried for every call. TLS certificate errors are never retried.
+//
+// Waits grow exponentially from WaitMin to WaitMax with full jitter.
+type RetryPolicy struct {
+	// MaxRetries is the number of retries after the first attempt
+	// (default 4).
+	MaxRetries int
+	// WaitMin and WaitMax bound the exponential backoff (defaults 500ms, 30s).
+	WaitMin time.Duration
+	WaitMax time.Duration
+	// MaxRetryAfter is the longest Retry-After the Client waits for
+	// (default 60s).
+	MaxRetryAfter time.Duration
+	// MaxElapsed bounds the whole call, retries and waits included
+	// (default 2m): no retry starts if its wait would end after it.
+	MaxElapsed time.Duration
+	// RetryUnsafe retries 5xx and ambiguous network errors for calls that
+	// could duplicate a write (Events.Create without ID, Webhooks.Send).
+	RetryUnsafe bool
+
+	noRetries bool
+}
+
+// DefaultRetryPolicy returns the policy a Client uses unless told otherwise.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{
+		MaxRetries:    4,
+		WaitMin:       500 * time.Millisecond,
+		WaitMax:       30 * time.Second,
+		MaxRetryAfter: time.Minute,
+		MaxElapsed:    2 * time.Minute,
+	}
+}
+
+func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
+	if p.MaxRetries < 0 || p.WaitMin < 0 || p.WaitMax < 0 || p.MaxRetryAfter < 0 || p.MaxElapsed < 0 {
+		return p, fmt.Errorf("WithRetryPolicy: negative value in %+v", p)
+	}
+	d := DefaultRetryPolicy()
+	if p.MaxRetries == 0 && !p.noRetries {
+		p.MaxRetries = d.MaxRetries
+	}
+	if p.WaitMin == 0 {
+		p.WaitMin = d.WaitMin
+	}
+	if p.WaitMax == 0 {
+		p.WaitMax = d.WaitMax
+	}
+	if p.WaitMax < p.WaitMin {
+		return p, fmt.Errorf("WithRetryPolicy: WaitMax %v is shorter than WaitMin %v", p.WaitMax, p.WaitMin)
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = d.MaxRetryAfter
+	}
+	if p.MaxElapsed == 0 {
+		p.MaxElapsed = d.MaxElapsed
+	}
+	return p, nil
+}
+
+// callState follows one call through its attempts. The retry callbacks and
+// the transport find it in the request's context.
+type callState struct {
+	ci     callInfo
+	safe   bool
+	start  time.Time
+	policy RetryPolicy
+
+	mu       sync.Mutex
+	attempts int
+	// last describes what the latest attempt saw, for errors raised later.
+	last string
+	// ambiguous is set when a write failed after its request may have left.
+	ambiguous bool
+	nextWait  time.Duration
+}
+
+type callStateKey struct{}
+
+func stateFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	return st
+}
+
+func (st *callState) attempt() int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.attempts
+}
+
+// checkRetry decides whether to try again. It never returns an error: the
+// final answer, or the final error, is classified by the caller.
+func (c *Client) checkRetry(st *callState) func(context.Context, *http.Response, error) (bool, error) {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, nil // cancelled: stop at once
+		}
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		var retryAfter time.Duration
+		var reason string
+		switch {
+		case err != nil:
+			reason = "network error"
+			st.last = c.creds.redactError(err).Error()
+			sent := mayHaveBeenSent(err)
+			if sent && isWriteMethod(st.ci.method) {
+				st.ambiguous = true
+			}
+			if !retryableNetworkError(err) || (sent && !st.safe && !st.policy.RetryUnsafe) {
+				return false, nil
+			}
+		default:
+			st.last = "HTTP " + strconv.Itoa(resp.StatusCode)
+			switch resp.StatusCode {
+			case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+				reason = st.last
+				var ok bool
+				retryAfter, ok = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+				if ok && retryAfter > st.policy.MaxRetryAfter {
+					return false, nil // fails fast as a *RateLimitError
+				}
+				if ok {
+					c.pause.hold(time.Now().Add(retryAfter))
+				}
+			case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+				if !st.safe && !st.policy.RetryUnsafe {
+					return false, nil
+				}
+				reason = st.last
+			default:
+				return false, nil
+			}
+		}
+		if st.attempts > st.policy.MaxRetries {
+			return false, nil
+		}
+		wait := retryAfter
+		if wait == 0 {
+			wait = jitteredBackoff(st.policy.WaitMin, st.policy.WaitMax, st.attempts-1)
+		}
+		if time.Since(st.start)+wait > st.policy.MaxElapsed {
+			return false, nil
+		}
+		st.nextWait = wait
+		c.log(ctx, slog.LevelWarn, "jetpackcrm: retrying",
+			slog.String("method", st.ci.method), slog.String("endpoint", st.ci.endpoint),
+			slog.Int("attempt", st.attempts), slog.String("reason", reason), slog.Duration("wait", wait))
+		return true, nil
+	}
+}
+
+// backoff hands retryablehttp the wait checkRetry computed.
+func (st *callState) backoff(time.Duration, time.Duration, int, *http.Response) time.Duration {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.nextWait
+}
+
+// jitteredBackoff is exponential backoff with full jitter: a random wait
+// between 0 and min(max, min·2^attempt), never below a millisecond.
+func jitteredBackoff(min, max time.Duration, attempt int) time.Duration {
+	ceiling := max
+	if attempt < 30 {
+		if exp := min << uint(attempt); exp > 0 && exp < max {
+			ceiling = exp
+		}
+	}
+	if ceiling <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(ceiling))) + time.Millisecond
+}
+
+// parseRetryAfter reads Retry-After in seconds or as an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+func isWriteMethod(m string) bool { return m != http.MethodGet && m != http.MethodHead }
+
+// mayHaveBeenSent is false only for failures that certainly happened before
+// the request left: name resolution, connection setup, TLS handshake.
+func mayHaveBeenSent(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return false
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return false
+	}
+	if isTLSFailure(err) || errors.Is(err, ErrRedirectRefused) {
+		return false
+	}
+	return true
+}
+
+// retryableNetworkError is false for failures a retry cannot fix.
+func retryableNetworkError(err error) bool {
+	return !isTLSFailure(err) && !errors.Is(err, ErrRedirectRefused) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+func isTLSFailure(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var recordErr tls.RecordHeaderError
+	return errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) ||
+		errors.As(err, &invalid) || errors.As(err, &recordErr)
+}
+
+// pauseGate holds every request of a Client until a moment a server named
+// with Retry-After, so that one 429 pauses all goroutines instead of each of
+// them hitting the server and collecting its own 429.
+type pauseGate struct {
+	mu    sync.Mutex
+	until time.Time
+}
+
+func (g *pauseGate) hold(until time.Time) {
+	g.mu.Lock()
+	if until.After(g.until) {
+		g.until = until
+	}
+	g.mu.Unlock()
+}
+
+func (g *pauseGate) wait(ctx context.Context) error {
+	g.mu.Lock()
+	d := time.Until(g.until)
+	g.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

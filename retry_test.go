@@ -1,0 +1,338 @@
+package jetpackcrm
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"sync"
+	"syscall"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Retry tests run inside testing/synctest: the backoff waits are real
+// timers on a virtual clock, so a 3 s Retry-After takes no wall time and the
+// elapsed virtual time is exact.
+
+func statusResponder(code int, retryAfter string) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(code, `{"success":false,"data":{"status":"Slow down","message":"busy"}}`)
+		resp.Header.Set("Content-Type", "application/json")
+		if retryAfter != "" {
+			resp.Header.Set("Retry-After", retryAfter)
+		}
+		return resp, nil
+	}
+}
+
+var okList = jsonResponder(200, `[{"id":"1"}]`)
+
+func listEvents(c *Client, ctx context.Context) (*Response, error) {
+	var out []map[string]any
+	return c.call(ctx, "GET", "events", nil, nil, true, &out)
+}
+
+func TestRetryAfterSecondsIsHonoured(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t, WithRetryPolicy(RetryPolicy{WaitMin: time.Second, WaitMax: 10 * time.Second}))
+		env.respond("GET", "events", statusResponder(429, "3").Then(okList))
+		start := time.Now()
+		resp, err := listEvents(env.client, context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, 2, resp.Attempts)
+		assert.Equal(t, 3*time.Second, time.Since(start), "waited exactly what Retry-After asked")
+		logs := env.logs.String()
+		assert.Contains(t, logs, "level=WARN msg=\"jetpackcrm: retrying\"")
+		assert.Contains(t, logs, "attempt=2")
+		assert.Contains(t, logs, "status=429")
+		assert.NotContains(t, logs, "api_key")
+	})
+}
+
+func TestRetryAfterHTTPDateIsHonoured(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t)
+		when := time.Now().Add(5 * time.Second).UTC().Format(http.TimeFormat)
+		env.respond("GET", "events", statusResponder(503, when).Then(okList))
+		start := time.Now()
+		resp, err := listEvents(env.client, context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, 2, resp.Attempts)
+		assert.Equal(t, 5*time.Second, time.Since(start))
+	})
+}
+
+func TestRetryAfterOverTheCapFailsFast(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t, WithRetryPolicy(RetryPolicy{MaxRetryAfter: time.Minute}))
+		env.respond("GET", "events", statusResponder(429, "3600"))
+		start := time.Now()
+		_, err := listEvents(env.client, context.Background())
+		var rl *RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.Equal(t, time.Hour, rl.RetryAfter)
+		assert.Equal(t, 1, rl.Attempts)
+		assert.ErrorIs(t, err, ErrRateLimited)
+		assert.Zero(t, time.Since(start), "no waiting")
+		assert.Equal(t, 1, env.mock.GetTotalCallCount())
+		assertErrorHidesSecret(t, err)
+	})
+}
+
+func TestRateLimitedAfterRetriesExhausted(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t, WithRetryPolicy(RetryPolicy{MaxRetries: 2, WaitMin: time.Second, WaitMax: time.Second}))
+		env.respond("GET", "events", statusResponder(429, "1"))
+		_, err := listEvents(env.client, context.Background())
+		var rl *RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.Equal(t, 3, rl.Attempts)
+		assert.Equal(t, time.Second, rl.RetryAfter)
+		assert.Equal(t, 3, env.mock.GetTotalCallCount())
+		assertErrorHidesSecret(t, err)
+	})
+}
+
+func TestUnsafeWriteIsNotRetriedOn500ButIsOn429(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t)
+		env.respond("POST", "create_event", statusResponder(500, ""))
+		_, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"title": "x"}, false, nil)
+		ae := requireAPIError(t, err)
+		assert.Equal(t, 1, ae.Attempts)
+		assert.Equal(t, 1, env.mock.GetTotalCallCount(), "tried once: a retry could duplicate the event")
+
+		env.mock.Reset()
+		env.respond("POST", "create_event", statusResponder(429, "2").Then(jsonResponder(200, `{"title":"x","id":7}`)))
+		var out map[string]any
+		resp, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"title": "x"}, false, &out)
+		require.NoError(t, err)
+		assert.Equal(t, 2, resp.Attempts, "429 means not processed: safe to retry")
+		assert.EqualValues(t, 7, out["id"])
+	})
+}
+
+func TestUnsafeRetryOptIn(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t, WithRetryPolicy(RetryPolicy{RetryUnsafe: true, WaitMin: time.Millisecond, WaitMax: time.Millisecond}))
+		env.respond("POST", "create_event", statusResponder(502, "").Then(jsonResponder(200, `{"id":1}`)))
+		resp, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"title": "x"}, false, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 2, resp.Attempts)
+	})
+}
+
+func TestSafeWriteRetriesWithIdenticalBody(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t)
+		rec := &recordingResponder{next: statusResponder(500, "").Then(statusResponder(504, "")).Then(jsonResponder(200, `{"email":"a@example.com","id":1}`))}
+		env.respond("POST", "create_customer", rec.responder())
+		body := map[string]any{"email": "a@example.com", "fname": "Zoë", "tags": []string{"a", "b"}}
+		resp, err := env.client.call(context.Background(), "POST", "create_customer", nil, body, true, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 3, resp.Attempts)
+		require.Len(t, rec.bodies, 3)
+		assert.NotEmpty(t, rec.bodies[0])
+		assert.Equal(t, rec.bodies[0], rec.bodies[1])
+		assert.Equal(t, rec.bodies[0], rec.bodies[2])
+	})
+}
+
+func TestRetriesExhaustedReportAttempts(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t) // fastRetries: 3 retries
+		env.respond("GET", "events", statusResponder(503, ""))
+		_, err := listEvents(env.client, context.Background())
+		assert.ErrorIs(t, err, ErrUnavailable)
+		assert.ErrorIs(t, err, ErrServer)
+		ae := requireAPIError(t, err)
+		assert.Equal(t, 4, ae.Attempts)
+		assert.Contains(t, ae.Error(), "after 4 attempts")
+	})
+}
+
+func TestCancellationDuringBackoffReturnsPromptly(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t)
+		env.respond("GET", "events", statusResponder(503, "30"))
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err := listEvents(env.client, ctx)
+		assert.Equal(t, time.Second, time.Since(start), "stopped at the deadline, not after the 30 s backoff")
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		var re *RequestError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, "HTTP 503", re.LastAttempt)
+		assert.Contains(t, err.Error(), "last attempt: HTTP 503")
+		assertErrorHidesSecret(t, err)
+	})
+}
+
+func TestMaxElapsedBoundsTheCall(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t, WithRetryPolicy(RetryPolicy{MaxRetries: 10, WaitMin: 2 * time.Second, WaitMax: 2 * time.Second, MaxElapsed: 5 * time.Second}))
+		env.respond("GET", "events", statusResponder(503, "2"))
+		start := time.Now()
+		_, err := listEvents(env.client, context.Background())
+		assert.ErrorIs(t, err, ErrUnavailable)
+		assert.LessOrEqual(t, time.Since(start), 5*time.Second)
+		assert.Equal(t, 3, env.mock.GetTotalCallCount(), "attempts at 0 s, 2 s, 4 s; a 6 s retry would pass MaxElapsed")
+	})
+}
+
+func TestNetworkErrorsBeforeAndAfterSending(t *testing.T) {
+	t.Parallel()
+	refused := func(*http.Request) (*http.Response, error) {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	}
+	reset := func(*http.Request) (*http.Response, error) {
+		return nil, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	}
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t)
+		env.respond("POST", "create_event", httpmock.Responder(refused).Then(jsonResponder(200, `{"id":1}`)))
+		resp, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"t": "x"}, false, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 2, resp.Attempts, "nothing was sent: safe to retry even an unsafe write")
+
+		env.mock.Reset()
+		env.respond("POST", "create_event", httpmock.Responder(reset).Then(jsonResponder(200, `{"id":1}`)))
+		_, err = env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"t": "x"}, false, nil)
+		var re *RequestError
+		require.ErrorAs(t, err, &re)
+		assert.True(t, re.MayHaveBeenApplied)
+		assert.Equal(t, 1, re.Attempts)
+		assert.ErrorIs(t, err, syscall.ECONNRESET)
+		assert.Contains(t, err.Error(), "may have been applied")
+		assertErrorHidesSecret(t, err)
+
+		env.mock.Reset()
+		env.respond("POST", "create_customer", httpmock.Responder(reset).Then(jsonResponder(200, `{"id":1}`)))
+		resp, err = env.client.call(context.Background(), "POST", "create_customer", nil, map[string]string{"email": "a@example.com"}, true, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 2, resp.Attempts, "an upsert keyed by email is safe to repeat")
+	})
+}
+
+// One 429 with Retry-After holds every request of the Client until then.
+func TestRateLimitPauseIsShared(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t)
+		var mu sync.Mutex
+		var arrivals []time.Duration
+		start := time.Now()
+		env.respond("GET", "events", func(req *http.Request) (*http.Response, error) {
+			mu.Lock()
+			arrivals = append(arrivals, time.Since(start))
+			n := len(arrivals)
+			mu.Unlock()
+			if n == 1 {
+				return statusResponder(429, "2")(req)
+			}
+			return okList(req)
+		})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := listEvents(env.client, context.Background())
+			assert.NoError(t, err)
+		}()
+		synctest.Wait()
+		time.Sleep(500 * time.Millisecond) // virtual: lets the pause be in force
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := listEvents(env.client, context.Background())
+				assert.NoError(t, err)
+			}()
+		}
+		wg.Wait()
+		require.Len(t, arrivals, 5)
+		assert.Equal(t, time.Duration(0), arrivals[0])
+		for _, at := range arrivals[1:] {
+			assert.Equal(t, 2*time.Second, at, "nobody reached the server during the pause")
+		}
+	})
+}
+
+func TestJitteredBackoffBounds(t *testing.T) {
+	t.Parallel()
+	min, max := 100*time.Millisecond, 2*time.Second
+	for attempt := 0; attempt < 40; attempt++ {
+		ceiling := max
+		if attempt < 5 {
+			ceiling = min << uint(attempt)
+		}
+		for range 50 {
+			d := jitteredBackoff(min, max, attempt)
+			assert.GreaterOrEqual(t, d, time.Millisecond)
+			assert.LessOrEqual(t, d, ceiling+time.Millisecond)
+		}
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 28, 3, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"", 0, false},
+		{"7", 7 * time.Second, true},
+		{"-1", 0, false},
+		{"soon", 0, false},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
+		{"99999999999", 24 * time.Hour, true},
+	}
+	for _, tt := range tests {
+		got, ok := parseRetryAfter(tt.in, now)
+		assert.Equal(t, tt.ok, ok, tt.in)
+		assert.Equal(t, tt.want, got, tt.in)
+	}
+}
+
+func TestWithoutRetriesTriesOnce(t *testing.T) {
+	t.Parallel()
+	env := setup(t, WithoutRetries())
+	env.respond("GET", "events", statusResponder(503, "1"))
+	_, err := listEvents(env.client, context.Background())
+	var rl *RateLimitError
+	require.ErrorAs(t, err, &rl, "a 503 naming a wait is a rate limit")
+	assert.Equal(t, 1, env.mock.GetTotalCallCount())
+}
+
+func TestClientSideRateLimit(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t, WithRateLimit(2, 1))
+		env.respond("GET", "events", okList)
+		start := time.Now()
+		for range 5 {
+			_, err := listEvents(env.client, context.Background())
+			require.NoError(t, err)
+		}
+		assert.Equal(t, 2*time.Second, time.Since(start), "5 calls at 2/s with burst 1")
+	})
+}

@@ -1,0 +1,148 @@
+package jetpackcrm
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// ErrRedirectRefused is wrapped by the error of a redirect the Client will
+// not follow: to another host or scheme (it would carry the credentials
+// there), or one that would turn a POST into a GET and drop its body.
+var ErrRedirectRefused = errors.New("jetpackcrm: redirect refused")
+
+// transport is the one place where the credentials are added to a request,
+// at send time, on every attempt and every redirect hop. It also holds
+// requests during a server-ordered pause, applies the client-side throttle
+// and logs each attempt.
+type transport struct {
+	base    http.RoundTripper
+	client  *Client
+	limiter *rate.Limiter
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if err := t.client.pause.wait(ctx); err != nil {
+		return nil, err
+	}
+	if t.limiter != nil {
+		if err := t.limiter.Wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+	// A shallow copy with its own URL: a RoundTripper must not modify the
+	// caller's request, and the caller's request must never hold the secret.
+	out := *req
+	u := *req.URL
+	u.RawQuery = withCredentials(u.RawQuery, t.client.creds)
+	out.URL = &u
+
+	start := time.Now()
+	resp, err := t.base.RoundTrip(&out)
+	if resp != nil {
+		resp.Request = req
+		if loc := resp.Header.Get("Location"); loc != "" {
+			resp.Header.Set("Location", stripCredentials(loc, t.client.creds))
+		}
+	}
+	t.logAttempt(req, resp, err, time.Since(start))
+	return resp, err
+}
+
+func (t *transport) logAttempt(req *http.Request, resp *http.Response, err error, d time.Duration) {
+	c := t.client
+	ctx := req.Context()
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attempt := 1
+	endpoint := endpointOf(req.URL)
+	if st := stateFrom(ctx); st != nil {
+		attempt = st.attempt()
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("endpoint", endpoint),
+		slog.String("path", req.URL.Path),
+		slog.Duration("duration", d),
+		slog.Int("attempt", attempt),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", c.creds.redactError(err).Error()))
+	}
+	c.log(ctx, slog.LevelDebug, "jetpackcrm: request", attrs...)
+}
+
+// withCredentials sets api_key and api_secret in a raw query, replacing any
+// already there (a redirect's Location echoes them).
+func withCredentials(rawQuery string, creds *credentials) string {
+	rest := removeCredentialParams(rawQuery)
+	var b strings.Builder
+	b.Grow(len(rest) + len(creds.key) + len(creds.secret) + 24)
+	if rest != "" {
+		b.WriteString(rest)
+		b.WriteByte('&')
+	}
+	b.WriteString("api_key=")
+	b.WriteString(url.QueryEscape(creds.key))
+	b.WriteString("&api_secret=")
+	b.WriteString(url.QueryEscape(creds.secret))
+	return b.String()
+}
+
+func removeCredentialParams(rawQuery string) string {
+	if !strings.Contains(rawQuery, "api_") {
+		return rawQuery
+	}
+	parts := strings.Split(rawQuery, "&")
+	kept := parts[:0]
+	for _, p := range parts {
+		if strings.HasPrefix(p, "api_key=") || strings.HasPrefix(p, "api_secret=") || p == "api_key" || p == "api_secret" {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return strings.Join(kept, "&")
+}
+
+// stripCredentials removes the credentials from a URL such as a Location
+// header, so that no response the Client hands back carries them.
+func stripCredentials(raw string, creds *credentials) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return creds.redact(raw)
+	}
+	u.RawQuery = removeCredentialParams(u.RawQuery)
+	return creds.redact(u.String())
+}
+
+// checkRedirect follows a redirect only to the same scheme and host, with
+// the same method: WordPress answers a GET without a trailing slash with a
+// 301 to the slash form, which is safe to follow.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return fmt.Errorf("%w: stopped after %d redirects", ErrRedirectRefused, len(via))
+	}
+	orig := via[0]
+	if !strings.EqualFold(req.URL.Host, orig.URL.Host) {
+		return fmt.Errorf("%w: from host %q to host %q, which would receive the API credentials", ErrRedirectRefused, orig.URL.Host, req.URL.Host)
+	}
+	if req.URL.Scheme != orig.URL.Scheme {
+		return fmt.Errorf("%w: from %s to %s on %q", ErrRedirectRefused, orig.URL.Scheme, req.URL.Scheme, req.URL.Host)
+	}
+	if req.Method != orig.Method {
+		return fmt.Errorf("%w: it would turn %s into %s and drop the request body", ErrRedirectRefused, orig.Method, req.Method)
+	}
+	return nil
+}
