@@ -268,3 +268,20 @@ func (e *RequestError) Error() string {
 
 // Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// asValidation turns a model's validate() error into a *ValidationError
+// naming the method.
+func asValidation(op string, err error) error {
+	var fe *invalidFieldError
+	if errors.As(err, &fe) {
+		return &ValidationError{Op: op, Field: fe.Field, Reason: fe.Reason}
+	}
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		if ve.Op == "" {
+			ve.Op = op
+		}
+		return ve
+	}
+	return &ValidationError{Op: op, Reason: err.Error()}
+}

@@ -159,3 +159,39 @@ func (s *seenIDs) first(id int64) bool {
 	s.started, s.mark = true, id
 	return true
 }
+
+// listByQuery fetches one page of a GET list endpoint, whose paging and
+// filters travel in the query string.
+func listByQuery[T any](ctx context.Context, c *Client, op, endpoint string, q interface{ validate(string) error }, lo *ListOptions) ([]*T, *Response, error) {
+	if err := q.validate(op); err != nil {
+		return nil, nil, err
+	}
+	var out []*T
+	resp, err := c.call(ctx, http.MethodGet, endpoint, q, nil, true, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	page, perPage := lo.effective()
+	resp.setPage(page, perPage, len(out))
+	return out, resp, nil
+}
+
+// allPages is All for the lists that take plain *ListOptions.
+func allPages[T any](ctx context.Context, op string, opts *ListOptions, ord order, id func(*T) int64,
+	list func(context.Context, *ListOptions) ([]*T, *Response, error)) iter.Seq2[*T, error] {
+	if err := opts.validate(op); err != nil {
+		return errorSeq[T](err)
+	}
+	perPage := 0
+	if opts != nil {
+		perPage = opts.PerPage
+	}
+	return iterate(ctx, perPage, ord, id, func(ctx context.Context, page, perPage int) ([]*T, *Response, error) {
+		return list(ctx, &ListOptions{Page: page, PerPage: perPage})
+	})
+}
+
+// errorSeq yields err once: how an All reports input it refused.
+func errorSeq[T any](err error) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) { yield(nil, err) }
+}

@@ -1,0 +1,115 @@
+package jetpackcrm
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
+)
+
+// customerPage builds a list body of n contacts by repeating the objects of
+// capture 61 (contacts with tags, invoices, quotes and transactions).
+func customerPage(tb testing.TB, n int) []byte {
+	tb.Helper()
+	var objs []json.RawMessage
+	if err := json.Unmarshal(recorded.MustByNumber(tb, 61).ResponseBody, &objs); err != nil {
+		tb.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(objs[i%len(objs)])
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+// plainCustomer is the baseline: the same keys decoded by encoding/json
+// into plain fields, with the mixed-type keys given the (cheapest) type the
+// page actually holds.
+type plainCustomer struct {
+	ID               string     `json:"id"`
+	Owner            string     `json:"owner"`
+	Status           string     `json:"status"`
+	Email            string     `json:"email"`
+	Prefix           string     `json:"prefix"`
+	Fname            string     `json:"fname"`
+	Lname            string     `json:"lname"`
+	Addr1            string     `json:"addr1"`
+	Addr2            string     `json:"addr2"`
+	City             string     `json:"city"`
+	County           string     `json:"county"`
+	Country          string     `json:"country"`
+	Postcode         string     `json:"postcode"`
+	SecAddr1         string     `json:"secaddr_addr1"`
+	SecAddr2         string     `json:"secaddr_addr2"`
+	SecCity          string     `json:"secaddr_city"`
+	SecCounty        string     `json:"secaddr_county"`
+	SecCountry       string     `json:"secaddr_country"`
+	SecPostcode      string     `json:"secaddr_postcode"`
+	HomeTel          string     `json:"hometel"`
+	WorkTel          string     `json:"worktel"`
+	MobTel           string     `json:"mobtel"`
+	WPID             string     `json:"wpid"`
+	Avatar           string     `json:"avatar"`
+	Tw               string     `json:"tw"`
+	Li               string     `json:"li"`
+	Fb               string     `json:"fb"`
+	Created          string     `json:"created"`
+	LastContacted    int        `json:"lastcontacted"`
+	CreatedUTS       string     `json:"createduts"`
+	CreatedDate      string     `json:"created_date"`
+	LastUpdated      string     `json:"lastupdated"`
+	LastUpdatedDate  string     `json:"lastupdated_date"`
+	LastContactedUTS string     `json:"lastcontacteduts"`
+	LastContactedDt  bool       `json:"lastcontacted_date"`
+	FullName         string     `json:"fullname"`
+	Name             string     `json:"name"`
+	Tags             []plainTag `json:"tags"`
+	Invoices         []json.RawMessage
+	Quotes           []json.RawMessage
+	Transactions     []json.RawMessage
+}
+
+type plainTag struct {
+	ID          string `json:"id"`
+	ObjType     string `json:"objtype"`
+	Name        string `json:"name"`
+	Slug        string `json:"slug"`
+	Created     string `json:"created"`
+	LastUpdated string `json:"lastupdated"`
+}
+
+func BenchmarkDecodeCustomers(b *testing.B) {
+	page := customerPage(b, 100)
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var out []*Customer
+		if err := json.Unmarshal(page, &out); err != nil {
+			b.Fatal(err)
+		}
+		if len(out) != 100 {
+			b.Fatal(len(out))
+		}
+	}
+}
+
+func BenchmarkDecodeCustomersPlainStrings(b *testing.B) {
+	page := customerPage(b, 100)
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var out []*plainCustomer
+		if err := json.Unmarshal(page, &out); err != nil {
+			b.Fatal(err)
+		}
+		if len(out) != 100 {
+			b.Fatal(len(out))
+		}
+	}
+}
