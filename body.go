@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 )
@@ -22,12 +23,17 @@ const (
 // readBody reads at most limit bytes of body. A longer body is not read
 // further and gives ErrResponseTooLarge.
 func readBody(body io.Reader, limit int64, sizeHint int64) ([]byte, error) {
-	var buf bytes.Buffer
-	if sizeHint > 0 && sizeHint <= limit {
-		buf.Grow(int(sizeHint) + bytes.MinRead)
-	} else {
-		buf.Grow(4096)
+	if sizeHint >= 0 && sizeHint <= limit {
+		// The length is known: read exactly that, in one allocation.
+		buf := make([]byte, sizeHint)
+		n, err := io.ReadFull(body, buf)
+		if err != nil {
+			return buf[:n], err // a body shorter than announced
+		}
+		return buf, nil
 	}
+	var buf bytes.Buffer
+	buf.Grow(8192)
 	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
 	if err != nil {
 		return buf.Bytes(), err
@@ -120,7 +126,7 @@ func checkBody(ci callInfo, status int, body []byte, attempts int, creds *creden
 			}
 			return nil
 		}
-		if clean[0] != '{' {
+		if clean[0] != '{' || !mayBeRefusal(clean) {
 			return nil // lists are arrays; HTML is a decoding problem
 		}
 		var eb errorBody
@@ -146,6 +152,13 @@ func checkBody(ci callInfo, status int, body []byte, attempts int, creds *creden
 		fillFromErrorBody(e, &eb, creds)
 	}
 	return e
+}
+
+// mayBeRefusal is a cheap test that spares successful objects a second
+// parse: every refusal shape has an "error" or "errors" key, or "success"
+// false.
+func mayBeRefusal(body []byte) bool {
+	return bytes.Contains(body, []byte(`"error`)) || bytes.Contains(body, []byte(`"success":false`))
 }
 
 func fillFromErrorBody(e *APIError, eb *errorBody, creds *credentials) {
@@ -210,15 +223,36 @@ func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, cre
 	}
 	clean := skipNoise(body)
 	var err error
-	if len(clean) == 0 {
+	switch {
+	case len(clean) == 0:
 		err = errors.New("expected JSON")
-	} else {
+	case clean[0] == '{' && isListTarget(v):
+		// The documented examples of the list endpoints (customers,
+		// customer_search, quotes, invoices, transactions) are single
+		// objects, as older plugins answered one match: read one object as
+		// a list of one.
+		list := make([]byte, 0, len(clean)+2)
+		list = append(append(append(list, '['), clean...), ']')
+		err = json.Unmarshal(list, v)
+	default:
 		err = json.Unmarshal(clean, v)
 	}
 	if err == nil {
 		return nil
 	}
 	return newDecodeError(ci, resp, body, attempts, creds, err)
+}
+
+// isListTarget reports whether v is a pointer to a slice that decodes from
+// a JSON array: what the list methods decode into. Byte slices and types
+// with their own UnmarshalJSON (json.RawMessage) are not.
+func isListTarget(v any) bool {
+	if _, ok := v.(json.Unmarshaler); ok {
+		return false
+	}
+	t := reflect.TypeOf(v)
+	return t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Slice &&
+		t.Elem().Elem().Kind() != reflect.Uint8
 }
 
 func newDecodeError(ci callInfo, resp *http.Response, body []byte, attempts int, creds *credentials, cause error) *DecodeError {

@@ -34,6 +34,7 @@ type Client struct {
 	creds            *credentials
 	queryRouting     bool
 	userAgent        string
+	userAgentHeader  []string
 	httpClient       *http.Client
 	policy           RetryPolicy
 	logger           *slog.Logger
@@ -103,6 +104,7 @@ func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, erro
 		creds:            creds,
 		queryRouting:     cfg.queryRouting,
 		userAgent:        cfg.userAgent,
+		userAgentHeader:  []string{cfg.userAgent},
 		policy:           cfg.policy,
 		logger:           cfg.logger,
 		maxResponseBytes: cfg.maxResponseBytes,
@@ -296,21 +298,33 @@ func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any,
 	if rc.safe != nil {
 		ctx = context.WithValue(ctx, requestConfigKey{}, rc)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
-	if err != nil {
-		return nil, invalid("NewRequest", "", "%v", err)
-	}
+	return c.newRequest(ctx, method, u, payload), nil
+}
+
+// Header values shared by every request; a header slice is only ever
+// replaced, never appended to in place (len == cap).
+var (
+	headerJSON = []string{"application/json"}
+)
+
+// newRequest builds the *http.Request from an already built URL, without
+// formatting and parsing it again.
+func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, payload []byte) *http.Request {
+	// An empty URL parses without work; the built one replaces it.
+	req, _ := http.NewRequestWithContext(ctx, method, "", nil)
+	req.URL = u
+	req.Host = u.Host
 	if payload != nil {
 		req.Body = io.NopCloser(bytes.NewReader(payload))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
 		req.ContentLength = int64(len(payload))
-		req.Header.Set("Content-Type", "application/json")
+		req.Header["Content-Type"] = headerJSON
 	}
 	// Accept: application/json makes WordPress answer PHP fatal errors as
 	// JSON and hide PHP notices that would corrupt the body.
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	return req, nil
+	req.Header["Accept"] = headerJSON
+	req.Header["User-Agent"] = c.userAgentHeader
+	return req
 }
 
 func validateEndpoint(endpoint string) error {
@@ -357,26 +371,32 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if rc, ok := req.Context().Value(requestConfigKey{}).(requestConfig); ok && rc.safe != nil {
 		safe = *rc.safe
 	}
-	return c.do(req, ci, safe, v)
+	st := c.newCallState(ci, safe)
+	return c.send(req.WithContext(context.WithValue(req.Context(), callStateKey{}, st)), st, v)
 }
 
 // call is what every service method uses: build, send, check, decode.
 func (c *Client) call(ctx context.Context, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
-	req, err := c.NewRequest(ctx, method, endpoint, q, body)
+	st := c.newCallState(callInfo{method: method, endpoint: endpoint, write: strings.HasPrefix(endpoint, "create_")}, safe)
+	req, err := c.NewRequest(context.WithValue(ctx, callStateKey{}, st), method, endpoint, q, body)
 	if err != nil {
 		return nil, err
 	}
-	ci := callInfo{method: method, endpoint: endpoint, write: strings.HasPrefix(endpoint, "create_")}
-	return c.do(req, ci, safe, v)
+	return c.send(req, st, v)
 }
 
-func (c *Client) do(req *http.Request, ci callInfo, safe bool, v any) (*Response, error) {
+func (c *Client) newCallState(ci callInfo, safe bool) *callState {
+	return &callState{ci: ci, safe: safe, start: time.Now(), policy: c.policy}
+}
+
+// send runs the attempts of one call and turns the outcome into the
+// decoded value or one of the SDK's errors. req's context carries st.
+func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error) {
+	ci := st.ci
 	ctx := req.Context()
 	if err := ctx.Err(); err != nil {
 		return nil, &RequestError{Method: ci.method, Endpoint: ci.endpoint, Err: err}
 	}
-	st := &callState{ci: ci, safe: safe, start: time.Now(), policy: c.policy}
-	req = req.WithContext(context.WithValue(ctx, callStateKey{}, st))
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, &RequestError{Method: ci.method, Endpoint: ci.endpoint, Err: c.creds.redactError(err)}

@@ -15,6 +15,8 @@ const redactedMark = "[REDACTED]"
 type credentials struct {
 	key    string
 	secret string
+	// query is the credentials as a query string, encoded once.
+	query string
 	// replacer knows every form in which the key or secret can appear:
 	// literal, query-escaped and path-escaped.
 	replacer *strings.Replacer
@@ -32,7 +34,8 @@ func newCredentials(key, secret string) *credentials {
 			pairs = append(pairs, form, redactedMark)
 		}
 	}
-	return &credentials{key: key, secret: secret, replacer: strings.NewReplacer(pairs...)}
+	return &credentials{key: key, secret: secret, replacer: strings.NewReplacer(pairs...),
+		query: "api_key=" + url.QueryEscape(key) + "&api_secret=" + url.QueryEscape(secret)}
 }
 
 // redact is the one redaction function of the SDK: every error message, body

@@ -88,17 +88,10 @@ func (t *transport) logAttempt(req *http.Request, resp *http.Response, err error
 // already there (a redirect's Location echoes them).
 func withCredentials(rawQuery string, creds *credentials) string {
 	rest := removeCredentialParams(rawQuery)
-	var b strings.Builder
-	b.Grow(len(rest) + len(creds.key) + len(creds.secret) + 24)
-	if rest != "" {
-		b.WriteString(rest)
-		b.WriteByte('&')
+	if rest == "" {
+		return creds.query
 	}
-	b.WriteString("api_key=")
-	b.WriteString(url.QueryEscape(creds.key))
-	b.WriteString("&api_secret=")
-	b.WriteString(url.QueryEscape(creds.secret))
-	return b.String()
+	return rest + "&" + creds.query
 }
 
 func removeCredentialParams(rawQuery string) string {
