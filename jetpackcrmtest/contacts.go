@@ -1,0 +1,447 @@
+package jetpackcrmtest
+
+import (
+	"net/http"
+	"strings"
+)
+
+// contactField maps request keys of create_customer to a contact field.
+type contactField struct {
+	keys  []string // the first present key wins
+	field func(*Contact) *string
+}
+
+// contactFields are the text fields create_customer writes (a full-row
+// update: each is blanked when not sent, unless WithFieldOverride).
+var contactFields = []contactField{
+	{[]string{"prefix"}, func(c *Contact) *string { return &c.Prefix }},
+	{[]string{"fname"}, func(c *Contact) *string { return &c.FirstName }},
+	{[]string{"lname"}, func(c *Contact) *string { return &c.LastName }},
+	{[]string{"addr1"}, func(c *Contact) *string { return &c.Address.Line1 }},
+	{[]string{"addr2"}, func(c *Contact) *string { return &c.Address.Line2 }},
+	{[]string{"city"}, func(c *Contact) *string { return &c.Address.City }},
+	{[]string{"county"}, func(c *Contact) *string { return &c.Address.County }},
+	{[]string{"postcode"}, func(c *Contact) *string { return &c.Address.Postcode }},
+	{[]string{"country"}, func(c *Contact) *string { return &c.Address.Country }},
+	{[]string{"secaddr_addr1", "secaddr1"}, func(c *Contact) *string { return &c.SecondaryAddress.Line1 }},
+	{[]string{"secaddr_addr2", "secaddr2"}, func(c *Contact) *string { return &c.SecondaryAddress.Line2 }},
+	{[]string{"secaddr_city", "seccity"}, func(c *Contact) *string { return &c.SecondaryAddress.City }},
+	{[]string{"secaddr_county", "seccounty"}, func(c *Contact) *string { return &c.SecondaryAddress.County }},
+	{[]string{"secaddr_postcode", "secpostcode"}, func(c *Contact) *string { return &c.SecondaryAddress.Postcode }},
+	{[]string{"secaddr_country", "seccountry"}, func(c *Contact) *string { return &c.SecondaryAddress.Country }},
+	{[]string{"hometel"}, func(c *Contact) *string { return &c.HomePhone }},
+	{[]string{"worktel"}, func(c *Contact) *string { return &c.WorkPhone }},
+	{[]string{"mobtel"}, func(c *Contact) *string { return &c.MobilePhone }},
+	{[]string{"tw"}, func(c *Contact) *string { return &c.Twitter }},
+	{[]string{"li"}, func(c *Contact) *string { return &c.LinkedIn }},
+	{[]string{"fb"}, func(c *Contact) *string { return &c.Facebook }},
+	{[]string{"avatar"}, func(c *Contact) *string { return &c.Avatar }},
+}
+
+// sentValue returns the sanitised value of the first present key, and false
+// when none is present or the value is one the plugin strips before saving
+// ("", "0", "-1").
+func sentValue(body *object, keys ...string) (string, bool) {
+	for _, k := range keys {
+		if v, ok := body.get(k); ok {
+			s := sanitizeValue(v)
+			if s == "" || s == "0" || s == "-1" {
+				return "", false
+			}
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// bodyObject decodes a request body for endpoints that treat anything but a
+// JSON object or array as {} (customers, companies).
+func bodyObject(body []byte) *object {
+	v, err := decodePHP(body)
+	if err != nil {
+		return newObject()
+	}
+	if o := asObject(v); o != nil {
+		return o
+	}
+	return newObject()
+}
+
+// asObject returns a decoded JSON object or list as a PHP array (a list gets
+// the keys "0".."n-1"), or nil for anything else.
+func asObject(v any) *object {
+	switch t := v.(type) {
+	case *object:
+		return t
+	case []any:
+		o := newObject()
+		for i, e := range t {
+			o.set(itoa(int64(i)), e)
+		}
+		return o
+	}
+	return nil
+}
+
+// echoWithID is the create_* success reply: the decoded request body with
+// "id" set to the record ID (in place if the body had an "id").
+func echoWithID(body *object, id int64) *response {
+	echo := newObject()
+	for _, k := range body.keys {
+		echo.set(k, body.vals[k])
+	}
+	echo.set("id", id)
+	return jsonReply(http.StatusOK, echo)
+}
+
+// createCustomer is /zbs_api/create_customer: an upsert keyed by a verified
+// id, then by email.
+func (s *Server) createCustomer(req *apiRequest) *response {
+	v, err := decodePHP(req.body)
+	body := asObject(v)
+	if err != nil || body == nil {
+		return createError("error", true, "message", "Invalid JSON data")
+	}
+	email := sanitizeValue(body.vals["email"])
+	emailOK := validEmail(email)
+	var byID *Contact
+	if idv, ok := body.get("id"); ok && phpIsNumeric(idv) {
+		if id := phpInt(idv); id > 0 {
+			byID = s.db.contact(id)
+		}
+	}
+	if !emailOK && byID == nil {
+		return createError("errors", 1)
+	}
+	if !emailOK {
+		return createError("error", 100) // an id without an email always fails
+	}
+	target := byID
+	if other := s.db.contactByEmail(email); other != nil {
+		if target != nil && other.ID != target.ID {
+			return createError("error", 100)
+		}
+		target = other
+	}
+
+	now := s.now()
+	isNew := target == nil
+	c := target
+	if isNew {
+		c = &Contact{Owner: -1, WPID: -1, Created: now}
+	}
+	keep := s.cfg.fieldOverride && !isNew
+	for _, f := range contactFields {
+		if val, ok := sentValue(body, f.keys...); ok {
+			*f.field(c) = val
+		} else if !keep {
+			*f.field(c) = ""
+		}
+	}
+	for _, slug := range s.cfg.contactCustomFields {
+		if val, ok := sentValue(body, slug); ok {
+			if c.CustomFields == nil {
+				c.CustomFields = map[string]string{}
+			}
+			c.CustomFields[slug] = val
+		} else if !keep {
+			delete(c.CustomFields, slug)
+		}
+	}
+	c.Email = email
+	if n := phpInt(body.vals["wpid"]); n > 0 {
+		c.WPID = n
+	} else if !keep {
+		c.WPID = -1
+	}
+
+	status := sanitizeValue(body.vals["status"])
+	if status == "" {
+		status = s.cfg.defaultStatus
+	}
+	stickyStatus := "Customer"
+	if st := sanitizeValue(body.vals["stickystat"]); st != "" {
+		stickyStatus = st
+	}
+	// Stickiness is on unless "sticky" is non-empty: the plugin's logic is
+	// inverted, so "sticky":true turns it off and "sticky":false keeps it.
+	if !isNew && phpEmpty(body.vals["sticky"]) && c.Status == stickyStatus {
+		status = stickyStatus
+	}
+	c.Status = status
+
+	if a, ok := body.get("assign"); ok && s.isAdmin(phpInt(a)) {
+		c.Owner = phpInt(a)
+	} else if !keep {
+		c.Owner = -1
+	}
+	if names, ok := cleanTags(body.vals["tags"]); ok {
+		for _, n := range names {
+			s.db.tag(objTypeContact, n, now)
+		}
+		c.Tags = names
+	}
+	c.LastUpdated = now
+	if isNew {
+		assignID(&c.ID, &s.db.nextContact)
+		s.db.contacts = insertSorted(s.db.contacts, c, contactID)
+	}
+	return echoWithID(body, c.ID)
+}
+
+// contactListOptions are the embeds a contact list may carry.
+type contactListOptions struct {
+	tags, invoices, quotes, transactions bool
+	// assignedTransactions embeds contact/company arrays in transactions.
+	assignedTransactions bool
+}
+
+// customers is /zbs_api/customers: any method, parameters from the JSON body.
+func (s *Server) customers(req *apiRequest) *response {
+	body := bodyObject(req.body)
+	perPage := int64(10)
+	if v, ok := body.get("perpage"); ok {
+		perPage = intParam(v)
+	}
+	page := int64(0)
+	if v, ok := body.get("page"); ok {
+		page = intParam(v)
+	}
+	all := page == -1 && perPage == -1
+	if !all && perPage <= 0 {
+		// perpage 0 selects nothing; a negative one is an SQL error ("LIMIT 0,-5").
+		return jsonReply(http.StatusOK, []any{})
+	}
+	search := sanitizeValue(body.vals["search"])
+	company := intParam(body.vals["company"])
+	owned := intParam(body.vals["owned"])
+	var list []*Contact
+	for _, c := range s.db.contacts {
+		if company > 0 && c.CompanyID != company {
+			continue
+		}
+		if owned > 0 && c.Owner != owned {
+			continue
+		}
+		if !s.contactMatches(c, search) {
+			continue
+		}
+		list = append(list, c)
+	}
+	if !all {
+		list = paginate(list, page, perPage)
+	}
+	opts := contactListOptions{
+		tags:                 !phpEmpty(body.vals["tags"]),
+		invoices:             sanitizeValue(body.vals["invoices"]) == "true",
+		quotes:               sanitizeValue(body.vals["quotes"]) == "true",
+		transactions:         sanitizeValue(body.vals["transactions"]) == "true",
+		assignedTransactions: true,
+	}
+	out := make([]any, 0, len(list))
+	for _, c := range list {
+		out = append(out, s.contactWithEmbeds(c, opts))
+	}
+	return jsonReply(http.StatusOK, out)
+}
+
+// customerSearch is GET /zbs_api/customer_search.
+func (s *Server) customerSearch(req *apiRequest) *response {
+	replaceHyphens := false
+	if v, ok := req.queryValue("replace_hyphens_with_underscores_in_json_keys"); ok && stringToInt(v) == 1 {
+		replaceHyphens = true
+	}
+	if email, ok := req.queryValue("email"); ok && sanitizeText(email) != "" {
+		c := s.db.contactByEmail(sanitizeText(email))
+		if c == nil {
+			return jsonReply(http.StatusOK, []any{}) // an array on a miss, an object on a hit
+		}
+		if replaceHyphens {
+			// array_keys() on a scalar: a PHP 8 fatal error.
+			return fatalError(req.isJSON())
+		}
+		return jsonReply(http.StatusOK, s.contactWithEmbeds(c, contactListOptions{tags: true, invoices: true, transactions: true}))
+	}
+	page, perPage := queryPaging(req)
+	if perPage == 0 {
+		return jsonReply(http.StatusOK, []any{})
+	}
+	query, _ := req.queryValue("zbs_query")
+	query = sanitizeText(query)
+	var list []*Contact
+	for _, c := range s.db.contacts {
+		if s.contactMatches(c, query) {
+			list = append(list, c)
+		}
+	}
+	list = paginate(list, page, perPage)
+	out := make([]any, 0, len(list))
+	for _, c := range list {
+		o := s.contactObject(c)
+		if replaceHyphens {
+			o = replaceKeyHyphens(o)
+		}
+		out = append(out, o)
+	}
+	return jsonReply(http.StatusOK, out)
+}
+
+// replaceKeyHyphens returns o with "-" replaced by "_" in its top-level keys.
+func replaceKeyHyphens(o *object) *object {
+	out := newObject()
+	for _, k := range o.keys {
+		out.set(strings.ReplaceAll(k, "-", "_"), o.vals[k])
+	}
+	return out
+}
+
+// phoneNoise is stripped from phone numbers before searching them.
+var phoneNoise = strings.NewReplacer(" ", "", ".", "", "-", "", "(", "", ")", "")
+
+// contactMatches is the DAL's searchPhrase: a case-insensitive substring of
+// the names, email, addresses, social handles, phones (also with spaces,
+// dots, dashes and brackets removed) or the linked company's name (B2B mode).
+func (s *Server) contactMatches(c *Contact, q string) bool {
+	if q == "" {
+		return true
+	}
+	q = strings.ToLower(q)
+	fields := []string{
+		c.Prefix + " " + c.FirstName + " " + c.LastName,
+		c.FirstName + " " + c.LastName,
+		c.Email,
+		c.Address.Line1, c.Address.Line2, c.Address.City, c.Address.County, c.Address.Postcode, c.Address.Country,
+		c.SecondaryAddress.Line1, c.SecondaryAddress.Line2, c.SecondaryAddress.City,
+		c.SecondaryAddress.County, c.SecondaryAddress.Postcode, c.SecondaryAddress.Country,
+		c.Twitter, c.LinkedIn, c.Facebook,
+		c.HomePhone, c.WorkPhone, c.MobilePhone,
+		phoneNoise.Replace(c.HomePhone), phoneNoise.Replace(c.WorkPhone), phoneNoise.Replace(c.MobilePhone),
+	}
+	if c.CompanyID > 0 {
+		if co := s.db.company(c.CompanyID); co != nil {
+			fields = append(fields, co.Name)
+		}
+	}
+	for _, f := range fields {
+		if strings.Contains(strings.ToLower(f), q) {
+			return true
+		}
+	}
+	return false
+}
+
+// fullName is the contact's "fullname"/"name" as the recorded site writes
+// it: "<fname> <lname>" when either is set ("Linus " for a first name only),
+// preceded by the prefix when there is one.
+func fullName(c *Contact) string {
+	name := ""
+	if c.Prefix != "" {
+		name = c.Prefix + " "
+	}
+	if c.FirstName != "" || c.LastName != "" {
+		name += c.FirstName + " " + c.LastName
+	}
+	return name
+}
+
+// contactObject is the 37-key contact shape (tidy_contact) plus custom fields.
+func (s *Server) contactObject(c *Contact) *object {
+	o := newObject().
+		set("id", itoa(c.ID)).
+		set("owner", itoa(c.Owner)).
+		set("status", c.Status).
+		set("email", c.Email).
+		set("prefix", c.Prefix).
+		set("fname", c.FirstName).
+		set("lname", c.LastName).
+		set("addr1", c.Address.Line1).
+		set("addr2", c.Address.Line2).
+		set("city", c.Address.City).
+		set("county", c.Address.County).
+		set("country", c.Address.Country).
+		set("postcode", c.Address.Postcode).
+		set("secaddr_addr1", c.SecondaryAddress.Line1).
+		set("secaddr_addr2", c.SecondaryAddress.Line2).
+		set("secaddr_city", c.SecondaryAddress.City).
+		set("secaddr_county", c.SecondaryAddress.County).
+		set("secaddr_country", c.SecondaryAddress.Country).
+		set("secaddr_postcode", c.SecondaryAddress.Postcode).
+		set("hometel", c.HomePhone).
+		set("worktel", c.WorkPhone).
+		set("mobtel", c.MobilePhone).
+		set("wpid", itoa(c.WPID)).
+		set("avatar", c.Avatar).
+		set("tw", c.Twitter).
+		set("li", c.LinkedIn).
+		set("fb", c.Facebook).
+		set("created", c.Created.UTC().Format(layoutYmdHis))
+	if c.LastContacted.IsZero() {
+		o.set("lastcontacted", -1)
+	} else {
+		o.set("lastcontacted", c.LastContacted.UTC().Format(layoutYmdHis))
+	}
+	o.set("createduts", itoa(unix(c.Created))).
+		set("created_date", dateOrFalse(c.Created, layoutMDY)).
+		set("lastupdated", itoa(unix(c.LastUpdated))).
+		set("lastupdated_date", dateOrFalse(c.LastUpdated, layoutMDY)).
+		set("lastcontacteduts", itoa(unixOr(c.LastContacted, -1))).
+		set("lastcontacted_date", dateOrFalse(c.LastContacted, layoutMDY)).
+		set("fullname", fullName(c)).
+		set("name", fullName(c))
+	for _, slug := range s.cfg.contactCustomFields {
+		o.set(slug, c.CustomFields[slug])
+	}
+	return o
+}
+
+// contactWithEmbeds is contactObject plus the requested tags, invoices,
+// quotes and transactions (all of them, newest first), in that key order.
+func (s *Server) contactWithEmbeds(c *Contact, opts contactListOptions) *object {
+	o := s.contactObject(c)
+	if opts.tags {
+		tags := []any{}
+		for _, t := range s.db.tagsOf(objTypeContact, c.Tags) {
+			tags = append(tags, tagObject(t))
+		}
+		o.set("tags", tags)
+	}
+	if opts.invoices {
+		list := []any{}
+		for i := len(s.db.invoices) - 1; i >= 0; i-- {
+			if inv := s.db.invoices[i]; inv.ContactID == c.ID {
+				list = append(list, s.invoiceObject(inv))
+			}
+		}
+		o.set("invoices", list)
+	}
+	if opts.quotes {
+		list := []any{}
+		for i := len(s.db.quotes) - 1; i >= 0; i-- {
+			if q := s.db.quotes[i]; q.ContactID == c.ID {
+				list = append(list, s.quoteObject(q, true))
+			}
+		}
+		o.set("quotes", list)
+	}
+	if opts.transactions {
+		list := []any{}
+		for i := len(s.db.transactions) - 1; i >= 0; i-- {
+			if t := s.db.transactions[i]; t.ContactID == c.ID {
+				list = append(list, s.transactionObject(t, opts.assignedTransactions))
+			}
+		}
+		o.set("transactions", list)
+	}
+	return o
+}
+
+// tagObject is the tag shape inside contacts.
+func tagObject(t *Tag) *object {
+	return newObject().
+		set("id", itoa(t.ID)).
+		set("objtype", itoa(int64(t.ObjectType))).
+		set("name", t.Name).
+		set("slug", t.Slug).
+		set("created", itoa(unix(t.Created))).
+		set("lastupdated", itoa(unix(t.LastUpdated)))
+}

@@ -1,0 +1,170 @@
+package jetpackcrmtest
+
+import (
+	"net/http"
+	"time"
+)
+
+// reminderOffset is the only reminder the API can create: 24 hours before.
+const reminderOffset = -24 * time.Hour
+
+// createEvent is /zbs_api/create_event: title, from and to are required;
+// "id" (or "event_id") updates. The reply is the sanitised field set, not an
+// echo.
+func (s *Server) createEvent(req *apiRequest) *response {
+	v, err := decodePHP(req.body)
+	body := asObject(v)
+	if err != nil || body == nil {
+		return createError("error", 100)
+	}
+	title := sanitizeValue(body.vals["title"])
+	from := sanitizeValue(body.vals["from"])
+	to := sanitizeValue(body.vals["to"])
+	if title == "" || from == "" || to == "" {
+		return createError("error", 100)
+	}
+	idv, hasID := body.get("id")
+	if !hasID {
+		idv, hasID = body.get("event_id")
+	}
+	var target *Event
+	if hasID {
+		if !phpIsNumeric(idv) {
+			return createError("error", 100)
+		}
+		if id := phpInt(idv); id > 0 {
+			if target = s.db.event(id); target == nil {
+				return createError("error", 100)
+			}
+		}
+	}
+	customer := int64(-1)
+	if cv, ok := body.get("customer"); ok {
+		if !phpIsNumeric(cv) {
+			return createError("error", 100)
+		}
+		customer = phpInt(cv)
+	}
+	notify := int64(-1)
+	if phpInt(body.vals["notify"]) == 24 {
+		notify = 24
+	}
+	complete := int64(-1) // the DB default, which the bool sanitiser reads as true
+	if cv, ok := body.get("complete"); ok {
+		complete = phpInt(cv)
+	}
+	owner := int64(-1)
+	if ov, ok := body.get("owner"); ok {
+		owner = phpInt(ov)
+	}
+	notes := sanitizeValue(body.vals["notes"])
+
+	now := s.now()
+	isNew := target == nil
+	e := target
+	if isNew {
+		e = &Event{Created: now, ShowOnCalendar: true}
+	}
+	e.Title, e.Description = title, notes
+	e.Start, e.End = fromUnix(strtotime(from, now)), fromUnix(strtotime(to, now))
+	e.Complete = complete != 0
+	if customer > 0 {
+		e.ContactID = customer
+	}
+	if s.isAdmin(owner) {
+		e.Owner = owner
+	} else if isNew {
+		e.Owner = 0 // a non-admin owner becomes the current user: none in an API call
+	}
+	if isNew {
+		assignID(&e.ID, &s.db.nextEvent)
+		s.db.events = insertSorted(s.db.events, e, eventID)
+	}
+	e.Reminders = nil
+	if notify == 24 {
+		r := Reminder{Owner: e.Owner, RemindAt: reminderOffset, Created: now, LastUpdated: now}
+		assignID(&r.ID, &s.db.nextReminder)
+		e.Reminders = []Reminder{r}
+	}
+	e.LastUpdated = now
+	return jsonReply(http.StatusOK, newObject().
+		set("title", title).
+		set("customer", customer).
+		set("notes", notes).
+		set("to", to).
+		set("from", from).
+		set("notify", notify).
+		set("complete", complete).
+		set("owner", owner).
+		set("id", e.ID))
+}
+
+// eventsList is GET /zbs_api/events, ID ascending, filtered by "owner" (or,
+// when owner is absent or not positive, "owned").
+func (s *Server) eventsList(req *apiRequest) *response {
+	page, perPage := queryPaging(req)
+	owner := int64(0)
+	if v, ok := req.queryValue("owner"); ok {
+		owner = stringToInt(sanitizeText(v))
+	}
+	if owner <= 0 {
+		if v, ok := req.queryValue("owned"); ok {
+			owner = stringToInt(sanitizeText(v))
+		}
+	}
+	var list []*Event
+	for _, e := range s.db.events {
+		if owner > 0 && e.Owner != owner {
+			continue
+		}
+		list = append(list, e)
+	}
+	out := []any{}
+	for _, e := range paginate(list, page, perPage) {
+		out = append(out, s.eventObject(e))
+	}
+	return jsonReply(http.StatusOK, out)
+}
+
+// eventObject is the event shape (tidy_event) with reminders, contact and company.
+func (s *Server) eventObject(e *Event) *object {
+	reminders := []any{}
+	for _, r := range e.Reminders {
+		reminders = append(reminders, newObject().
+			set("id", itoa(r.ID)).
+			set("owner", itoa(r.Owner)).
+			set("event", e.ID).
+			set("remind_at", int64(r.RemindAt/time.Second)).
+			set("sent", unixOr(r.Sent, -1)).
+			set("created", unix(r.Created)).
+			set("created_date", dateOrFalse(r.Created, layoutYmdHis)).
+			set("lastupdated", unix(r.LastUpdated)).
+			set("lastupdated_date", dateOrFalse(r.LastUpdated, layoutYmdHis)))
+	}
+	return newObject().
+		set("id", itoa(e.ID)).
+		set("owner", itoa(e.Owner)).
+		set("title", e.Title).
+		set("desc", e.Description).
+		set("start", unix(e.Start)).
+		set("start_date", dateOrFalse(e.Start, layoutYmdHis)).
+		set("end", unix(e.End)).
+		set("end_date", dateOrFalse(e.End, layoutYmdHis)).
+		set("complete", boolToInt(e.Complete)).
+		set("show_on_portal", boolToInt(e.ShowOnPortal)).
+		set("show_on_cal", boolToInt(e.ShowOnCalendar)).
+		set("created", unix(e.Created)).
+		set("created_date", dateOrFalse(e.Created, layoutYmdHis)).
+		set("lastupdated", unix(e.LastUpdated)).
+		set("lastupdated_date", dateOrFalse(e.LastUpdated, layoutYmdHis)).
+		set("reminders", reminders).
+		set("contact", s.assignedContact(e.ContactID)).
+		set("company", s.assignedCompany(e.CompanyID))
+}
+
+func boolToInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,84 @@
+package jetpackcrmtest
+
+import (
+	"net/http"
+	"strings"
+)
+
+// serveHTTP is the server's handler: rate limit, fault injection, then
+// WordPress and the plugin; every request is logged.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	at := s.cfg.clock()
+	body := s.readBody(w, r)
+	endpoint := endpointOf(r)
+	rec := s.newRecord(r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Content-Type"), endpoint, body, at)
+	// Logged in a defer so that an aborted request (resetConnection may
+	// panic with http.ErrAbortHandler) is logged too.
+	defer func() {
+		s.mu.Lock()
+		s.log.add(rec)
+		s.mu.Unlock()
+	}()
+	if s.cfg.phpBuiltinServer {
+		w.Header().Set("Connection", "close")
+	}
+
+	if resp := s.rateLimited(); resp != nil {
+		rec.Status, rec.Fault = resp.status, FaultRateLimited
+		writeResponse(w, resp)
+		return
+	}
+
+	act := s.decideFault(endpoint)
+	rec.Fault = act.kind
+	switch act.kind {
+	case FaultLatency:
+		if !s.wait(r.Context(), act.latency) {
+			resetConnection(w)
+			return
+		}
+	case Fault429, Fault500, Fault502, Fault503:
+		resp := faultResponse(act, isJSONRequest(r.Header))
+		rec.Status = resp.status
+		writeResponse(w, resp)
+		return
+	case FaultResetBeforeWrite:
+		resetConnection(w)
+		return
+	}
+
+	resp := s.wordpress(r, body)
+	switch act.kind {
+	case FaultResetAfterWrite:
+		resetConnection(w)
+		return
+	case FaultHTMLNotice:
+		resp.body = append([]byte(phpNotice), resp.body...)
+	}
+	rec.Status = resp.status
+	writeResponse(w, resp)
+}
+
+// writeResponse sends resp.
+func writeResponse(w http.ResponseWriter, resp *response) {
+	h := w.Header()
+	for k, vs := range resp.header {
+		h[k] = vs
+	}
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(resp.body)
+}
+
+// endpointOf names the endpoint a request addresses, for fault rules and the
+// log: the first path segment after /zbs_api/, or the zbs_api query var.
+func endpointOf(r *http.Request) string {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/zbs_api/"); ok {
+		return firstSegment(rest)
+	}
+	if r.URL.Path == "/" || r.URL.Path == "" || r.URL.Path == "/index.php" {
+		if v, ok := lastQueryValue(r.URL.Query(), "zbs_api"); ok {
+			return firstSegment(v)
+		}
+	}
+	return ""
+}
