@@ -606,6 +606,7 @@ type CustomersAPI interface {
 	Search(ctx context.Context, query string, opts *ListOptions) ([]*Customer, *Response, error)
 	GetByEmail(ctx context.Context, email string) (*Customer, *Response, error)
 	All(ctx context.Context, opts *CustomerListOptions) iter.Seq2[*Customer, error]
+	UpsertMany(ctx context.Context, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error)
 }
 
 var _ CustomersAPI = (*CustomersService)(nil)
@@ -718,6 +719,15 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 		return nil, nil, invalid(op, "", "nil *CustomerRequest")
 	}
 	if err := checkEmail("email", email); err != nil {
+		return nil, nil, asValidation(op, err)
+	}
+	// Refuse bad changes before the read, not after it: the merge would
+	// otherwise drop a negative ID silently. Email is optional in changes.
+	probe := *changes
+	if probe.Email == "" {
+		probe.Email = email
+	}
+	if err := probe.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
 	current, resp, err := s.GetByEmail(ctx, email)
