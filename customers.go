@@ -711,8 +711,18 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 // back by ID, status and owner included. To change the email address, set
 // changes.Email. Tags in changes replace the contact's tags; nil leaves them.
 //
+// Empty fields of changes mean "keep": the API cannot clear a field (the
+// server drops blank, 0 and -1 values). A contact whose status is
+// "Customer" keeps it unless changes.ForceStatus is set (sticky status).
+//
+// The returned contact is what was written, with the fields the write does
+// not touch (Created, Owner, linked invoices...) from the read; LastUpdated
+// is the value before the write. The *Response is the write's.
+//
 // The read and the write are two requests: a change made by someone else in
-// between is overwritten. It returns ErrNotFound if no contact has the email.
+// between is overwritten. It returns ErrNotFound if no contact has the email,
+// and sends no write then. It is retried like Create: the write is keyed by
+// ID and email, so repeating it cannot duplicate the contact.
 func (s *CustomersService) Update(ctx context.Context, email string, changes *CustomerRequest) (*Customer, *Response, error) {
 	const op = "Customers.Update"
 	if changes == nil {
