@@ -716,8 +716,8 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 // "Customer" keeps it unless changes.ForceStatus is set (sticky status).
 //
 // The returned contact is what was written, with the fields the write does
-// not touch (Created, Owner, linked invoices...) from the read; LastUpdated
-// is the value before the write. The *Response is the write's.
+// not touch (Created, Owner, linked invoices...) from the read. LastUpdated
+// is zero: the write's answer does not say it. The *Response is the write's.
 //
 // The read and the write are two requests: a change made by someone else in
 // between is overwritten. It returns ErrNotFound if no contact has the email,
