@@ -158,7 +158,8 @@ func checkBody(ci callInfo, status int, body []byte, attempts int, creds *creden
 // parse: every refusal shape has an "error" or "errors" key, or "success"
 // false.
 func mayBeRefusal(body []byte) bool {
-	return bytes.Contains(body, []byte(`"error`)) || bytes.Contains(body, []byte(`"success":false`))
+	return bytes.Contains(body, []byte(`"error`)) ||
+		(bytes.Contains(body, []byte(`"success"`)) && bytes.Contains(body, []byte("false")))
 }
 
 func fillFromErrorBody(e *APIError, eb *errorBody, creds *credentials) {
@@ -167,13 +168,15 @@ func fillFromErrorBody(e *APIError, eb *errorBody, creds *credentials) {
 		e.Status = creds.redact(sm.Status)
 		e.Message = creds.redact(sm.Message)
 	}
+	// The code is shown in Error(): bounded and redacted like any text
+	// taken from the body.
 	switch {
 	case len(eb.Error) > 0:
-		e.Code = rawScalar(eb.Error)
+		e.Code = snippet([]byte(rawScalar(eb.Error)), maxSnippet, creds)
 	case len(eb.Errors) > 0:
-		e.Code = rawScalar(eb.Errors)
+		e.Code = snippet([]byte(rawScalar(eb.Errors)), maxSnippet, creds)
 	case len(eb.Code) > 0:
-		e.Code = rawScalar(eb.Code)
+		e.Code = snippet([]byte(rawScalar(eb.Code)), maxSnippet, creds)
 	}
 	if e.Message == "" && len(eb.Message) > 0 {
 		e.Message = snippet([]byte(stripTags(rawScalar(eb.Message))), maxSnippet, creds)
@@ -273,7 +276,7 @@ func newDecodeError(ci callInfo, resp *http.Response, body []byte, attempts int,
 // Credentials found in r.Request's query are redacted from the error.
 func CheckResponse(r *http.Response) error {
 	if r == nil {
-		return errors.New("jetpackcrm: CheckResponse: nil response")
+		return invalid("CheckResponse", "r", "nil response")
 	}
 	var creds *credentials
 	ci := callInfo{method: "GET"}

@@ -84,6 +84,12 @@ func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerR
 	if opts.Concurrency < 0 || opts.Concurrency > MaxBulkConcurrency {
 		return nil, invalid(op, "Concurrency", "must be between 1 and %d, got %d", MaxBulkConcurrency, opts.Concurrency)
 	}
+	if err := (*service)(s).owner().ready(op); err != nil {
+		return nil, err
+	}
+	if ctx == nil {
+		return nil, invalid(op, "ctx", "nil context")
+	}
 	workers := opts.Concurrency
 	if workers == 0 {
 		workers = DefaultBulkConcurrency

@@ -11,8 +11,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
@@ -70,34 +72,36 @@ type service struct {
 // WordPress lives in a folder), authenticated by the API key and secret
 // from CRM > Settings > API.
 //
-// It refuses, with an error saying why: an empty key or secret, a URL that
+// It refuses, with a *ValidationError saying why (errors.Is(err,
+// ErrInvalidInput)): an empty key or secret, a URL that
 // does not parse, a scheme other than http or https, a URL with a query,
 // fragment or user info, and plain http to a host that is not loopback
 // (unless WithInsecureHTTP is given: the API carries the secret in the
 // query string of every request).
 func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, error) {
+	const op = "NewClient"
 	if strings.TrimSpace(apiKey) == "" {
-		return nil, errors.New("jetpackcrm: NewClient: empty API key")
+		return nil, invalid(op, "apiKey", "empty API key")
 	}
 	if strings.TrimSpace(apiSecret) == "" {
-		return nil, errors.New("jetpackcrm: NewClient: empty API secret")
+		return nil, invalid(op, "apiSecret", "empty API secret")
 	}
 	creds := newCredentials(apiKey, apiSecret)
 	if strings.ContainsAny(apiKey+apiSecret, " \t\r\n") {
-		return nil, errors.New("jetpackcrm: NewClient: the API key or secret contains white space (copied with a line break?)")
+		return nil, invalid(op, "", "the API key or secret contains white space (copied with a line break?)")
 	}
 	cfg := config{policy: DefaultRetryPolicy(), maxResponseBytes: DefaultMaxResponseBytes, userAgent: defaultUserAgent}
 	for i, opt := range opts {
 		if opt == nil {
-			return nil, fmt.Errorf("jetpackcrm: NewClient: option %d is nil", i)
+			return nil, invalid(op, "opts", "option %d is nil", i)
 		}
 		if err := opt(&cfg); err != nil {
-			return nil, fmt.Errorf("jetpackcrm: NewClient: %s", creds.redact(err.Error()))
+			return nil, invalid(op, "opts", "%s", creds.redact(err.Error()))
 		}
 	}
 	base, err := parseSiteURL(siteURL, cfg.insecureHTTP)
 	if err != nil {
-		return nil, fmt.Errorf("jetpackcrm: NewClient: %s", creds.redact(err.Error()))
+		return nil, invalid(op, "siteURL", "%s", creds.redact(err.Error()))
 	}
 	c := &Client{
 		base:             base,
@@ -128,6 +132,9 @@ func parseSiteURL(siteURL string, insecureHTTP bool) (*url.URL, error) {
 	raw := strings.TrimSpace(siteURL)
 	if raw == "" {
 		return nil, errors.New("empty site URL")
+	}
+	if !utf8.ValidString(raw) {
+		return nil, errors.New("site URL is not valid UTF-8")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -199,11 +206,36 @@ func (c *Client) buildHTTPClient(hc *http.Client, limiter *rate.Limiter) *http.C
 
 // CloseIdleConnections closes the idle connections of the Client's
 // transport.
-func (c *Client) CloseIdleConnections() { c.httpClient.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() {
+	if c.ready("CloseIdleConnections") == nil {
+		c.httpClient.CloseIdleConnections()
+	}
+}
 
 // String describes the Client without its credentials.
 func (c *Client) String() string {
+	if c.ready("String") != nil {
+		return "jetpackcrm.Client{not made by NewClient}"
+	}
 	return "jetpackcrm.Client{site: " + c.base.String() + ", credentials: " + redactedMark + "}"
+}
+
+// ready refuses a nil *Client, or a Client{} not made by NewClient, with a
+// *ValidationError instead of a nil pointer panic.
+func (c *Client) ready(op string) error {
+	if c == nil || c.base == nil || c.creds == nil || c.httpClient == nil || c.pause == nil {
+		return invalid(op, "Client", "nil *Client, or a Client not made by NewClient")
+	}
+	return nil
+}
+
+// owner returns the Client behind a service: nil for a nil service (those
+// of a Client not made by NewClient), which Client.call then refuses.
+func (s *service) owner() *Client {
+	if s == nil {
+		return nil
+	}
+	return s.client
 }
 
 // Format makes every fmt verb print String, so %+v and %#v never show the
@@ -248,6 +280,9 @@ func RetrySafe() RequestOption {
 // The credentials are not in the returned request: they are added when it is
 // sent.
 func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any, body any, opts ...RequestOption) (*http.Request, error) {
+	if err := c.ready("NewRequest"); err != nil {
+		return nil, err
+	}
 	if ctx == nil {
 		return nil, invalid("NewRequest", "ctx", "nil context")
 	}
@@ -362,8 +397,21 @@ func encodeQuery(q any) (url.Values, error) {
 // *RequestError when no usable answer came. The *Response is returned
 // whenever an HTTP answer was received.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
+	if err := c.ready("Do"); err != nil {
+		return nil, err
+	}
 	if req == nil || req.URL == nil {
 		return nil, invalid("Do", "req", "nil request")
+	}
+	// The transport adds the credentials to whatever URL it sends to: a
+	// request for another site would carry them there.
+	if !strings.EqualFold(req.URL.Host, c.base.Host) || req.URL.Scheme != c.base.Scheme {
+		return nil, invalid("Do", "req", "the request is not for this Client's site (build it with NewRequest)")
+	}
+	// Checked before sending: a write would be applied and then fail to
+	// decode into v.
+	if err := checkDecodeTarget(v); err != nil {
+		return nil, err
 	}
 	ci := callInfo{method: req.Method, endpoint: endpointOf(req.URL)}
 	ci.write = strings.HasPrefix(ci.endpoint, "create_")
@@ -375,8 +423,29 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	return c.send(req.WithContext(context.WithValue(req.Context(), callStateKey{}, st)), st, v)
 }
 
+// checkDecodeTarget accepts what Do can decode into: nothing, an
+// io.Writer, or a non-nil pointer.
+func checkDecodeTarget(v any) error {
+	if v == nil {
+		return nil
+	}
+	if _, ok := v.(io.Writer); ok {
+		return nil
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return invalid("Do", "v", "cannot decode into a %T: want nil, an io.Writer or a non-nil pointer", v)
+	}
+	return nil
+}
+
 // call is what every service method uses: build, send, check, decode.
 func (c *Client) call(ctx context.Context, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
+	if err := c.ready(method + " " + endpoint); err != nil {
+		return nil, err
+	}
+	if ctx == nil {
+		return nil, invalid(method+" "+endpoint, "ctx", "nil context")
+	}
 	st := c.newCallState(callInfo{method: method, endpoint: endpoint, write: strings.HasPrefix(endpoint, "create_")}, safe)
 	req, err := c.NewRequest(context.WithValue(ctx, callStateKey{}, st), method, endpoint, q, body)
 	if err != nil {

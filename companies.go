@@ -307,6 +307,10 @@ type CompaniesService service
 //   - A missing or invalid email makes the server store nothing and answer
 //     an empty body; the SDK refuses such a request before sending it.
 //   - Tags replace all of the company's tags.
+//
+// It is not retried after a 5xx or a network error that may have reached the
+// server (429 and 503 are retried): on 6.4.x the 500 above is certain, and
+// each retry would rewrite the company again before failing again.
 func (s *CompaniesService) Create(ctx context.Context, req *CompanyRequest) (*Company, *Response, error) {
 	const op = "Companies.Create"
 	if req == nil {
@@ -316,7 +320,7 @@ func (s *CompaniesService) Create(ctx context.Context, req *CompanyRequest) (*Co
 		return nil, nil, asValidation(op, err)
 	}
 	c := new(Company)
-	resp, err := s.client.call(ctx, http.MethodPost, "create_company", nil, req, true, c)
+	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_company", nil, req, false, c)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -340,7 +344,7 @@ func (s *CompaniesService) List(ctx context.Context, opts *ListOptions) ([]*Comp
 		body = *opts
 	}
 	var out []*Company
-	resp, err := s.client.call(ctx, http.MethodPost, "companies", nil, &body, true, &out)
+	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "companies", nil, &body, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}

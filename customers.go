@@ -698,7 +698,7 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 		return nil, nil, asValidation(op, err)
 	}
 	c := new(Customer)
-	resp, err := s.client.call(ctx, http.MethodPost, "create_customer", nil, req, true, c)
+	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, req, true, c)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -749,7 +749,7 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 		return nil, nil, asValidation(op, err)
 	}
 	written := new(Customer)
-	resp, err = s.client.call(ctx, http.MethodPost, "create_customer", nil, merged, true, written)
+	resp, err = (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, merged, true, written)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -792,7 +792,7 @@ func (s *CustomersService) List(ctx context.Context, opts *CustomerListOptions) 
 			Owned: opts.Owner, Company: opts.CompanyID}
 	}
 	var out []*Customer
-	resp, err := s.client.call(ctx, http.MethodPost, "customers", nil, &body, true, &out)
+	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "customers", nil, &body, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -844,7 +844,7 @@ func (s *CustomersService) Search(ctx context.Context, query string, opts *ListO
 		q.Page, q.PerPage = opts.Page, opts.PerPage
 	}
 	var out []*Customer
-	resp, err := s.client.call(ctx, http.MethodGet, "customer_search", &q, nil, true, &out)
+	resp, err := (*service)(s).owner().call(ctx, http.MethodGet, "customer_search", &q, nil, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -863,7 +863,7 @@ func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Custo
 		return nil, nil, asValidation(op, err)
 	}
 	var out customerOrNothing
-	resp, err := s.client.call(ctx, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
+	resp, err := (*service)(s).owner().call(ctx, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -142,14 +142,27 @@ type RateLimitError struct {
 
 // Error says how long the server asked to wait.
 func (e *RateLimitError) Error() string {
-	if e.RetryAfter > 0 {
-		return e.APIError.Error() + "; server asked to retry after " + e.RetryAfter.String()
+	msg := ErrRateLimited.Error()
+	if e.APIError != nil { // nil in a RateLimitError built by hand, e.g. by a fake
+		msg = e.APIError.Error()
 	}
-	return e.APIError.Error()
+	if e.RetryAfter > 0 {
+		return msg + "; server asked to retry after " + e.RetryAfter.String()
+	}
+	return msg
 }
 
+// Is matches ErrRateLimited, whether the answer was a 429 or a 503 with
+// Retry-After.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+
 // Unwrap returns the *APIError, so errors.As finds both types.
-func (e *RateLimitError) Unwrap() error { return e.APIError }
+func (e *RateLimitError) Unwrap() error {
+	if e.APIError == nil {
+		return nil
+	}
+	return e.APIError
+}
 
 // ValidationError is input the SDK refused before sending anything.
 // errors.Is(err, ErrInvalidInput) holds for it.

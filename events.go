@@ -400,7 +400,7 @@ func (s *EventsService) Create(ctx context.Context, req *EventRequest) (*Event, 
 		return nil, nil, asValidation(op, err)
 	}
 	e := new(Event)
-	resp, err := s.client.call(ctx, http.MethodPost, "create_event", nil, req, req.ID > 0, e)
+	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_event", nil, req, req.ID > 0, e)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -410,7 +410,7 @@ func (s *EventsService) Create(ctx context.Context, req *EventRequest) (*Event, 
 // List returns one page of events in ID order, each with its contact,
 // company and reminders (GET events).
 func (s *EventsService) List(ctx context.Context, opts *EventListOptions) ([]*Event, *Response, error) {
-	return listByQuery[Event](ctx, s.client, "Events.List", "events", opts, opts.list())
+	return listByQuery[Event](ctx, (*service)(s).owner(), "Events.List", "events", opts, opts.list())
 }
 
 // All iterates over every event matching opts (PerPage defaults to 100).

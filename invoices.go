@@ -210,7 +210,7 @@ type InvoicesService service
 // List returns one page of invoices with their line items. The server
 // sorts them by nothing in particular (in practice, by ID).
 func (s *InvoicesService) List(ctx context.Context, opts *ListOptions) ([]*Invoice, *Response, error) {
-	return listByQuery[Invoice](ctx, s.client, "Invoices.List", "invoices", opts, opts)
+	return listByQuery[Invoice](ctx, (*service)(s).owner(), "Invoices.List", "invoices", opts, opts)
 }
 
 // All iterates over every invoice (PerPage defaults to 100).

@@ -95,6 +95,10 @@ func iterate[T any](ctx context.Context, perPage int, ord order, id func(*T) int
 		perPage = DefaultIteratorPerPage
 	}
 	return func(yield func(*T, error) bool) {
+		if ctx == nil {
+			yield(nil, invalid("All", "ctx", "nil context"))
+			return
+		}
 		seen := newSeenIDs(ord)
 		for page := 1; ; page++ {
 			if err := ctx.Err(); err != nil {

@@ -196,7 +196,7 @@ type QuotesService service
 // List returns one page of quotes, newest first (the only list the API
 // sorts that way), without their content.
 func (s *QuotesService) List(ctx context.Context, opts *ListOptions) ([]*Quote, *Response, error) {
-	return listByQuery[Quote](ctx, s.client, "Quotes.List", "quotes", opts, opts)
+	return listByQuery[Quote](ctx, (*service)(s).owner(), "Quotes.List", "quotes", opts, opts)
 }
 
 // All iterates over every quote, newest first. A quote created during the

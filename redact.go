@@ -20,10 +20,18 @@ type credentials struct {
 	// replacer knows every form in which the key or secret can appear:
 	// literal, query-escaped and path-escaped.
 	replacer *strings.Replacer
+	// forms are those forms, for the fragments the replacer cannot see.
+	forms []string
 }
 
+// minFragment is the shortest start of a credential that redact removes on
+// its own. Text cut at a length limit (a body snippet, a quoted value in a
+// decode error) can end inside the key or secret and keep all of it but
+// its last bytes.
+const minFragment = 12
+
 func newCredentials(key, secret string) *credentials {
-	var pairs []string
+	var pairs, forms []string
 	seen := map[string]bool{}
 	for _, v := range []string{key, secret} {
 		for _, form := range []string{v, url.QueryEscape(v), url.PathEscape(v), strings.ToLower(url.QueryEscape(v))} {
@@ -32,19 +40,49 @@ func newCredentials(key, secret string) *credentials {
 			}
 			seen[form] = true
 			pairs = append(pairs, form, redactedMark)
+			forms = append(forms, form)
 		}
 	}
-	return &credentials{key: key, secret: secret, replacer: strings.NewReplacer(pairs...),
+	return &credentials{key: key, secret: secret, replacer: strings.NewReplacer(pairs...), forms: forms,
 		query: "api_key=" + url.QueryEscape(key) + "&api_secret=" + url.QueryEscape(secret)}
 }
 
 // redact is the one redaction function of the SDK: every error message, body
-// snippet and log value passes through it.
+// snippet and log value passes through it. It replaces the key and the
+// secret in every form, and any start of one of them at least minFragment
+// bytes long (what is left of a credential cut by a length limit).
 func (c *credentials) redact(s string) string {
 	if c == nil || s == "" {
 		return s
 	}
-	return c.replacer.Replace(s)
+	s = c.replacer.Replace(s)
+	for _, form := range c.forms {
+		if len(form) > minFragment && strings.Contains(s, form[:minFragment]) {
+			s = redactFragments(s, form)
+		}
+	}
+	return s
+}
+
+// redactFragments replaces every start of form, of at least minFragment
+// bytes, in s.
+func redactFragments(s, form string) string {
+	var b strings.Builder
+	head := form[:minFragment]
+	for {
+		i := strings.Index(s, head)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		n := minFragment
+		for n < len(form) && i+n < len(s) && s[i+n] == form[n] {
+			n++
+		}
+		b.WriteString(s[:i])
+		b.WriteString(redactedMark)
+		s = s[i+n:]
+	}
 }
 
 // String, GoString and Format make sure no verb of fmt prints the values.

@@ -120,11 +120,16 @@ func (st *callState) attempt() int {
 // final answer, or the final error, is classified by the caller.
 func (c *Client) checkRetry(st *callState) func(context.Context, *http.Response, error) (bool, error) {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		if ctx.Err() != nil {
-			return false, nil // cancelled: stop at once
-		}
 		st.mu.Lock()
 		defer st.mu.Unlock()
+		if ctx.Err() != nil {
+			// Cancelled or past its deadline: stop at once. A write whose
+			// request had left when the context ended may have been applied.
+			if err != nil && mayHaveBeenSent(err) && isWriteMethod(st.ci.method) {
+				st.ambiguous = true
+			}
+			return false, nil
+		}
 		var retryAfter time.Duration
 		var reason string
 		switch {
@@ -237,7 +242,8 @@ func mayHaveBeenSent(err error) bool {
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return false
 	}
-	if isTLSFailure(err) || errors.Is(err, ErrRedirectRefused) {
+	var notSent *notSentError
+	if isTLSFailure(err) || errors.Is(err, ErrRedirectRefused) || errors.As(err, &notSent) {
 		return false
 	}
 	return true

@@ -395,7 +395,7 @@ func (s *TransactionsService) Create(ctx context.Context, req *TransactionReques
 		return nil, nil, asValidation(op, err)
 	}
 	t := new(Transaction)
-	resp, err := s.client.call(ctx, http.MethodPost, "create_transaction", nil, req, true, t)
+	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_transaction", nil, req, true, t)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -406,7 +406,7 @@ func (s *TransactionsService) Create(ctx context.Context, req *TransactionReques
 // transactions). They carry no reference to the contact or company; the
 // server sorts them by nothing in particular (in practice, by ID).
 func (s *TransactionsService) List(ctx context.Context, opts *ListOptions) ([]*Transaction, *Response, error) {
-	return listByQuery[Transaction](ctx, s.client, "Transactions.List", "transactions", opts, opts)
+	return listByQuery[Transaction](ctx, (*service)(s).owner(), "Transactions.List", "transactions", opts, opts)
 }
 
 // All iterates over every transaction (PerPage defaults to 100).

@@ -31,11 +31,11 @@ type transport struct {
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if err := t.client.pause.wait(ctx); err != nil {
-		return nil, err
+		return nil, &notSentError{err}
 	}
 	if t.limiter != nil {
 		if err := t.limiter.Wait(ctx); err != nil {
-			return nil, err
+			return nil, &notSentError{err}
 		}
 	}
 	// A shallow copy with its own URL: a RoundTripper must not modify the
@@ -83,6 +83,14 @@ func (t *transport) logAttempt(req *http.Request, resp *http.Response, err error
 	}
 	c.log(ctx, slog.LevelDebug, "jetpackcrm: request", attrs...)
 }
+
+// notSentError is a failure before the request was handed to the network
+// (the context ended during the shared pause or the throttle): the request
+// certainly did not reach the server.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
 
 // withCredentials sets api_key and api_secret in a raw query, replacing any
 // already there (a redirect's Location echoes them).

@@ -1,0 +1,241 @@
+package jetpackcrm
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// newYork is a fixed UTC-5 zone, so the test needs no tzdata.
+var newYork = time.FixedZone("EST", -5*3600)
+
+// renewalCall is the event of capture 120 (3:00-4:00 UTC on 29 Nov 2026),
+// given in New York time.
+func renewalCall() *EventRequest {
+	from := time.Date(2026, 11, 28, 22, 0, 0, 0, newYork)
+	return &EventRequest{Title: "Call Ada about renewal", From: from, To: from.Add(time.Hour), CustomerID: 1,
+		Notes: "Discuss the annual plan", Remind24h: true, Owner: 1}
+}
+
+// ---------------------------------------------------------------------------
+// create_event
+
+func TestEventsCreateDecodesRecordedReplies(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		capture int
+		req     *EventRequest
+		check   func(t *testing.T, e *Event)
+	}{
+		{120, renewalCall(), func(t *testing.T, e *Event) {
+			assert.Equal(t, int64(1), e.ID)
+			assert.Equal(t, "Call Ada about renewal", e.Title)
+			assert.Equal(t, "Discuss the annual plan", e.Description)
+			assert.True(t, time.Date(2026, 11, 29, 3, 0, 0, 0, time.UTC).Equal(e.Start), "start %v", e.Start)
+			assert.True(t, time.Date(2026, 11, 29, 4, 0, 0, 0, time.UTC).Equal(e.End), "end %v", e.End)
+			assert.Equal(t, int64(1), e.CustomerID)
+			assert.Equal(t, int64(1), e.Owner)
+			assert.False(t, e.Complete)
+			assert.Equal(t, []Reminder{{EventID: 1, Offset: -24 * time.Hour}}, e.Reminders)
+		}},
+		{124, &EventRequest{ID: 1, Title: "Call Ada about renewal (moved)", From: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
+			To: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), Complete: true}, func(t *testing.T, e *Event) {
+			assert.Equal(t, int64(1), e.ID)
+			assert.True(t, e.Complete)
+			assert.True(t, time.Unix(1796115600, 0).Equal(e.Start), "the start the events list (133) then reports")
+			assert.Nil(t, e.Reminders)
+		}},
+		{125, &EventRequest{Title: "Explicitly not complete", From: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC),
+			To: time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC), CustomerID: 2}, func(t *testing.T, e *Event) {
+			assert.Equal(t, int64(2), e.ID)
+			assert.False(t, e.Complete)
+			assert.Equal(t, int64(2), e.CustomerID)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(strconv.Itoa(tt.capture), func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			w := serveWire(env, http.MethodPost, "create_event", replay(t, tt.capture))
+			e, resp, err := env.client.Events.Create(context.Background(), tt.req)
+			require.NoError(t, err)
+			assert.Equal(t, 1, resp.Attempts)
+			tt.check(t, e)
+			w.single(t)
+		})
+	}
+}
+
+func TestEventsCreateRequestEncoding(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		req  *EventRequest
+		body string
+	}{
+		{"New York times are sent in UTC, complete 0, notify 24", renewalCall(),
+			`{"title":"Call Ada about renewal","from":"2026-11-29 03:00:00","to":"2026-11-29 04:00:00","customer":1,
+			  "notes":"Discuss the annual plan","notify":24,"complete":0,"owner":1}`},
+		{"an update by id: complete 1, no reminder", &EventRequest{ID: 1, Title: "Call Ada about renewal (moved)",
+			From: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), To: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), Complete: true},
+			`{"id":1,"title":"Call Ada about renewal (moved)","from":"2026-12-01 09:00:00","to":"2026-12-01 10:00:00","notify":0,"complete":1}`},
+		{"the minimum: complete is still sent", &EventRequest{Title: "x", From: time.Unix(1740823200, 0), To: time.Unix(1740826800, 0)},
+			`{"title":"x","from":"2025-03-01 10:00:00","to":"2025-03-01 11:00:00","notify":0,"complete":0}`},
+		{"owner -1 means nobody", &EventRequest{Title: "x", From: time.Unix(1740823200, 0), To: time.Unix(1740823200, 0), Owner: -1},
+			`{"title":"x","from":"2025-03-01 10:00:00","to":"2025-03-01 10:00:00","notify":0,"complete":0,"owner":-1}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			w := serveWire(env, http.MethodPost, "create_event", jsonResponder(200, `{"title":"x","id":1}`))
+			_, _, err := env.client.Events.Create(context.Background(), tt.req)
+			require.NoError(t, err)
+			r := w.single(t)
+			assertWire(t, r, http.MethodPost, "create_event", nil, tt.body)
+			m := bodyMap(t, r)
+			require.Contains(t, m, "complete", "an omitted complete is stored as done (capture 126)")
+			assert.Equal(t, float64(boolInt(tt.req.Complete)), m["complete"])
+		})
+	}
+}
+
+func TestEventsCreateRecordedRefusals(t *testing.T) {
+	t.Parallel()
+	// Every create_event failure is {"error":100}.
+	for _, n := range []int{121, 122, 123, 127, 128, 129, 130, 131, 132} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			w := serveWire(env, http.MethodPost, "create_event", replay(t, n))
+			e, resp, err := env.client.Events.Create(context.Background(), renewalCall())
+			assert.Nil(t, e)
+			require.NotNil(t, resp)
+			assertAPIError(t, err, http.MethodPost, "create_event", wantAPIError{is: ErrRejected, status: 200, code: "100"})
+			assert.Len(t, w.requests(), 1)
+		})
+	}
+}
+
+func TestEventsCreateRetrySafety(t *testing.T) {
+	t.Parallel()
+	t.Run("with an ID it is retried on 500", func(t *testing.T) {
+		t.Parallel()
+		synctest.Test(t, func(t *testing.T) {
+			env := setup(t)
+			w := serveWire(env, http.MethodPost, "create_event", replay(t, 110).Then(replay(t, 110)).Then(replay(t, 124)))
+			req := &EventRequest{ID: 1, Title: "Call Ada about renewal (moved)", From: time.Unix(1796115600, 0), To: time.Unix(1796119200, 0), Complete: true}
+			e, resp, err := env.client.Events.Create(context.Background(), req)
+			require.NoError(t, err, "an update by ID is safe to repeat")
+			assert.Equal(t, 3, resp.Attempts)
+			assert.Equal(t, int64(1), e.ID)
+			assert.Len(t, w.requests(), 3)
+		})
+	})
+	t.Run("without an ID it is tried once on 500", func(t *testing.T) {
+		t.Parallel()
+		synctest.Test(t, func(t *testing.T) {
+			env := setup(t)
+			w := serveWire(env, http.MethodPost, "create_event", replay(t, 110).Then(replay(t, 120)))
+			e, resp, err := env.client.Events.Create(context.Background(), renewalCall())
+			assert.Nil(t, e)
+			require.NotNil(t, resp)
+			assertAPIError(t, err, http.MethodPost, "create_event", want500JSON)
+			assert.Len(t, w.requests(), 1, "a retry could create the event twice")
+		})
+	})
+	t.Run("without an ID it is retried on 503, which was not processed", func(t *testing.T) {
+		t.Parallel()
+		synctest.Test(t, func(t *testing.T) {
+			env := setup(t)
+			serveWire(env, http.MethodPost, "create_event", statusResponder(503, "1").Then(replay(t, 120)))
+			e, resp, err := env.client.Events.Create(context.Background(), renewalCall())
+			require.NoError(t, err)
+			assert.Equal(t, 2, resp.Attempts)
+			assert.Equal(t, int64(1), e.ID)
+		})
+	})
+}
+
+// ---------------------------------------------------------------------------
+// events
+
+func TestEventsListDecodesRecordedPage(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveWire(env, http.MethodGet, "events", replay(t, 133))
+	list, resp, err := env.client.Events.List(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, list, 3)
+	e := list[0]
+	assert.Equal(t, int64(1), e.ID)
+	assert.Equal(t, "Call Ada about renewal (moved)", e.Title)
+	assert.True(t, time.Unix(1796115600, 0).Equal(e.Start), "start %v", e.Start)
+	assert.True(t, time.Unix(1796119200, 0).Equal(e.End))
+	assert.True(t, e.Complete)
+	assert.True(t, e.ShowOnCalendar)
+	assert.Equal(t, int64(1), e.Owner)
+	require.NotNil(t, e.Contact, "the embedded contact")
+	assert.Equal(t, "ada.lovelace@example.com", e.Contact.Email)
+	assert.Equal(t, "Augusta Ada", e.Contact.FirstName)
+	assert.Equal(t, int64(1), e.CustomerID)
+	assert.Nil(t, e.Company)
+
+	require.NotNil(t, list[1].Contact)
+	assert.Equal(t, "grace.hopper@example.com", list[1].Contact.Email)
+	assert.False(t, list[1].Complete)
+	assert.Nil(t, list[2].Contact)
+	assert.True(t, time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC).Equal(list[2].Start))
+	assert.Equal(t, 1, resp.Page)
+	assert.Zero(t, resp.NextPage)
+}
+
+func TestEventsListRecordedFilters(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		capture int
+		opts    *EventListOptions
+		query   url.Values
+		wantIDs []int64
+		next    int
+	}{
+		{"134: a page of one", 134, &EventListOptions{ListOptions: ListOptions{Page: 1, PerPage: 1}}, url.Values{"page": {"1"}, "perpage": {"1"}}, []int64{1}, 2},
+		{"135: by owner", 135, &EventListOptions{Owner: 1}, url.Values{"owner": {"1"}}, []int64{1}, 0},
+		{"owner with paging", 133, &EventListOptions{ListOptions: ListOptions{Page: 2, PerPage: 3}, Owner: 7},
+			url.Values{"page": {"2"}, "perpage": {"3"}, "owner": {"7"}}, []int64{1, 2, 3}, 3},
+		{"nil options: no query", 133, nil, nil, []int64{1, 2, 3}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			w := serveWire(env, http.MethodGet, "events", replay(t, tt.capture))
+			list, resp, err := env.client.Events.List(context.Background(), tt.opts)
+			require.NoError(t, err)
+			ids := []int64{}
+			for _, e := range list {
+				ids = append(ids, e.ID)
+			}
+			assert.Equal(t, tt.wantIDs, ids)
+			assert.Equal(t, tt.next, resp.NextPage)
+			assertWire(t, w.single(t), http.MethodGet, "events", tt.query, "")
+		})
+	}
+}
+
+func TestEventsListRecordedErrors(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveWire(env, http.MethodGet, "events", replay(t, 140))
+	list, _, err := env.client.Events.List(context.Background(), nil)
+	assert.Nil(t, list)
+	assertAPIError(t, err, http.MethodGet, "events", want405)
+}

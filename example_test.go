@@ -1,0 +1,314 @@
+package jetpackcrm_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/jpcrm-go/jetpackcrm"
+)
+
+// exampleSite starts a stand-in for a WordPress site running Jetpack CRM,
+// answering as Jetpack CRM 6.4.4 does: create_* endpoints echo the request
+// plus an "id", lists are arrays with string ids, customer_search?email=
+// answers an object or [], refusals come as HTTP 200 {"error":100}, and an
+// unknown webhook action is a 400. Real programs pass their site's address.
+func exampleSite() *httptest.Server {
+	var mu sync.Mutex
+	pages := 0
+	contacts := []map[string]any{}
+	for i, name := range []string{"ada.lovelace", "grace.hopper", "linus.torvalds", "alan.turing", "katherine.johnson"} {
+		contacts = append(contacts, map[string]any{"id": strconv.Itoa(i + 1), "email": name + "@example.com", "status": "Lead"})
+	}
+	ada := map[string]any{"id": "1", "owner": "-1", "status": "Lead", "email": "ada.lovelace@example.com", "fname": "Ada",
+		"lname": "Lovelace", "city": "London", "mobtel": "07700 900123", "createduts": "1795835057",
+		"tags": []map[string]string{{"id": "1", "name": "vip", "slug": "vip"}}}
+
+	reply := func(w http.ResponseWriter, status int, v any) {
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(v)
+	}
+	echo := func(id int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			var in map[string]any
+			dec := json.NewDecoder(r.Body)
+			dec.UseNumber()
+			if dec.Decode(&in) != nil {
+				reply(w, 200, map[string]any{"error": true, "message": "Invalid JSON data"})
+				return
+			}
+			if in["id"] != nil && in["id"] != json.Number("1") {
+				reply(w, 200, map[string]int{"error": 100}) // no such record
+				return
+			}
+			if in["id"] == nil {
+				in["id"] = id
+			}
+			reply(w, 200, in)
+		}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /zbs_api/status/", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, map[string]any{"success": true, "data": map[string]string{"status": "Successful Connection",
+			"message": "Your API Connection with Jetpack CRM is functioning correctly.", "crm_version": "6.4.3", "db_version": "3.0"}})
+	})
+	mux.HandleFunc("/zbs_api/create_customer/", echo(1))
+	mux.HandleFunc("/zbs_api/create_transaction/", echo(7))
+	mux.HandleFunc("/zbs_api/create_event/", echo(3))
+	mux.HandleFunc("GET /zbs_api/customer_search/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("email") == "ada.lovelace@example.com" {
+			reply(w, 200, ada)
+			return
+		}
+		reply(w, 200, []any{})
+	})
+	mux.HandleFunc("/zbs_api/customers/", func(w http.ResponseWriter, r *http.Request) {
+		var p struct {
+			Page    int `json:"page"`
+			PerPage int `json:"perpage"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&p)
+		p.Page, p.PerPage = max(p.Page, 1), max(p.PerPage, 1)
+		mu.Lock()
+		pages++
+		mu.Unlock()
+		start := min((p.Page-1)*p.PerPage, len(contacts))
+		reply(w, 200, contacts[start:min(start+p.PerPage, len(contacts))])
+	})
+	mux.HandleFunc("POST /zbs_api/webhook/", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 400, map[string]any{"success": false, "data": map[string]string{"status": "Invalid webhook request",
+			"message": "Please ensure you are using the proper webhook action name and that the webhook is enabled."}})
+	})
+	mux.HandleFunc("GET /pages-served", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprint(w, pages)
+	})
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if r.URL.Path != "/pages-served" && (q.Get("api_key") != "example-key" || q.Get("api_secret") != "example-secret") {
+			reply(w, 401, map[string]any{"success": false, "data": map[string]string{"status": "Unauthorized",
+				"message": "Please ensure your Jetpack CRM API key and secret are correctly configured."}})
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
+}
+
+// A Client is made once per site, with the API key and secret from
+// CRM > Settings > API, and shared by every goroutine.
+func ExampleNewClient() {
+	site := exampleSite()
+	defer site.Close()
+
+	client, err := jetpackcrm.NewClient(site.URL, "example-key", "example-secret",
+		jetpackcrm.WithUserAgent("shop-sync/1.0"),
+		jetpackcrm.WithRetryPolicy(jetpackcrm.RetryPolicy{MaxRetries: 3}),
+	)
+	if err != nil {
+		fmt.Println("bad configuration:", err)
+		return
+	}
+	status, _, err := client.Status(context.Background())
+	if err != nil {
+		fmt.Println("cannot connect:", err)
+		return
+	}
+	fmt.Println(status.Status, "to Jetpack CRM", status.CRMVersion)
+
+	// Plain http to another machine would send the secret in clear text.
+	_, err = jetpackcrm.NewClient("http://crm.example.com", "example-key", "example-secret")
+	fmt.Println(err != nil)
+	// Output:
+	// Successful Connection to Jetpack CRM 6.4.3
+	// true
+}
+
+// Create adds a contact, or overwrites the contact with the same email.
+func ExampleCustomersService_Create() {
+	site := exampleSite()
+	defer site.Close()
+	client, _ := jetpackcrm.NewClient(site.URL, "example-key", "example-secret")
+
+	c, _, err := client.Customers.Create(context.Background(), &jetpackcrm.CustomerRequest{
+		Email:       "ada.lovelace@example.com",
+		Status:      "Lead",
+		FirstName:   "Ada",
+		LastName:    "Lovelace",
+		Address:     jetpackcrm.Address{City: "London"},
+		MobilePhone: "07700 900123",
+		Tags:        []string{"vip"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(c.ID, c.Email, c.FirstName, c.LastName, c.Address.City)
+	// Output: 1 ada.lovelace@example.com Ada Lovelace London
+}
+
+// Update changes some fields and keeps the others, which a plain Create
+// (an overwrite on the server) would blank.
+func ExampleCustomersService_Update() {
+	site := exampleSite()
+	defer site.Close()
+	client, _ := jetpackcrm.NewClient(site.URL, "example-key", "example-secret")
+	ctx := context.Background()
+
+	c, _, err := client.Customers.Update(ctx, "ada.lovelace@example.com", &jetpackcrm.CustomerRequest{
+		Address: jetpackcrm.Address{City: "Marylebone"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s %s, %s, %s, %s, tags %s\n", c.FirstName, c.LastName, c.Address.City, c.Status, c.MobilePhone, c.Tags[0].Name)
+
+	_, _, err = client.Customers.Update(ctx, "nobody@example.com", &jetpackcrm.CustomerRequest{FirstName: "Nobody"})
+	fmt.Println(errors.Is(err, jetpackcrm.ErrNotFound))
+	// Output:
+	// Ada Lovelace, Marylebone, Lead, 07700 900123, tags vip
+	// true
+}
+
+// All walks every page; breaking out of the loop stops it.
+func ExampleCustomersService_All() {
+	site := exampleSite()
+	defer site.Close()
+	client, _ := jetpackcrm.NewClient(site.URL, "example-key", "example-secret")
+
+	opts := &jetpackcrm.CustomerListOptions{ListOptions: jetpackcrm.ListOptions{PerPage: 2}}
+	for c, err := range client.Customers.All(context.Background(), opts) {
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		fmt.Println(c.ID, c.Email)
+	}
+	resp, err := http.Get(site.URL + "/pages-served")
+	if err == nil {
+		var n int
+		_, _ = fmt.Fscan(resp.Body, &n)
+		_ = resp.Body.Close()
+		fmt.Println("pages of 2:", n)
+	}
+	// Output:
+	// 1 ada.lovelace@example.com
+	// 2 grace.hopper@example.com
+	// 3 linus.torvalds@example.com
+	// 4 alan.turing@example.com
+	// 5 katherine.johnson@example.com
+	// pages of 2: 3
+}
+
+// Transactions are keyed by order ID: sending the same OrderID again
+// overwrites that transaction. Money is exact (decimal), dates are sent as
+// Unix seconds.
+func ExampleTransactionsService_Create() {
+	site := exampleSite()
+	defer site.Close()
+	client, _ := jetpackcrm.NewClient(site.URL, "example-key", "example-secret")
+
+	tx, _, err := client.Transactions.Create(context.Background(), &jetpackcrm.TransactionRequest{
+		OrderID:  "ORD-1001",
+		Email:    "ada.lovelace@example.com",
+		Status:   "Succeeded",
+		Total:    decimal.RequireFromString("149.99"),
+		Title:    "Annual plan",
+		Currency: "GBP",
+		Date:     time.Date(2023, 11, 14, 22, 13, 20, 0, time.UTC),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(tx.ID, tx.OrderID, tx.Currency, tx.Total.StringFixed(2), tx.Date.UTC().Format(time.RFC3339))
+	// Output: 7 ORD-1001 GBP 149.99 2023-11-14T22:13:20Z
+}
+
+// Events (tasks) need a title, a start and an end. Times may be in any
+// zone; the SDK sends them in UTC, and always says whether the task is
+// complete (the server would otherwise store it as done).
+func ExampleEventsService_Create() {
+	site := exampleSite()
+	defer site.Close()
+	client, _ := jetpackcrm.NewClient(site.URL, "example-key", "example-secret")
+
+	newYork := time.FixedZone("EST", -5*3600)
+	from := time.Date(2026, 11, 28, 22, 0, 0, 0, newYork)
+	e, _, err := client.Events.Create(context.Background(), &jetpackcrm.EventRequest{
+		Title:      "Call Ada about renewal",
+		From:       from,
+		To:         from.Add(time.Hour),
+		CustomerID: 1,
+		Remind24h:  true,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(e.ID, e.Title)
+	fmt.Println(e.Start.UTC().Format("2006-01-02 15:04 MST"), "to", e.End.UTC().Format("15:04 MST"))
+	fmt.Println("complete:", e.Complete, "reminders:", len(e.Reminders))
+	// Output:
+	// 3 Call Ada about renewal
+	// 2026-11-29 03:00 UTC to 04:00 UTC
+	// complete: false reminders: 1
+}
+
+// Errors are matched with errors.Is and errors.As: input refused before
+// sending, HTTP errors with their sentinel, and the 200 answers in which
+// the CRM refused a write.
+func Example_errors() {
+	site := exampleSite()
+	defer site.Close()
+	client, _ := jetpackcrm.NewClient(site.URL, "example-key", "example-secret")
+	ctx := context.Background()
+
+	// Refused by the SDK: nothing was sent.
+	_, _, err := client.Transactions.Create(ctx, &jetpackcrm.TransactionRequest{OrderID: "ORD-1", Status: "Succeeded"})
+	var invalid *jetpackcrm.ValidationError
+	if errors.As(err, &invalid) {
+		fmt.Println("invalid input:", invalid.Field, errors.Is(err, jetpackcrm.ErrInvalidInput))
+	}
+
+	// An HTTP error: a sentinel per status, details in *APIError.
+	_, _, err = client.Webhooks.Send(ctx, "no_such_action", nil)
+	var apiErr *jetpackcrm.APIError
+	if errors.Is(err, jetpackcrm.ErrBadRequest) && errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Status)
+	}
+
+	// HTTP 200, but the CRM refused the write: ErrRejected and its code.
+	_, _, err = client.Events.Create(ctx, &jetpackcrm.EventRequest{ID: 999, Title: "Call",
+		From: time.Unix(1796115600, 0), To: time.Unix(1796119200, 0)})
+	if errors.Is(err, jetpackcrm.ErrRejected) && errors.As(err, &apiErr) {
+		fmt.Println("rejected, error", apiErr.Code)
+	}
+	fmt.Println(err)
+
+	// customer_search answers [] for an unknown email.
+	_, _, err = client.Customers.GetByEmail(ctx, "nobody@example.com")
+	fmt.Println(errors.Is(err, jetpackcrm.ErrNotFound))
+
+	// Wrong credentials.
+	bad, _ := jetpackcrm.NewClient(site.URL, "example-key", "wrong-secret")
+	_, _, err = bad.Status(ctx)
+	fmt.Println(errors.Is(err, jetpackcrm.ErrUnauthorized))
+	// Output:
+	// invalid input: Total true
+	// 400 Invalid webhook request
+	// rejected, error 100
+	// jetpackcrm: POST create_event: rejected by the CRM (HTTP 200, error 100)
+	// true
+	// true
+}

@@ -1,0 +1,170 @@
+package jetpackcrm
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// ---------------------------------------------------------------------------
+// quotes
+
+func TestQuotesListDecodesRecordedPage(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveWire(env, http.MethodGet, "quotes", replay(t, 143))
+	list, resp, err := env.client.Quotes.List(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	q := list[0]
+	assert.Equal(t, int64(1), q.ID)
+	assert.Equal(t, int64(1), q.Owner)
+	assert.Equal(t, "Website redesign", q.Title)
+	assert.True(t, decimal.RequireFromString("4250.50").Equal(q.Value), "value %s", q.Value)
+	assert.Equal(t, "USD", q.Currency)
+	assert.Equal(t, QuoteStatusDraft, q.Status, `"status":-1`)
+	assert.True(t, time.Unix(1795835090, 0).Equal(q.Date))
+	assert.Equal(t, "Seeded by setup/04", q.Notes)
+	assert.Empty(t, q.Content, "the endpoint suppresses content")
+	assert.True(t, q.Accepted.IsZero())
+	assert.Equal(t, 1, resp.Page)
+	assert.Equal(t, 10, resp.PerPage)
+	assert.Zero(t, resp.NextPage)
+}
+
+func TestQuotesListRecordedEmptyPages(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		capture int
+		opts    *ListOptions
+		query   url.Values
+	}{
+		{"141: no quotes at all", 141, nil, nil},
+		{"147: beyond the end", 147, &ListOptions{Page: 5}, url.Values{"page": {"5"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			w := serveWire(env, http.MethodGet, "quotes", replay(t, tt.capture))
+			list, resp, err := env.client.Quotes.List(context.Background(), tt.opts)
+			require.NoError(t, err)
+			assert.NotNil(t, list)
+			assert.Empty(t, list)
+			assert.Zero(t, resp.NextPage)
+			assertWire(t, w.single(t), http.MethodGet, "quotes", tt.query, "")
+		})
+	}
+}
+
+// ---------------------------------------------------------------------------
+// invoices
+
+func TestInvoicesListDecodesRecordedPage(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveWire(env, http.MethodGet, "invoices", replay(t, 149))
+	list, resp, err := env.client.Invoices.List(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	inv := list[0]
+	assert.Equal(t, int64(1), inv.ID)
+	assert.Equal(t, "INV-SEED-1", inv.Reference)
+	assert.Equal(t, "Unpaid", inv.Status)
+	assert.Equal(t, "USD", inv.Currency)
+	assert.True(t, decimal.RequireFromString("1440.00").Equal(inv.Total), "total %s", inv.Total)
+	assert.True(t, decimal.RequireFromString("1200.00").Equal(inv.Net))
+	assert.True(t, decimal.RequireFromString("240.00").Equal(inv.Tax))
+	assert.True(t, time.Unix(1795835090, 0).Equal(inv.Date), `not the "November 28, 2026" string`)
+	assert.True(t, time.Unix(1798427090, 0).Equal(inv.DueDate))
+	assert.True(t, inv.PaidDate.IsZero())
+	assert.True(t, inv.AllowPartial)
+	require.Len(t, inv.LineItems, 1)
+	assert.Equal(t, "Consulting", inv.LineItems[0].Title)
+	assert.True(t, decimal.RequireFromString("600.00").Equal(inv.LineItems[0].Price))
+	assert.Zero(t, resp.NextPage)
+
+	env2 := setup(t)
+	serveWire(env2, http.MethodGet, "invoices", replay(t, 142))
+	none, _, err := env2.client.Invoices.List(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+}
+
+// ---------------------------------------------------------------------------
+// both
+
+func TestQuotesAndInvoicesRequestEncoding(t *testing.T) {
+	t.Parallel()
+	lists := map[string]func(c *Client, o *ListOptions) error{
+		"quotes": func(c *Client, o *ListOptions) error { _, _, err := c.Quotes.List(context.Background(), o); return err },
+		"invoices": func(c *Client, o *ListOptions) error {
+			_, _, err := c.Invoices.List(context.Background(), o)
+			return err
+		},
+	}
+	tests := []struct {
+		name  string
+		opts  *ListOptions
+		query url.Values
+	}{
+		{"nil options", nil, nil},
+		{"page only", &ListOptions{Page: 2}, url.Values{"page": {"2"}}},
+		{"page and perpage", &ListOptions{Page: 3, PerPage: 100}, url.Values{"page": {"3"}, "perpage": {"100"}}},
+	}
+	for endpoint, list := range lists {
+		for _, tt := range tests {
+			t.Run(endpoint+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				env := setup(t)
+				w := serveWire(env, http.MethodGet, endpoint, jsonResponder(200, `[]`))
+				require.NoError(t, list(env.client, tt.opts))
+				assertWire(t, w.single(t), http.MethodGet, endpoint, tt.query, "")
+			})
+		}
+	}
+}
+
+func TestQuotesAndInvoicesRecordedErrors(t *testing.T) {
+	t.Parallel()
+	t.Run("148 quotes 405", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t)
+		serveWire(env, http.MethodGet, "quotes", replay(t, 148))
+		list, _, err := env.client.Quotes.List(context.Background(), nil)
+		assert.Nil(t, list)
+		assertAPIError(t, err, http.MethodGet, "quotes", want405)
+	})
+	t.Run("153 invoices 405", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t)
+		serveWire(env, http.MethodGet, "invoices", replay(t, 153))
+		list, _, err := env.client.Invoices.List(context.Background(), nil)
+		assert.Nil(t, list)
+		assertAPIError(t, err, http.MethodGet, "invoices", want405)
+	})
+	t.Run("lists are reads: retried on 500", func(t *testing.T) {
+		t.Parallel()
+		synctest.Test(t, func(t *testing.T) {
+			env := setup(t)
+			serveWire(env, http.MethodGet, "quotes", replay(t, 111).Then(replay(t, 143)))
+			serveWire(env, http.MethodGet, "invoices", replay(t, 111).Then(replay(t, 149)))
+			q, resp, err := env.client.Quotes.List(context.Background(), nil)
+			require.NoError(t, err)
+			assert.Equal(t, 2, resp.Attempts)
+			assert.Len(t, q, 1)
+			inv, resp, err := env.client.Invoices.List(context.Background(), nil)
+			require.NoError(t, err)
+			assert.Equal(t, 2, resp.Attempts)
+			assert.Len(t, inv, 1)
+		})
+	})
+}
