@@ -1,0 +1,441 @@
+package main
+
+import (
+	"context"
+	"iter"
+	"strings"
+
+	"github.com/jpcrm-go/jetpackcrm"
+	"github.com/spf13/cobra"
+)
+
+// customerView prints contacts. Its fields are named as the API names them,
+// so an exported CSV imports back as it is.
+var customerView = view[*jetpackcrm.Customer]{
+	table: []column[*jetpackcrm.Customer]{
+		{"id", func(c *jetpackcrm.Customer) string { return fmtInt(c.ID) }},
+		{"email", func(c *jetpackcrm.Customer) string { return c.Email }},
+		{"name", customerName},
+		{"status", func(c *jetpackcrm.Customer) string { return c.Status }},
+		{"city", func(c *jetpackcrm.Customer) string { return c.Address.City }},
+		{"created", func(c *jetpackcrm.Customer) string { return fmtDate(c.Created) }},
+	},
+	fields: []column[*jetpackcrm.Customer]{
+		{"id", func(c *jetpackcrm.Customer) string { return fmtInt(c.ID) }},
+		{"email", func(c *jetpackcrm.Customer) string { return c.Email }},
+		{"status", func(c *jetpackcrm.Customer) string { return c.Status }},
+		{"prefix", func(c *jetpackcrm.Customer) string { return c.Prefix }},
+		{"fname", func(c *jetpackcrm.Customer) string { return c.FirstName }},
+		{"lname", func(c *jetpackcrm.Customer) string { return c.LastName }},
+		{"addr1", func(c *jetpackcrm.Customer) string { return c.Address.Line1 }},
+		{"addr2", func(c *jetpackcrm.Customer) string { return c.Address.Line2 }},
+		{"city", func(c *jetpackcrm.Customer) string { return c.Address.City }},
+		{"county", func(c *jetpackcrm.Customer) string { return c.Address.County }},
+		{"postcode", func(c *jetpackcrm.Customer) string { return c.Address.Postcode }},
+		{"country", func(c *jetpackcrm.Customer) string { return c.Address.Country }},
+		{"secaddr_addr1", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Line1 }},
+		{"secaddr_addr2", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Line2 }},
+		{"secaddr_city", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.City }},
+		{"secaddr_county", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.County }},
+		{"secaddr_postcode", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Postcode }},
+		{"secaddr_country", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Country }},
+		{"hometel", func(c *jetpackcrm.Customer) string { return c.HomePhone }},
+		{"worktel", func(c *jetpackcrm.Customer) string { return c.WorkPhone }},
+		{"mobtel", func(c *jetpackcrm.Customer) string { return c.MobilePhone }},
+		{"tw", func(c *jetpackcrm.Customer) string { return c.Twitter }},
+		{"li", func(c *jetpackcrm.Customer) string { return c.LinkedIn }},
+		{"fb", func(c *jetpackcrm.Customer) string { return c.Facebook }},
+		{"avatar", func(c *jetpackcrm.Customer) string { return c.Avatar }},
+		{"owner", func(c *jetpackcrm.Customer) string { return fmtID(c.Owner) }},
+		{"wpid", func(c *jetpackcrm.Customer) string { return fmtID(c.WPID) }},
+		{"tags", func(c *jetpackcrm.Customer) string { return tagList(c.Tags) }},
+		{"created", func(c *jetpackcrm.Customer) string { return fmtTime(c.Created) }},
+		{"lastupdated", func(c *jetpackcrm.Customer) string { return fmtTime(c.LastUpdated) }},
+		{"lastcontacted", func(c *jetpackcrm.Customer) string { return fmtTime(c.LastContacted) }},
+	},
+	custom: func(c *jetpackcrm.Customer) map[string]string { return c.CustomFields },
+}
+
+func customerName(c *jetpackcrm.Customer) string {
+	if c.FullName != "" {
+		return c.FullName
+	}
+	return strings.TrimSpace(c.FirstName + " " + c.LastName)
+}
+
+// tagList joins tag names with ", " (import splits on commas).
+func tagList(tags []jetpackcrm.Tag) string {
+	names := make([]string, 0, len(tags))
+	for _, t := range tags {
+		names = append(names, t.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func newCustomersCmd(a *app) *cobra.Command {
+	return newGroupCmd("customers", "List, search, write, import and export contacts",
+		`Contacts (the API calls them customers) are keyed by email address.`,
+		newCustomersListCmd(a), newCustomersGetCmd(a), newCustomersSearchCmd(a),
+		newCustomersUpsertCmd(a), newCustomersUpdateCmd(a), newImportCmd(a), newCustomersExportCmd(a))
+}
+
+func newCustomersListCmd(a *app) *cobra.Command {
+	var lf listFlags
+	var opts jetpackcrm.CustomerListOptions
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List contacts, one page or --all",
+		Long: `List contacts in ID order: one page (--page, --per-page), or every page with
+--all. --search filters by name, email, address or phone.`,
+		Example: `  jpcrm customers list
+  jpcrm customers list --all -o csv > contacts.csv
+  jpcrm customers list --search london --with-tags -o json`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := a.outputFormat(cmd, formatTable)
+			if err != nil {
+				return err
+			}
+			if err := lf.check(); err != nil {
+				return err
+			}
+			c, err := a.apiClient()
+			if err != nil {
+				return err
+			}
+			with := func(lo jetpackcrm.ListOptions) *jetpackcrm.CustomerListOptions {
+				o := opts
+				o.ListOptions = lo
+				return &o
+			}
+			items, next, err := fetch(cmd.Context(), &lf,
+				func(ctx context.Context, lo jetpackcrm.ListOptions) ([]*jetpackcrm.Customer, *jetpackcrm.Response, error) {
+					return c.Customers.List(ctx, with(lo))
+				},
+				func(ctx context.Context, lo jetpackcrm.ListOptions) iter.Seq2[*jetpackcrm.Customer, error] {
+					return c.Customers.All(ctx, with(lo))
+				})
+			if err != nil {
+				return err
+			}
+			if a.noResults(format, len(items), "contacts") {
+				return nil
+			}
+			if err := renderList(a.stdout, format, items, customerView); err != nil {
+				return err
+			}
+			a.pageHint(format, next)
+			return nil
+		},
+	}
+	lf.register(cmd)
+	cmd.Flags().StringVar(&opts.Search, "search", "", "only contacts whose name, email, address or phone contains this")
+	cmd.Flags().BoolVar(&opts.WithTags, "with-tags", false, "include each contact's tags")
+	return cmd
+}
+
+func newCustomersGetCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "get EMAIL",
+		Short: "Show the contact with this email address",
+		Long: `Show the contact whose email (or alias) is exactly EMAIL, with its tags.
+Exits with code 1 if there is none.`,
+		Example:           `  jpcrm customers get ada@example.com`,
+		Args:              exactArgs(1, "one EMAIL"),
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := a.outputFormat(cmd, formatTable)
+			if err != nil {
+				return err
+			}
+			c, err := a.apiClient()
+			if err != nil {
+				return err
+			}
+			cust, _, err := c.Customers.GetByEmail(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			return renderOne(a.stdout, format, cust, customerView)
+		},
+	}
+}
+
+func newCustomersSearchCmd(a *app) *cobra.Command {
+	var lf listFlags
+	cmd := &cobra.Command{
+		Use:   "search QUERY",
+		Short: "Find contacts by name, email, address or phone",
+		Long: `Find contacts whose names, email, address or phone numbers contain QUERY,
+case-insensitively (the API's customer_search).`,
+		Example:           `  jpcrm customers search lovelace`,
+		Args:              exactArgs(1, "one QUERY"),
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := a.outputFormat(cmd, formatTable)
+			if err != nil {
+				return err
+			}
+			if err := lf.check(); err != nil {
+				return err
+			}
+			c, err := a.apiClient()
+			if err != nil {
+				return err
+			}
+			one := func(ctx context.Context, lo jetpackcrm.ListOptions) ([]*jetpackcrm.Customer, *jetpackcrm.Response, error) {
+				return c.Customers.Search(ctx, args[0], &lo)
+			}
+			items, next, err := fetch(cmd.Context(), &lf, one, walkPages(one))
+			if err != nil {
+				return err
+			}
+			if a.noResults(format, len(items), "contacts match "+args[0]) {
+				return nil
+			}
+			if err := renderList(a.stdout, format, items, customerView); err != nil {
+				return err
+			}
+			a.pageHint(format, next)
+			return nil
+		},
+	}
+	lf.register(cmd)
+	return cmd
+}
+
+// walkPages turns a one-page call without an SDK iterator into one that
+// walks every page.
+func walkPages[T any](one func(context.Context, jetpackcrm.ListOptions) ([]T, *jetpackcrm.Response, error)) func(context.Context, jetpackcrm.ListOptions) iter.Seq2[T, error] {
+	return func(ctx context.Context, lo jetpackcrm.ListOptions) iter.Seq2[T, error] {
+		return func(yield func(T, error) bool) {
+			if lo.PerPage == 0 {
+				lo.PerPage = jetpackcrm.DefaultIteratorPerPage
+			}
+			for page := 1; page > 0; {
+				lo.Page = page
+				items, resp, err := one(ctx, lo)
+				if err != nil {
+					var zero T
+					yield(zero, err)
+					return
+				}
+				for _, it := range items {
+					if !yield(it, nil) {
+						return
+					}
+				}
+				page = resp.NextPage
+			}
+		}
+	}
+}
+
+// customerFlags are the contact fields as flags, for upsert and update.
+type customerFlags struct {
+	req    jetpackcrm.CustomerRequest
+	tags   []string
+	custom []string
+}
+
+func (cf *customerFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	r := &cf.req
+	f.StringVar(&r.Status, "status", "", `status, e.g. "Lead" or "Customer"`)
+	f.BoolVar(&r.ForceStatus, "force-status", false, `apply --status even to a contact whose status is "Customer"`)
+	f.StringVar(&r.Prefix, "prefix", "", "name prefix, e.g. Dr")
+	f.StringVar(&r.FirstName, "first-name", "", "first name")
+	f.StringVar(&r.LastName, "last-name", "", "last name")
+	f.StringVar(&r.Address.Line1, "addr1", "", "address line 1")
+	f.StringVar(&r.Address.Line2, "addr2", "", "address line 2")
+	f.StringVar(&r.Address.City, "city", "", "city")
+	f.StringVar(&r.Address.County, "county", "", "county or state")
+	f.StringVar(&r.Address.Postcode, "postcode", "", "postcode")
+	f.StringVar(&r.Address.Country, "country", "", "country")
+	f.StringVar(&r.SecondaryAddress.Line1, "sec-addr1", "", "second address, line 1")
+	f.StringVar(&r.SecondaryAddress.Line2, "sec-addr2", "", "second address, line 2")
+	f.StringVar(&r.SecondaryAddress.City, "sec-city", "", "second address, city")
+	f.StringVar(&r.SecondaryAddress.County, "sec-county", "", "second address, county or state")
+	f.StringVar(&r.SecondaryAddress.Postcode, "sec-postcode", "", "second address, postcode")
+	f.StringVar(&r.SecondaryAddress.Country, "sec-country", "", "second address, country")
+	f.StringVar(&r.HomePhone, "home-phone", "", "home phone")
+	f.StringVar(&r.WorkPhone, "work-phone", "", "work phone")
+	f.StringVar(&r.MobilePhone, "mobile-phone", "", "mobile phone")
+	f.StringVar(&r.Twitter, "twitter", "", "Twitter handle")
+	f.StringVar(&r.LinkedIn, "linkedin", "", "LinkedIn")
+	f.StringVar(&r.Facebook, "facebook", "", "Facebook")
+	f.StringVar(&r.Avatar, "avatar", "", "avatar URL")
+	f.Int64Var(&r.AssignTo, "assign-to", 0, "WordPress user ID to own the contact")
+	f.StringSliceVar(&cf.tags, "tags", nil, "comma-separated tag names; they REPLACE the contact's tags")
+	f.StringArrayVar(&cf.custom, "custom", nil, "custom field as SLUG=VALUE (repeatable)")
+}
+
+// request returns the request the flags describe.
+func (cf *customerFlags) request() (*jetpackcrm.CustomerRequest, error) {
+	r := cf.req
+	for _, t := range cf.tags {
+		if t = strings.TrimSpace(t); t != "" {
+			r.Tags = append(r.Tags, t)
+		}
+	}
+	custom, err := parseAssignments("--custom", cf.custom)
+	if err != nil {
+		return nil, err
+	}
+	r.CustomFields = custom
+	return &r, nil
+}
+
+// parseAssignments parses repeated KEY=VALUE flag values.
+func parseAssignments(flag string, values []string) (map[string]string, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	m := make(map[string]string, len(values))
+	for _, v := range values {
+		k, val, ok := strings.Cut(v, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, usageErrorf("%s %q: want SLUG=VALUE", flag, v)
+		}
+		m[k] = val
+	}
+	return m, nil
+}
+
+func newCustomersUpsertCmd(a *app) *cobra.Command {
+	var cf customerFlags
+	cmd := &cobra.Command{
+		Use:   "upsert --email EMAIL [fields]",
+		Short: "Create a contact, or overwrite the one with this email",
+		Long: `Create a contact, or OVERWRITE the contact with the same email: this is the
+API's create_customer, which blanks every field not given and resets an
+omitted --status to the CRM's default ("Lead"). To change some fields of an
+existing contact, use "jpcrm customers update".
+
+Prints what the CRM echoed back (the fields sent, plus the ID).`,
+		Example: `  jpcrm customers upsert --email ada@example.com --first-name Ada --last-name Lovelace --status Lead
+  jpcrm customers upsert --email ada@example.com --tags vip,newsletter --custom membership-level=gold`,
+		Args: exactArgs(0, "no arguments (the email is --email)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := a.outputFormat(cmd, formatTable)
+			if err != nil {
+				return err
+			}
+			if cf.req.Email == "" {
+				return usageErrorf("--email is required")
+			}
+			req, err := cf.request()
+			if err != nil {
+				return err
+			}
+			c, err := a.apiClient()
+			if err != nil {
+				return err
+			}
+			cust, _, err := c.Customers.Create(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			return renderOne(a.stdout, format, cust, customerView)
+		},
+	}
+	cmd.Flags().StringVar(&cf.req.Email, "email", "", "email address (required): the contact's key")
+	cf.register(cmd)
+	return cmd
+}
+
+func newCustomersUpdateCmd(a *app) *cobra.Command {
+	var cf customerFlags
+	cmd := &cobra.Command{
+		Use:   "update EMAIL [fields]",
+		Short: "Change some fields of a contact, leaving the others alone",
+		Long: `Change the given fields of the contact with this email and keep every other
+field as it is (the SDK reads the contact, merges, and writes the whole
+record back). --new-email changes the address itself. --tags replaces the
+contact's tags. Exits with code 1 if no contact has the email.`,
+		Example: `  jpcrm customers update ada@example.com --city London
+  jpcrm customers update ada@example.com --new-email ada@lovelace.example`,
+		Args:              exactArgs(1, "one EMAIL"),
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := a.outputFormat(cmd, formatTable)
+			if err != nil {
+				return err
+			}
+			req, err := cf.request()
+			if err != nil {
+				return err
+			}
+			if isEmptyChange(req) {
+				return usageErrorf("nothing to change: give at least one field flag (see --help)")
+			}
+			c, err := a.apiClient()
+			if err != nil {
+				return err
+			}
+			cust, _, err := c.Customers.Update(cmd.Context(), args[0], req)
+			if err != nil {
+				return err
+			}
+			return renderOne(a.stdout, format, cust, customerView)
+		},
+	}
+	cmd.Flags().StringVar(&cf.req.Email, "new-email", "", "change the contact's email address to this")
+	cf.register(cmd)
+	return cmd
+}
+
+// isEmptyChange reports whether an update would change nothing.
+func isEmptyChange(r *jetpackcrm.CustomerRequest) bool {
+	probe := *r
+	probe.ForceStatus = false
+	return probe.Email == "" && probe.Status == "" && probe.Prefix == "" && probe.FirstName == "" &&
+		probe.LastName == "" && probe.Address.IsZero() && probe.SecondaryAddress.IsZero() &&
+		probe.HomePhone == "" && probe.WorkPhone == "" && probe.MobilePhone == "" && probe.Twitter == "" &&
+		probe.LinkedIn == "" && probe.Facebook == "" && probe.Avatar == "" && len(probe.Tags) == 0 &&
+		probe.AssignTo == 0 && len(probe.CustomFields) == 0
+}
+
+func newCustomersExportCmd(a *app) *cobra.Command {
+	var perPage int
+	var noTags bool
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write every contact to stdout (CSV unless -o says otherwise)",
+		Long: `Write every contact, with its tags and custom fields, to stdout. The default
+format is CSV with the API's field names as columns, which "jpcrm customers
+import" reads back; -o json or jsonl gives the API's JSON shape.`,
+		Example: `  jpcrm customers export > contacts.csv
+  jpcrm customers export -o jsonl > contacts.jsonl`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := a.outputFormat(cmd, formatCSV)
+			if err != nil {
+				return err
+			}
+			if perPage < 0 {
+				return usageErrorf("--per-page must be 1 or more, got %d", perPage)
+			}
+			c, err := a.apiClient()
+			if err != nil {
+				return err
+			}
+			var items []*jetpackcrm.Customer
+			opts := &jetpackcrm.CustomerListOptions{ListOptions: jetpackcrm.ListOptions{PerPage: perPage}, WithTags: !noTags}
+			for cust, err := range c.Customers.All(cmd.Context(), opts) {
+				if err != nil {
+					return err
+				}
+				items = append(items, cust)
+			}
+			if a.noResults(format, len(items), "contacts") {
+				return nil
+			}
+			return renderList(a.stdout, format, items, customerView)
+		},
+	}
+	cmd.Flags().IntVar(&perPage, "per-page", 0, "contacts per request (default 100)")
+	cmd.Flags().BoolVar(&noTags, "no-tags", false, "leave tags out (a cheaper request)")
+	return cmd
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"iter"
+
+	"github.com/jpcrm-go/jetpackcrm"
+	"github.com/spf13/cobra"
+)
+
+// Quotes, invoices and transactions carry a client-portal access hash that
+// grants access to the document: jpcrm never prints it, in any format.
+
+func quoteStatus(s int) string {
+	switch s {
+	case jetpackcrm.QuoteStatusDraft:
+		return "draft"
+	case jetpackcrm.QuoteStatusPublished:
+		return "published"
+	case jetpackcrm.QuoteStatusAccepted:
+		return "accepted"
+	}
+	return fmtInt(int64(s))
+}
+
+var quoteView = view[*jetpackcrm.Quote]{
+	table: []column[*jetpackcrm.Quote]{
+		{"id", func(q *jetpackcrm.Quote) string { return fmtInt(q.ID) }},
+		{"reference", func(q *jetpackcrm.Quote) string { return q.Reference }},
+		{"title", func(q *jetpackcrm.Quote) string { return q.Title }},
+		{"value", func(q *jetpackcrm.Quote) string { return fmtMoney(q.Value) }},
+		{"currency", func(q *jetpackcrm.Quote) string { return q.Currency }},
+		{"status", func(q *jetpackcrm.Quote) string { return quoteStatus(q.Status) }},
+		{"date", func(q *jetpackcrm.Quote) string { return fmtDate(q.Date) }},
+	},
+	fields: []column[*jetpackcrm.Quote]{
+		{"id", func(q *jetpackcrm.Quote) string { return fmtInt(q.ID) }},
+		{"reference", func(q *jetpackcrm.Quote) string { return q.Reference }},
+		{"title", func(q *jetpackcrm.Quote) string { return q.Title }},
+		{"value", func(q *jetpackcrm.Quote) string { return fmtMoney(q.Value) }},
+		{"currency", func(q *jetpackcrm.Quote) string { return q.Currency }},
+		{"status", func(q *jetpackcrm.Quote) string { return quoteStatus(q.Status) }},
+		{"date", func(q *jetpackcrm.Quote) string { return fmtTime(q.Date) }},
+		{"accepted", func(q *jetpackcrm.Quote) string { return fmtTime(q.Accepted) }},
+		{"notes", func(q *jetpackcrm.Quote) string { return q.Notes }},
+		{"lineitems", func(q *jetpackcrm.Quote) string { return fmtInt(int64(len(q.LineItems))) }},
+		{"owner", func(q *jetpackcrm.Quote) string { return fmtID(q.Owner) }},
+		{"created", func(q *jetpackcrm.Quote) string { return fmtTime(q.Created) }},
+		{"lastupdated", func(q *jetpackcrm.Quote) string { return fmtTime(q.LastUpdated) }},
+	},
+	custom: func(q *jetpackcrm.Quote) map[string]string { return q.CustomFields },
+	json: func(q *jetpackcrm.Quote) any {
+		c := *q
+		c.Hash = ""
+		return c
+	},
+}
+
+var invoiceView = view[*jetpackcrm.Invoice]{
+	table: []column[*jetpackcrm.Invoice]{
+		{"id", func(i *jetpackcrm.Invoice) string { return fmtInt(i.ID) }},
+		{"reference", func(i *jetpackcrm.Invoice) string { return i.Reference }},
+		{"status", func(i *jetpackcrm.Invoice) string { return i.Status }},
+		{"total", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Total) }},
+		{"currency", func(i *jetpackcrm.Invoice) string { return i.Currency }},
+		{"date", func(i *jetpackcrm.Invoice) string { return fmtDate(i.Date) }},
+		{"due", func(i *jetpackcrm.Invoice) string { return fmtDate(i.DueDate) }},
+	},
+	fields: []column[*jetpackcrm.Invoice]{
+		{"id", func(i *jetpackcrm.Invoice) string { return fmtInt(i.ID) }},
+		{"reference", func(i *jetpackcrm.Invoice) string { return i.Reference }},
+		{"status", func(i *jetpackcrm.Invoice) string { return i.Status }},
+		{"net", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Net) }},
+		{"discount", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Discount) }},
+		{"shipping", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Shipping) }},
+		{"tax", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Tax) }},
+		{"total", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Total) }},
+		{"currency", func(i *jetpackcrm.Invoice) string { return i.Currency }},
+		{"date", func(i *jetpackcrm.Invoice) string { return fmtTime(i.Date) }},
+		{"due", func(i *jetpackcrm.Invoice) string { return fmtTime(i.DueDate) }},
+		{"paid", func(i *jetpackcrm.Invoice) string { return fmtTime(i.PaidDate) }},
+		{"lineitems", func(i *jetpackcrm.Invoice) string { return fmtInt(int64(len(i.LineItems))) }},
+		{"owner", func(i *jetpackcrm.Invoice) string { return fmtID(i.Owner) }},
+		{"created", func(i *jetpackcrm.Invoice) string { return fmtTime(i.Created) }},
+		{"lastupdated", func(i *jetpackcrm.Invoice) string { return fmtTime(i.LastUpdated) }},
+	},
+	custom: func(i *jetpackcrm.Invoice) map[string]string { return i.CustomFields },
+	json: func(i *jetpackcrm.Invoice) any {
+		c := *i
+		c.Hash = ""
+		return c
+	},
+}
+
+func newQuotesCmd(a *app) *cobra.Command {
+	return newGroupCmd("quotes", "List quotes",
+		`The API can list quotes, newest first, but not create them. Listed quotes carry
+no reference to their contact or company (an API limitation).`,
+		newSimpleListCmd(a, "quotes", quoteView,
+			func(c *jetpackcrm.Client) func(context.Context, jetpackcrm.ListOptions) ([]*jetpackcrm.Quote, *jetpackcrm.Response, error) {
+				return func(ctx context.Context, lo jetpackcrm.ListOptions) ([]*jetpackcrm.Quote, *jetpackcrm.Response, error) {
+					return c.Quotes.List(ctx, &lo)
+				}
+			},
+			func(c *jetpackcrm.Client) func(context.Context, jetpackcrm.ListOptions) iter.Seq2[*jetpackcrm.Quote, error] {
+				return func(ctx context.Context, lo jetpackcrm.ListOptions) iter.Seq2[*jetpackcrm.Quote, error] {
+					return c.Quotes.All(ctx, &lo)
+				}
+			}))
+}
+
+func newInvoicesCmd(a *app) *cobra.Command {
+	return newGroupCmd("invoices", "List invoices",
+		`The API can list invoices but not create them. Listed invoices carry no
+reference to their contact or company (an API limitation).`,
+		newSimpleListCmd(a, "invoices", invoiceView,
+			func(c *jetpackcrm.Client) func(context.Context, jetpackcrm.ListOptions) ([]*jetpackcrm.Invoice, *jetpackcrm.Response, error) {
+				return func(ctx context.Context, lo jetpackcrm.ListOptions) ([]*jetpackcrm.Invoice, *jetpackcrm.Response, error) {
+					return c.Invoices.List(ctx, &lo)
+				}
+			},
+			func(c *jetpackcrm.Client) func(context.Context, jetpackcrm.ListOptions) iter.Seq2[*jetpackcrm.Invoice, error] {
+				return func(ctx context.Context, lo jetpackcrm.ListOptions) iter.Seq2[*jetpackcrm.Invoice, error] {
+					return c.Invoices.All(ctx, &lo)
+				}
+			}))
+}
+
+// newSimpleListCmd is a "list" command for a kind of record with paging
+// only.
+func newSimpleListCmd[T any](a *app, what string, v view[T],
+	one func(*jetpackcrm.Client) func(context.Context, jetpackcrm.ListOptions) ([]T, *jetpackcrm.Response, error),
+	all func(*jetpackcrm.Client) func(context.Context, jetpackcrm.ListOptions) iter.Seq2[T, error],
+) *cobra.Command {
+	var lf listFlags
+	cmd := &cobra.Command{
+		Use:     "list",
+		Short:   "List " + what + ", one page or --all",
+		Example: "  jpcrm " + what + " list --all -o csv",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := a.outputFormat(cmd, formatTable)
+			if err != nil {
+				return err
+			}
+			if err := lf.check(); err != nil {
+				return err
+			}
+			c, err := a.apiClient()
+			if err != nil {
+				return err
+			}
+			items, next, err := fetch(cmd.Context(), &lf, one(c), all(c))
+			if err != nil {
+				return err
+			}
+			if a.noResults(format, len(items), what) {
+				return nil
+			}
+			if err := renderList(a.stdout, format, items, v); err != nil {
+				return err
+			}
+			a.pageHint(format, next)
+			return nil
+		},
+	}
+	lf.register(cmd)
+	return cmd
+}
