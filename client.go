@@ -30,7 +30,8 @@ const defaultUserAgent = "jetpackcrm-go/" + Version
 const defaultTimeout = 30 * time.Second
 
 // Client talks to one Jetpack CRM site. It is safe for concurrent use; make
-// one per site and share it.
+// one per site with NewClient and share it. The methods of a nil *Client or
+// a Client{} return a *ValidationError.
 type Client struct {
 	base             *url.URL
 	creds            *credentials
@@ -391,6 +392,11 @@ func encodeQuery(q any) (url.Values, error) {
 // Do sends req (from NewRequest), retrying per the Client's RetryPolicy,
 // and decodes a successful JSON answer into v (skipping HTML noise printed
 // before the JSON). If v is an io.Writer the raw body is written to it.
+//
+// It refuses, with a *ValidationError and without sending anything, a
+// request for another scheme or host than the Client's site (the
+// credentials would go there), and a v that is neither nil, an io.Writer
+// nor a non-nil pointer.
 //
 // The error is an *APIError (non-2xx, or a 200 that refused a write:
 // errors.Is(err, ErrRejected)), a *RateLimitError, a *DecodeError, or a
