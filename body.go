@@ -237,6 +237,10 @@ func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, cre
 		list := make([]byte, 0, len(clean)+2)
 		list = append(append(append(list, '['), clean...), ']')
 		err = json.Unmarshal(list, v)
+	case isUnmarshalerPointer(v) && json.Valid(clean):
+		// What json.Unmarshal does with such a v, without scanning the body
+		// a second time to find the value's end.
+		err = v.(json.Unmarshaler).UnmarshalJSON(bytes.TrimRight(clean, " \t\r\n"))
 	default:
 		err = json.Unmarshal(clean, v)
 	}
@@ -244,6 +248,16 @@ func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, cre
 		return nil
 	}
 	return newDecodeError(ci, resp, body, attempts, creds, err)
+}
+
+// isUnmarshalerPointer reports whether v is a non-nil pointer with its own
+// UnmarshalJSON, which json.Unmarshal would call with the whole value.
+func isUnmarshalerPointer(v any) bool {
+	if _, ok := v.(json.Unmarshaler); !ok {
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && !rv.IsNil()
 }
 
 // isListTarget reports whether v is a pointer to a slice that decodes from

@@ -134,13 +134,19 @@ feed:
 	}
 	close(work)
 	wg.Wait()
-	if sent < len(groups) {
-		for _, g := range groups[sent:] {
-			for _, i := range g {
-				finish(BulkResult{Index: i, Err: &RequestError{Method: "POST", Endpoint: "create_customer", Err: ctx.Err()}})
+	for _, g := range groups[sent:] {
+		for _, i := range g {
+			finish(BulkResult{Index: i, Err: &RequestError{Method: "POST", Endpoint: "create_customer", Err: ctx.Err()}})
+		}
+	}
+	// The context may also have ended after every group was handed out:
+	// the requests a worker then could not send carry its error too.
+	if err := ctx.Err(); err != nil {
+		for _, r := range results {
+			if errors.Is(r.Err, err) {
+				return results, fmt.Errorf("jetpackcrm: %s: stopped before every request was tried: %w", op, err)
 			}
 		}
-		return results, fmt.Errorf("jetpackcrm: %s: stopped before every request was tried: %w", op, ctx.Err())
 	}
 	return results, nil
 }

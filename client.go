@@ -178,6 +178,7 @@ func isLoopback(host string) bool {
 // transport with the credentials, the shared 429 pause and the throttle.
 func (c *Client) buildHTTPClient(hc *http.Client, limiter *rate.Limiter) *http.Client {
 	var cp http.Client
+	var attemptTimeout time.Duration
 	if hc != nil {
 		cp = *hc
 	} else {
@@ -185,13 +186,17 @@ func (c *Client) buildHTTPClient(hc *http.Client, limiter *rate.Limiter) *http.C
 		// Bulk writers run many workers against one host: keep their
 		// connections instead of the default 2 idle per host.
 		tr.MaxIdleConnsPerHost = 64
-		cp = http.Client{Transport: tr, Timeout: defaultTimeout}
+		cp = http.Client{Transport: tr}
+		// The transport bounds each attempt with defaultTimeout through the
+		// request's context: http.Client.Timeout would cost a goroutine and
+		// a timer per request, as net/http does not know our RoundTripper.
+		attemptTimeout = defaultTimeout
 	}
 	base := cp.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	cp.Transport = &transport{base: base, client: c, limiter: limiter}
+	cp.Transport = &transport{base: base, client: c, limiter: limiter, timeout: attemptTimeout}
 	userCheck := cp.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if err := checkRedirect(req, via); err != nil {

@@ -1,7 +1,9 @@
 package jetpackcrm
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"maps"
@@ -486,6 +488,19 @@ func (cr CustomerRequest) MarshalJSON() ([]byte, error) {
 	return w.bytes(), nil
 }
 
+// wireJSON is json.Marshal(cr) without its second pass over the output:
+// MarshalJSON writes compact, valid JSON, so all that is left of that pass
+// is escaping <, > and & (and only when one is there).
+func (cr *CustomerRequest) wireJSON() ([]byte, error) {
+	b, err := cr.MarshalJSON()
+	if err != nil || !bytes.ContainsAny(b, "<>&") {
+		return b, err
+	}
+	var buf bytes.Buffer
+	json.HTMLEscape(&buf, b)
+	return buf.Bytes(), nil
+}
+
 // validate checks the request before anything is sent: a valid email (the
 // server answers {"errors":1} without one), no negative IDs, valid UTF-8
 // everywhere, no custom field named like a built-in key. It returns an
@@ -500,20 +515,39 @@ func (cr *CustomerRequest) validate() error {
 	if cr.AssignTo < 0 {
 		return invalidField("AssignTo", "negative")
 	}
-	fields := []namedString{
-		{"Status", cr.Status}, {"Prefix", cr.Prefix}, {"FirstName", cr.FirstName}, {"LastName", cr.LastName},
-		{"HomePhone", cr.HomePhone}, {"WorkPhone", cr.WorkPhone}, {"MobilePhone", cr.MobilePhone},
-		{"Twitter", cr.Twitter}, {"LinkedIn", cr.LinkedIn}, {"Facebook", cr.Facebook}, {"Avatar", cr.Avatar},
-	}
-	fields = append(fields, addressUTF8("Address", cr.Address)...)
-	fields = append(fields, addressUTF8("SecondaryAddress", cr.SecondaryAddress)...)
-	for _, t := range cr.Tags {
-		fields = append(fields, namedString{"Tags", t})
-	}
-	if err := checkUTF8(fields...); err != nil {
+	// Checked in place, without building a list of every field (and its
+	// name) for each request: bulk writes validate thousands.
+	if err := checkUTF8(
+		namedString{"Status", cr.Status}, namedString{"Prefix", cr.Prefix}, namedString{"FirstName", cr.FirstName},
+		namedString{"LastName", cr.LastName}, namedString{"HomePhone", cr.HomePhone}, namedString{"WorkPhone", cr.WorkPhone},
+		namedString{"MobilePhone", cr.MobilePhone}, namedString{"Twitter", cr.Twitter}, namedString{"LinkedIn", cr.LinkedIn},
+		namedString{"Facebook", cr.Facebook}, namedString{"Avatar", cr.Avatar},
+	); err != nil {
 		return err
 	}
+	if err := checkAddressUTF8("Address", cr.Address); err != nil {
+		return err
+	}
+	if err := checkAddressUTF8("SecondaryAddress", cr.SecondaryAddress); err != nil {
+		return err
+	}
+	for _, t := range cr.Tags {
+		if err := checkUTF8(namedString{"Tags", t}); err != nil {
+			return err
+		}
+	}
 	return checkCustomFields(cr.CustomFields, customerBuiltinKey)
+}
+
+// checkAddressUTF8 is checkUTF8(addressUTF8(prefix, a)...), building the
+// field names only when a line is not valid UTF-8.
+func checkAddressUTF8(prefix string, a Address) error {
+	for _, line := range a.lines() {
+		if !utf8.ValidString(line) {
+			return checkUTF8(addressUTF8(prefix, a)...)
+		}
+	}
+	return nil
 }
 
 // customerRequestFrom returns a request that rewrites c as it is: every
@@ -698,7 +732,11 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 		return nil, nil, asValidation(op, err)
 	}
 	c := new(Customer)
-	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, req, true, c)
+	payload, err := req.wireJSON()
+	if err != nil {
+		return nil, nil, asValidation(op, err)
+	}
+	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, c)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -749,7 +787,11 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 		return nil, nil, asValidation(op, err)
 	}
 	written := new(Customer)
-	resp, err = (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, merged, true, written)
+	payload, err := merged.wireJSON()
+	if err != nil {
+		return nil, nil, asValidation(op, err)
+	}
+	resp, err = (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, written)
 	if err != nil {
 		return nil, resp, err
 	}

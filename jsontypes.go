@@ -1116,6 +1116,9 @@ func (w *jsonWriter) strList(k string, vs []string) {
 
 // customFields writes custom fields at top level, sorted by key.
 func (w *jsonWriter) customFields(fields map[string]string) {
+	if len(fields) == 0 {
+		return // spares sorting no keys, which allocates
+	}
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		w.str(k, fields[k])
 	}
@@ -1261,6 +1264,9 @@ func checkUTF8(fields ...namedString) error {
 // the name of a built-in wire key (builtin reports those): sent at top level,
 // such a key would silently overwrite or shadow the built-in field.
 func checkCustomFields(fields map[string]string, builtin func(string) bool) error {
+	if len(fields) == 0 {
+		return nil // spares sorting no keys, which allocates
+	}
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		name := fmt.Sprintf("CustomFields[%q]", k)
 		switch {

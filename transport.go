@@ -1,8 +1,10 @@
 package jetpackcrm
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -25,6 +27,8 @@ type transport struct {
 	base    http.RoundTripper
 	client  *Client
 	limiter *rate.Limiter
+	// timeout, if set, bounds each attempt, body included.
+	timeout time.Duration
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -40,13 +44,29 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// A shallow copy with its own URL: a RoundTripper must not modify the
 	// caller's request, and the caller's request must never hold the secret.
-	out := *req
+	var out *http.Request
+	var cancel context.CancelFunc
+	if t.timeout > 0 {
+		var attemptCtx context.Context
+		attemptCtx, cancel = context.WithTimeout(ctx, t.timeout)
+		out = req.WithContext(attemptCtx)
+	} else {
+		cp := *req
+		out = &cp
+	}
 	u := *req.URL
 	u.RawQuery = withCredentials(u.RawQuery, t.client.creds)
 	out.URL = &u
 
 	start := time.Now()
-	resp, err := t.base.RoundTrip(&out)
+	resp, err := t.base.RoundTrip(out)
+	if cancel != nil {
+		if resp == nil {
+			cancel()
+		} else {
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		}
+	}
 	if resp != nil {
 		resp.Request = req
 		if loc := resp.Header.Get("Location"); loc != "" {
@@ -55,6 +75,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	t.logAttempt(req, resp, err, time.Since(start))
 	return resp, err
+}
+
+// CloseIdleConnections passes http.Client.CloseIdleConnections on to the
+// wrapped transport, which net/http cannot reach through this wrapper.
+func (t *transport) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }
 
 func (t *transport) logAttempt(req *http.Request, resp *http.Response, err error, d time.Duration) {
@@ -82,6 +110,18 @@ func (t *transport) logAttempt(req *http.Request, resp *http.Response, err error
 		attrs = append(attrs, slog.String("error", c.creds.redactError(err).Error()))
 	}
 	c.log(ctx, slog.LevelDebug, "jetpackcrm: request", attrs...)
+}
+
+// cancelOnClose ends an attempt's deadline when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // notSentError is a failure before the request was handed to the network
