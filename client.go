@@ -431,7 +431,18 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		safe = *rc.safe
 	}
 	st := c.newCallState(ci, safe)
-	return c.send(req.WithContext(context.WithValue(req.Context(), callStateKey{}, st)), st, v)
+	callCtx, cancel := st.bound(req.Context())
+	defer cancel()
+	req = req.WithContext(callCtx)
+	if req.GetBody != nil {
+		// A request sent before has had its body read: start it again.
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, invalid("Do", "req", "cannot rewind the body: %v", err)
+		}
+		req.Body = body
+	}
+	return c.send(req, st, v)
 }
 
 // checkDecodeTarget accepts what Do can decode into: nothing, an
@@ -458,7 +469,9 @@ func (c *Client) call(ctx context.Context, method, endpoint string, q any, body 
 		return nil, invalid(method+" "+endpoint, "ctx", "nil context")
 	}
 	st := c.newCallState(callInfo{method: method, endpoint: endpoint, write: strings.HasPrefix(endpoint, "create_")}, safe)
-	req, err := c.NewRequest(context.WithValue(ctx, callStateKey{}, st), method, endpoint, q, body)
+	callCtx, cancel := st.bound(ctx)
+	defer cancel()
+	req, err := c.NewRequest(callCtx, method, endpoint, q, body)
 	if err != nil {
 		return nil, err
 	}
@@ -467,6 +480,14 @@ func (c *Client) call(ctx context.Context, method, endpoint string, q any, body 
 
 func (c *Client) newCallState(ci callInfo, safe bool) *callState {
 	return &callState{ci: ci, safe: safe, start: time.Now(), policy: c.policy}
+}
+
+// bound returns the context a call runs in: the caller's, carrying st, with
+// the retry policy's MaxElapsed as a deadline over the whole call.
+func (st *callState) bound(parent context.Context) (context.Context, context.CancelFunc) {
+	st.parent = parent
+	ctx := context.WithValue(parent, callStateKey{}, st)
+	return context.WithDeadline(ctx, st.start.Add(st.policy.MaxElapsed))
 }
 
 // send runs the attempts of one call and turns the outcome into the
@@ -504,9 +525,13 @@ func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error
 		st.mu.Lock()
 		re := &RequestError{Method: ci.method, Endpoint: ci.endpoint, Attempts: attempts,
 			MayHaveBeenApplied: st.ambiguous, Err: c.creds.redactError(err)}
-		if ctx.Err() != nil {
+		switch {
+		case st.parent != nil && st.parent.Err() != nil:
 			re.LastAttempt = st.last
-			re.Err = ctx.Err()
+			re.Err = st.parent.Err()
+		case ctx.Err() != nil:
+			re.LastAttempt = st.last
+			re.Err = fmt.Errorf("the retry policy's MaxElapsed (%v) ran out: %w", st.policy.MaxElapsed, ctx.Err())
 		}
 		st.mu.Unlock()
 		return nil, re
@@ -515,13 +540,16 @@ func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error
 	_ = resp.Body.Close()
 	resp.Body = http.NoBody
 	r := &Response{Response: resp, Attempts: attempts}
-	if readErr != nil {
-		if errors.Is(readErr, ErrResponseTooLarge) {
-			return r, newDecodeError(ci, resp, body, attempts, c.creds, readErr)
-		}
+	tooLarge := errors.Is(readErr, ErrResponseTooLarge)
+	if readErr != nil && !tooLarge {
 		return r, &RequestError{Method: ci.method, Endpoint: ci.endpoint, Attempts: attempts,
-			MayHaveBeenApplied: isWriteMethod(ci.method), Err: c.creds.redactError(readErr)}
+			MayHaveBeenApplied: st.mutates(), Err: c.creds.redactError(readErr)}
 	}
+	if tooLarge && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return r, newDecodeError(ci, resp, body, attempts, c.creds, readErr)
+	}
+	// An error status stays an *APIError even when its page is longer than
+	// the cap: the start of it is enough to classify it.
 	if err := checkBody(ci, resp.StatusCode, body, attempts, c.creds); err != nil {
 		return r, c.rateLimited(err, resp)
 	}

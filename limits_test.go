@@ -122,8 +122,9 @@ func relWaitDone(t *testing.T, done chan struct{}, n int) {
 }
 
 // An endless body is cut at WithMaxResponseBytes: the call fails promptly
-// with a *DecodeError wrapping ErrResponseTooLarge, the connection is
-// dropped, and the server could write little more than the cap.
+// (with a *DecodeError wrapping ErrResponseTooLarge for a 200, with the
+// status's *APIError for a 503), the connection is dropped, and the server
+// could write little more than the cap.
 func TestLimitEndlessBodyIsCutAtTheCap(t *testing.T) {
 	t.Parallel()
 	const limit = 64 << 10
@@ -148,12 +149,20 @@ func TestLimitEndlessBodyIsCutAtTheCap(t *testing.T) {
 			resp, err := c.call(ctx, http.MethodGet, "transactions", nil, nil, true, &out)
 			elapsed := time.Since(start)
 
-			var de *DecodeError
-			require.ErrorAs(t, err, &de)
-			assert.ErrorIs(t, err, ErrResponseTooLarge)
-			assert.Equal(t, tc.status, de.StatusCode)
-			assert.Equal(t, tc.requests, de.Attempts)
-			assert.LessOrEqual(t, len(de.Snippet), maxSnippet)
+			if tc.status == http.StatusOK {
+				var de *DecodeError
+				require.ErrorAs(t, err, &de)
+				assert.ErrorIs(t, err, ErrResponseTooLarge)
+				assert.Equal(t, tc.status, de.StatusCode)
+				assert.Equal(t, tc.requests, de.Attempts)
+				assert.LessOrEqual(t, len(de.Snippet), maxSnippet)
+			} else {
+				// An error status stays an *APIError: its start classifies it.
+				ae := requireAPIError(t, err)
+				assert.ErrorIs(t, err, ErrUnavailable)
+				assert.Equal(t, tc.requests, ae.Attempts)
+				assert.LessOrEqual(t, len(ae.Body), maxErrorBody)
+			}
 			require.NotNil(t, resp)
 			assert.Less(t, elapsed, 5*time.Second, "the call returns promptly")
 			assertErrorHidesSecret(t, err)

@@ -2,9 +2,16 @@ package jetpackcrm
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 )
+
+// ErrPagingStalled is yielded by an All iterator when a full page holds
+// only records it has already yielded, which means the server is not
+// paging; without it the iterator would ask for ever.
+var ErrPagingStalled = errors.New("jetpackcrm: paging stalled")
 
 // DefaultIteratorPerPage is the page size All iterators use when none is set.
 const DefaultIteratorPerPage = 100
@@ -110,15 +117,24 @@ func iterate[T any](ctx context.Context, perPage int, ord order, id func(*T) int
 				yield(nil, err)
 				return
 			}
+			fresh := 0
 			for _, it := range items {
 				if it == nil || !seen.first(id(it)) {
 					continue
 				}
+				fresh++
 				if !yield(it, nil) {
 					return
 				}
 			}
 			if len(items) < perPage {
+				return
+			}
+			if fresh == 0 {
+				// A full page of records already yielded: the server is
+				// not paging (a cache, or a host that drops the page
+				// parameter). Asking again would loop for ever.
+				yield(nil, fmt.Errorf("jetpackcrm: page %d repeated records already seen; the server does not seem to honour paging: %w", page, ErrPagingStalled))
 				return
 			}
 		}

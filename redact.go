@@ -1,6 +1,7 @@
 package jetpackcrm
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -45,6 +46,23 @@ func newCredentials(key, secret string) *credentials {
 	}
 	return &credentials{key: key, secret: secret, replacer: strings.NewReplacer(pairs...), forms: forms,
 		query: "api_key=" + url.QueryEscape(key) + "&api_secret=" + url.QueryEscape(secret)}
+}
+
+// appearsIn reports, without allocating, whether s holds a credential in
+// any form redact knows (or the start of one).
+func (c *credentials) appearsIn(s string) bool {
+	if c == nil || s == "" {
+		return false
+	}
+	for _, form := range c.forms {
+		if len(form) > minFragment {
+			form = form[:minFragment]
+		}
+		if strings.Contains(s, form) {
+			return true
+		}
+	}
+	return false
 }
 
 // redact is the one redaction function of the SDK: every error message, body
@@ -107,7 +125,7 @@ func redactURL(u *url.URL) string {
 	return clean.String()
 }
 
-// redactedError keeps an error's chain (errors.Is/As still work) while its
+// redactedError keeps errors.Is working on an error's causes while its
 // message is shown redacted.
 type redactedError struct {
 	msg string
@@ -115,7 +133,11 @@ type redactedError struct {
 }
 
 func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+
+// Is lets errors.Is see the causes (context.Canceled, syscall.ECONNRESET,
+// ...). There is deliberately no Unwrap: error reporters that walk Unwrap
+// and print each cause would print the unredacted message.
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
 
 // redactError returns err with a message that cannot show the credentials.
 // A *url.Error is rebuilt without its query string.

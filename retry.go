@@ -22,9 +22,11 @@ import (
 //     longer demand than MaxRetryAfter fails at once with *RateLimitError.
 //   - 500, 502, 504 and network errors after the request may have been sent
 //     are retried only for calls that are safe to repeat: reads, and upserts
-//     keyed by a natural key (a customer by email, a transaction by order id,
-//     a company by email). Events.Create and Webhooks.Send are not retried on
-//     them unless RetryUnsafe is set, since a retry could duplicate the write.
+//     keyed by a natural key (a customer by email, a transaction by order
+//     id). Events.Create without an ID and Webhooks.Send are not retried on
+//     them unless RetryUnsafe is set, since a retry could duplicate the write;
+//     neither is Companies.Create, whose 500 on Jetpack CRM 6.4.x comes after
+//     the update was written.
 //   - Network errors before anything was sent (DNS, connection refused) are
 //     retried for every call. TLS certificate errors are never retried.
 //
@@ -39,8 +41,9 @@ type RetryPolicy struct {
 	// MaxRetryAfter is the longest Retry-After the Client waits for
 	// (default 60s).
 	MaxRetryAfter time.Duration
-	// MaxElapsed bounds the whole call, retries and waits included
-	// (default 2m): no retry starts if its wait would end after it.
+	// MaxElapsed bounds the whole call, attempts, retries and waits
+	// included (default 2m): the call's context gets that deadline, and no
+	// retry starts if its wait would end after it.
 	MaxElapsed time.Duration
 	// RetryUnsafe retries 5xx and ambiguous network errors for calls that
 	// could duplicate a write (Events.Create without ID, Webhooks.Send).
@@ -93,6 +96,8 @@ type callState struct {
 	safe   bool
 	start  time.Time
 	policy RetryPolicy
+	// parent is the caller's context, to tell its end from MaxElapsed's.
+	parent context.Context
 
 	mu       sync.Mutex
 	attempts int
@@ -125,7 +130,7 @@ func (c *Client) checkRetry(st *callState) func(context.Context, *http.Response,
 		if ctx.Err() != nil {
 			// Cancelled or past its deadline: stop at once. A write whose
 			// request had left when the context ended may have been applied.
-			if err != nil && mayHaveBeenSent(err) && isWriteMethod(st.ci.method) {
+			if err != nil && mayHaveBeenSent(err) && st.mutates() {
 				st.ambiguous = true
 			}
 			return false, nil
@@ -137,7 +142,7 @@ func (c *Client) checkRetry(st *callState) func(context.Context, *http.Response,
 			reason = "network error"
 			st.last = c.creds.redactError(err).Error()
 			sent := mayHaveBeenSent(err)
-			if sent && isWriteMethod(st.ci.method) {
+			if sent && st.mutates() {
 				st.ambiguous = true
 			}
 			if !retryableNetworkError(err) || (sent && !st.safe && !st.policy.RetryUnsafe) {
@@ -231,6 +236,11 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 func isWriteMethod(m string) bool { return m != http.MethodGet && m != http.MethodHead }
 
+// mutates reports whether the call can change data: a create_* endpoint, or
+// any call not marked safe. The POST-bodied lists (customers, companies)
+// are reads, whatever their method.
+func (st *callState) mutates() bool { return st.ci.write || !st.safe }
+
 // mayHaveBeenSent is false only for failures that certainly happened before
 // the request left: name resolution, connection setup, TLS handshake.
 func mayHaveBeenSent(err error) bool {
@@ -242,17 +252,24 @@ func mayHaveBeenSent(err error) bool {
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return false
 	}
+	// A refused redirect is not here: the request it answers did reach the
+	// server, which may have applied it.
 	var notSent *notSentError
-	if isTLSFailure(err) || errors.Is(err, ErrRedirectRefused) || errors.As(err, &notSent) {
+	if isTLSFailure(err) || errors.As(err, &notSent) {
 		return false
 	}
 	return true
 }
 
-// retryableNetworkError is false for failures a retry cannot fix.
+// retryableNetworkError is false for failures a retry cannot fix. A timeout
+// of one attempt is retryable: checkRetry has already stopped if the call's
+// own context ended.
 func retryableNetworkError(err error) bool {
-	return !isTLSFailure(err) && !errors.Is(err, ErrRedirectRefused) &&
-		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	var notSent *notSentError
+	if errors.As(err, &notSent) && notSent.final {
+		return false
+	}
+	return !isTLSFailure(err) && !errors.Is(err, ErrRedirectRefused)
 }
 
 func isTLSFailure(err error) bool {
@@ -283,10 +300,14 @@ func (g *pauseGate) hold(until time.Time) {
 
 func (g *pauseGate) wait(ctx context.Context) error {
 	g.mu.Lock()
-	d := time.Until(g.until)
+	until := g.until
 	g.mu.Unlock()
+	d := time.Until(until)
 	if d <= 0 {
 		return nil
+	}
+	if deadline, ok := ctx.Deadline(); ok && until.After(deadline) {
+		return fmt.Errorf("%w: the server asked to pause until %s, after the call's deadline", ErrRateLimited, until.UTC().Format(time.RFC3339))
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

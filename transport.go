@@ -35,11 +35,13 @@ type transport struct {
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if err := t.client.pause.wait(ctx); err != nil {
-		return nil, &notSentError{err}
+		return nil, &notSentError{err: err, final: true}
 	}
 	if t.limiter != nil {
 		if err := t.limiter.Wait(ctx); err != nil {
-			return nil, &notSentError{err}
+			// The throttle cannot admit the request before the deadline:
+			// retrying cannot change that.
+			return nil, &notSentError{err: err, final: true}
 		}
 	}
 	// A shallow copy with its own URL: a RoundTripper must not modify the
@@ -71,6 +73,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Request = req
 		if loc := resp.Header.Get("Location"); loc != "" {
 			resp.Header.Set("Location", stripCredentials(loc, t.client.creds))
+		}
+		// A misconfigured host can echo the request URL in any header.
+		for k, vs := range resp.Header {
+			for i, v := range vs {
+				if t.client.creds.appearsIn(v) {
+					vs[i] = t.client.creds.redact(v)
+				}
+			}
+			resp.Header[k] = vs
 		}
 	}
 	t.logAttempt(req, resp, err, time.Since(start))
@@ -127,7 +138,12 @@ func (b *cancelOnClose) Close() error {
 // notSentError is a failure before the request was handed to the network
 // (the context ended during the shared pause or the throttle): the request
 // certainly did not reach the server.
-type notSentError struct{ err error }
+type notSentError struct {
+	err error
+	// final means a retry cannot succeed either (the wait outlasts the
+	// call's deadline).
+	final bool
+}
 
 func (e *notSentError) Error() string { return e.err.Error() }
 func (e *notSentError) Unwrap() error { return e.err }
