@@ -35,6 +35,7 @@ func TestNewClientRefusesBadInput(t *testing.T) {
 		{"nil http client", testSite, testKey, testSecret, []Option{WithHTTPClient(nil)}, "nil *http.Client"},
 		{"nil logger", testSite, testKey, testSecret, []Option{WithLogger(nil)}, "nil *slog.Logger"},
 		{"empty user agent", testSite, testKey, testSecret, []Option{WithUserAgent(" ")}, "empty user agent"},
+		{"user agent with a control character", testSite, testKey, testSecret, []Option{WithUserAgent("shop\x00sync")}, "control character"},
 		{"zero rate", testSite, testKey, testSecret, []Option{WithRateLimit(0, 1)}, "positive"},
 		{"zero burst", testSite, testKey, testSecret, []Option{WithRateLimit(5, 0)}, "burst"},
 		{"zero max bytes", testSite, testKey, testSecret, []Option{WithMaxResponseBytes(0)}, "at least 1"},

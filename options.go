@@ -49,8 +49,10 @@ func WithUserAgent(ua string) Option {
 		if ua == "" {
 			return errors.New("WithUserAgent: empty user agent")
 		}
-		if strings.ContainsAny(ua, "\r\n") {
-			return errors.New("WithUserAgent: user agent contains a line break")
+		for _, r := range ua {
+			if r < 0x20 || r == 0x7f {
+				return errors.New("WithUserAgent: user agent contains a control character")
+			}
 		}
 		c.userAgent = ua + " " + defaultUserAgent
 		return nil
