@@ -43,6 +43,10 @@ type Client struct {
 	logger           *slog.Logger
 	maxResponseBytes int64
 	pause            *pauseGate
+	// endpointURLs are the URLs of the SDK's own endpoints, built once.
+	// Requests without a query share them: nothing downstream modifies a
+	// request's URL (the transport sends a copy).
+	endpointURLs map[string]*url.URL
 
 	common service
 
@@ -116,6 +120,10 @@ func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, erro
 		pause:            &pauseGate{},
 	}
 	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter)
+	c.endpointURLs = make(map[string]*url.URL, len(sdkEndpoints))
+	for _, ep := range sdkEndpoints {
+		c.endpointURLs[ep] = c.endpointURL(ep)
+	}
 	c.common.client = c
 	c.Customers = (*CustomersService)(&c.common)
 	c.Companies = (*CompaniesService)(&c.common)
@@ -263,6 +271,10 @@ func (c *Client) endpointURL(endpoint string) *url.URL {
 	return &u
 }
 
+// sdkEndpoints are the endpoints the services call.
+var sdkEndpoints = []string{"status", "create_customer", "customers", "customer_search", "create_company",
+	"companies", "create_transaction", "transactions", "create_event", "events", "quotes", "invoices", "webhook"}
+
 // RequestOption adjusts a request made with NewRequest.
 type RequestOption func(*requestConfig)
 
@@ -298,7 +310,12 @@ func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any,
 	if err := validateEndpoint(endpoint); err != nil {
 		return nil, err
 	}
-	u := c.endpointURL(endpoint)
+	return c.buildRequest(ctx, method, c.endpointURL(endpoint), q, body, opts...)
+}
+
+// buildRequest is NewRequest after its checks, from the endpoint's URL
+// (which it owns and may extend with the query).
+func (c *Client) buildRequest(ctx context.Context, method string, u *url.URL, q any, body any, opts ...RequestOption) (*http.Request, error) {
 	if q != nil {
 		vals, err := encodeQuery(q)
 		if err != nil {
@@ -431,9 +448,7 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		safe = *rc.safe
 	}
 	st := c.newCallState(ci, safe)
-	callCtx, cancel := st.bound(req.Context())
-	defer cancel()
-	req = req.WithContext(callCtx)
+	req = req.WithContext(st.bound(req.Context()))
 	if req.GetBody != nil {
 		// A request sent before has had its body read: start it again.
 		body, err := req.GetBody()
@@ -469,9 +484,11 @@ func (c *Client) call(ctx context.Context, method, endpoint string, q any, body 
 		return nil, invalid(method+" "+endpoint, "ctx", "nil context")
 	}
 	st := c.newCallState(callInfo{method: method, endpoint: endpoint, write: strings.HasPrefix(endpoint, "create_")}, safe)
-	callCtx, cancel := st.bound(ctx)
-	defer cancel()
-	req, err := c.NewRequest(callCtx, method, endpoint, q, body)
+	u, shared := c.endpointURLs[endpoint]
+	if !shared || q != nil {
+		u = c.endpointURL(endpoint)
+	}
+	req, err := c.buildRequest(st.bound(ctx), method, u, q, body)
 	if err != nil {
 		return nil, err
 	}
@@ -479,15 +496,26 @@ func (c *Client) call(ctx context.Context, method, endpoint string, q any, body 
 }
 
 func (c *Client) newCallState(ci callInfo, safe bool) *callState {
-	return &callState{ci: ci, safe: safe, start: time.Now(), policy: c.policy}
+	st := &callState{ci: ci, safe: safe, start: time.Now(), policy: c.policy, client: c}
+	// Built as a struct literal: no default logger, our own retry rules,
+	// and the final answer or error passed through for us to classify.
+	st.retrier = retryablehttp.Client{
+		HTTPClient:   c.httpClient,
+		RetryMax:     c.policy.MaxRetries,
+		RetryWaitMin: c.policy.WaitMin,
+		RetryWaitMax: c.policy.WaitMax,
+		CheckRetry:   st.checkRetry,
+		Backoff:      st.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return st
 }
 
-// bound returns the context a call runs in: the caller's, carrying st, with
-// the retry policy's MaxElapsed as a deadline over the whole call.
-func (st *callState) bound(parent context.Context) (context.Context, context.CancelFunc) {
-	st.parent = parent
-	ctx := context.WithValue(parent, callStateKey{}, st)
-	return context.WithDeadline(ctx, st.start.Add(st.policy.MaxElapsed))
+// bound returns the context a call runs in: the caller's, carrying st. The
+// transport bounds each attempt by the end of the policy's MaxElapsed, and
+// checkRetry starts no retry that would end after it.
+func (st *callState) bound(parent context.Context) context.Context {
+	return context.WithValue(parent, callStateKey{}, st)
 }
 
 // send runs the attempts of one call and turns the outcome into the
@@ -502,21 +530,7 @@ func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error
 	if err != nil {
 		return nil, &RequestError{Method: ci.method, Endpoint: ci.endpoint, Err: c.creds.redactError(err)}
 	}
-	rc := &retryablehttp.Client{
-		HTTPClient:   c.httpClient,
-		RetryMax:     c.policy.MaxRetries,
-		RetryWaitMin: c.policy.WaitMin,
-		RetryWaitMax: c.policy.WaitMax,
-		CheckRetry:   c.checkRetry(st),
-		Backoff:      st.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) {
-			st.mu.Lock()
-			st.attempts = i + 1
-			st.mu.Unlock()
-		},
-	}
-	resp, err := rc.Do(rreq)
+	resp, err := st.retrier.Do(rreq)
 	attempts := st.attempt()
 	if err != nil {
 		if resp != nil && resp.Body != nil {
@@ -526,12 +540,11 @@ func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error
 		re := &RequestError{Method: ci.method, Endpoint: ci.endpoint, Attempts: attempts,
 			MayHaveBeenApplied: st.ambiguous, Err: c.creds.redactError(err)}
 		switch {
-		case st.parent != nil && st.parent.Err() != nil:
-			re.LastAttempt = st.last
-			re.Err = st.parent.Err()
 		case ctx.Err() != nil:
 			re.LastAttempt = st.last
-			re.Err = fmt.Errorf("the retry policy's MaxElapsed (%v) ran out: %w", st.policy.MaxElapsed, ctx.Err())
+			re.Err = ctx.Err()
+		case errors.Is(err, context.DeadlineExceeded) && time.Since(st.start) >= st.policy.MaxElapsed:
+			re.Err = fmt.Errorf("the retry policy's MaxElapsed (%v) ran out: %w", st.policy.MaxElapsed, re.Err)
 		}
 		st.mu.Unlock()
 		return nil, re

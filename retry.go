@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/hashicorp/go-retryablehttp"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -42,7 +43,7 @@ type RetryPolicy struct {
 	// (default 60s).
 	MaxRetryAfter time.Duration
 	// MaxElapsed bounds the whole call, attempts, retries and waits
-	// included (default 2m): the call's context gets that deadline, and no
+	// included (default 2m): every attempt's context ends there, and no
 	// retry starts if its wait would end after it.
 	MaxElapsed time.Duration
 	// RetryUnsafe retries 5xx and ambiguous network errors for calls that
@@ -96,8 +97,10 @@ type callState struct {
 	safe   bool
 	start  time.Time
 	policy RetryPolicy
-	// parent is the caller's context, to tell its end from MaxElapsed's.
-	parent context.Context
+	client *Client
+	// retrier runs the attempts; it lives here so that a call costs one
+	// allocation for both.
+	retrier retryablehttp.Client
 
 	mu       sync.Mutex
 	attempts int
@@ -123,69 +126,70 @@ func (st *callState) attempt() int {
 
 // checkRetry decides whether to try again. It never returns an error: the
 // final answer, or the final error, is classified by the caller.
-func (c *Client) checkRetry(st *callState) func(context.Context, *http.Response, error) (bool, error) {
-	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		st.mu.Lock()
-		defer st.mu.Unlock()
-		if ctx.Err() != nil {
-			// Cancelled or past its deadline: stop at once. A write whose
-			// request had left when the context ended may have been applied.
-			if err != nil && mayHaveBeenSent(err) && st.mutates() {
-				st.ambiguous = true
-			}
-			return false, nil
+func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	c := st.client
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	// Called once after every attempt: this is where attempts are counted.
+	st.attempts++
+	if ctx.Err() != nil {
+		// Cancelled or past its deadline: stop at once. A write whose
+		// request had left when the context ended may have been applied.
+		if err != nil && mayHaveBeenSent(err) && st.mutates() {
+			st.ambiguous = true
 		}
-		var retryAfter time.Duration
-		var reason string
-		switch {
-		case err != nil:
-			reason = "network error"
-			st.last = c.creds.redactError(err).Error()
-			sent := mayHaveBeenSent(err)
-			if sent && st.mutates() {
-				st.ambiguous = true
-			}
-			if !retryableNetworkError(err) || (sent && !st.safe && !st.policy.RetryUnsafe) {
-				return false, nil
-			}
-		default:
-			st.last = "HTTP " + strconv.Itoa(resp.StatusCode)
-			switch resp.StatusCode {
-			case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-				reason = st.last
-				var ok bool
-				retryAfter, ok = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-				if ok && retryAfter > st.policy.MaxRetryAfter {
-					return false, nil // fails fast as a *RateLimitError
-				}
-				if ok {
-					c.pause.hold(time.Now().Add(retryAfter))
-				}
-			case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-				if !st.safe && !st.policy.RetryUnsafe {
-					return false, nil
-				}
-				reason = st.last
-			default:
-				return false, nil
-			}
-		}
-		if st.attempts > st.policy.MaxRetries {
-			return false, nil
-		}
-		wait := retryAfter
-		if wait == 0 {
-			wait = jitteredBackoff(st.policy.WaitMin, st.policy.WaitMax, st.attempts-1)
-		}
-		if time.Since(st.start)+wait > st.policy.MaxElapsed {
-			return false, nil
-		}
-		st.nextWait = wait
-		c.log(ctx, slog.LevelWarn, "jetpackcrm: retrying",
-			slog.String("method", st.ci.method), slog.String("endpoint", st.ci.endpoint),
-			slog.Int("attempt", st.attempts), slog.String("reason", reason), slog.Duration("wait", wait))
-		return true, nil
+		return false, nil
 	}
+	var retryAfter time.Duration
+	var reason string
+	switch {
+	case err != nil:
+		reason = "network error"
+		st.last = c.creds.redactError(err).Error()
+		sent := mayHaveBeenSent(err)
+		if sent && st.mutates() {
+			st.ambiguous = true
+		}
+		if !retryableNetworkError(err) || (sent && !st.safe && !st.policy.RetryUnsafe) {
+			return false, nil
+		}
+	default:
+		st.last = "HTTP " + strconv.Itoa(resp.StatusCode)
+		switch resp.StatusCode {
+		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+			reason = st.last
+			var ok bool
+			retryAfter, ok = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			if ok && retryAfter > st.policy.MaxRetryAfter {
+				return false, nil // fails fast as a *RateLimitError
+			}
+			if ok {
+				c.pause.hold(time.Now().Add(retryAfter))
+			}
+		case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+			if !st.safe && !st.policy.RetryUnsafe {
+				return false, nil
+			}
+			reason = st.last
+		default:
+			return false, nil
+		}
+	}
+	if st.attempts > st.policy.MaxRetries {
+		return false, nil
+	}
+	wait := retryAfter
+	if wait == 0 {
+		wait = jitteredBackoff(st.policy.WaitMin, st.policy.WaitMax, st.attempts-1)
+	}
+	if time.Since(st.start)+wait > st.policy.MaxElapsed {
+		return false, nil
+	}
+	st.nextWait = wait
+	c.log(ctx, slog.LevelWarn, "jetpackcrm: retrying",
+		slog.String("method", st.ci.method), slog.String("endpoint", st.ci.endpoint),
+		slog.Int("attempt", st.attempts), slog.String("reason", reason), slog.Duration("wait", wait))
+	return true, nil
 }
 
 // backoff hands retryablehttp the wait checkRetry computed.

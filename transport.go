@@ -33,28 +33,40 @@ type transport struct {
 
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	// One deadline bounds the attempt, its waits and its body: the
+	// per-attempt timeout, and the end of the call's MaxElapsed.
 	ctx := req.Context()
+	var deadline time.Time
+	if st := stateFrom(ctx); st != nil {
+		deadline = st.start.Add(st.policy.MaxElapsed)
+	}
+	if t.timeout > 0 {
+		if d := time.Now().Add(t.timeout); deadline.IsZero() || d.Before(deadline) {
+			deadline = d
+		}
+	}
+	// A shallow copy with its own URL: a RoundTripper must not modify the
+	// caller's request, and the caller's request must never hold the secret.
+	var out *http.Request
+	var cancel context.CancelFunc = func() {}
+	if !deadline.IsZero() {
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+		out = req.WithContext(ctx)
+	} else {
+		cp := *req
+		out = &cp
+	}
 	if err := t.client.pause.wait(ctx); err != nil {
+		cancel()
 		return nil, &notSentError{err: err, final: true}
 	}
 	if t.limiter != nil {
 		if err := t.limiter.Wait(ctx); err != nil {
 			// The throttle cannot admit the request before the deadline:
 			// retrying cannot change that.
+			cancel()
 			return nil, &notSentError{err: err, final: true}
 		}
-	}
-	// A shallow copy with its own URL: a RoundTripper must not modify the
-	// caller's request, and the caller's request must never hold the secret.
-	var out *http.Request
-	var cancel context.CancelFunc
-	if t.timeout > 0 {
-		var attemptCtx context.Context
-		attemptCtx, cancel = context.WithTimeout(ctx, t.timeout)
-		out = req.WithContext(attemptCtx)
-	} else {
-		cp := *req
-		out = &cp
 	}
 	u := *req.URL
 	u.RawQuery = withCredentials(u.RawQuery, t.client.creds)
@@ -62,12 +74,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	start := time.Now()
 	resp, err := t.base.RoundTrip(out)
-	if cancel != nil {
-		if resp == nil {
-			cancel()
-		} else {
-			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-		}
+	if resp == nil {
+		cancel()
+	} else {
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	}
 	if resp != nil {
 		resp.Request = req
@@ -105,7 +115,7 @@ func (t *transport) logAttempt(req *http.Request, resp *http.Response, err error
 	attempt := 1
 	endpoint := endpointOf(req.URL)
 	if st := stateFrom(ctx); st != nil {
-		attempt = st.attempt()
+		attempt = st.attempt() + 1 // counted when the attempt is over
 	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
