@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"testing/synctest"
@@ -22,10 +23,9 @@ import (
 
 // hangOnce blocks the first request until its context ends, then answers.
 func hangOnce(then httpmock.Responder) httpmock.Responder {
-	first := true
+	var answered atomic.Bool // httpmock runs each responder in its own goroutine
 	return func(req *http.Request) (*http.Response, error) {
-		if first {
-			first = false
+		if !answered.Swap(true) {
 			<-req.Context().Done()
 			return nil, req.Context().Err()
 		}
