@@ -922,8 +922,17 @@ func (c *customerOrNothing) UnmarshalJSON(b []byte) error {
 	if isEmptyJSONArray(b) {
 		return nil
 	}
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		return nil
+	}
 	c.customer = new(Customer)
-	return c.customer.UnmarshalJSON(b)
+	if err := c.customer.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if c.customer.ID == 0 && c.customer.Email == "" {
+		c.customer = nil // {} names no contact: a miss, not a contact with ID 0
+	}
+	return nil
 }
 
 func customerID(c *Customer) int64 { return c.ID }

@@ -208,3 +208,14 @@ func TestHeadersEchoingTheCredentialsAreRedacted(t *testing.T) {
 	assertNoSecret(t, resp.Header.Get("X-Echo"), fmt.Sprintf("%+v", resp))
 	assert.Contains(t, resp.Header.Get("X-Echo"), "/zbs_api/quotes/")
 }
+
+func TestGetByEmailTreatsEmptyObjectsAsAMiss(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{}`, `null`, `[]`} {
+		env := setup(t)
+		env.respond("GET", "customer_search", jsonResponder(200, body))
+		c, _, err := env.client.Customers.GetByEmail(context.Background(), "ada@example.com")
+		assert.Nil(t, c, body)
+		assert.ErrorIs(t, err, ErrNotFound, body)
+	}
+}
