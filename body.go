@@ -114,6 +114,11 @@ type callInfo struct {
 	write bool
 }
 
+// newCallInfo names a call; the create_* endpoints are the writes.
+func newCallInfo(method, endpoint string) callInfo {
+	return callInfo{method: method, endpoint: endpoint, write: strings.HasPrefix(endpoint, "create_")}
+}
+
 // checkBody is the one place that decides whether an answer is an error: a
 // non-2xx status, or a 200 body in one of the API's refusal shapes.
 func checkBody(ci callInfo, status int, body []byte, attempts int, creds *credentials) error {
@@ -293,14 +298,13 @@ func CheckResponse(r *http.Response) error {
 		return invalid("CheckResponse", "r", "nil response")
 	}
 	var creds *credentials
-	ci := callInfo{method: "GET"}
+	ci := newCallInfo(http.MethodGet, "")
 	if r.Request != nil {
 		ci.method = r.Request.Method
 		if r.Request.URL != nil {
 			q := r.Request.URL.Query()
 			creds = newCredentials(q.Get("api_key"), q.Get("api_secret"))
-			ci.endpoint = endpointOf(r.Request.URL)
-			ci.write = strings.HasPrefix(ci.endpoint, "create_")
+			ci = newCallInfo(r.Request.Method, endpointOf(r.Request.URL))
 		}
 	}
 	var body []byte

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -183,9 +184,11 @@ func groupByEmail(requests []*CustomerRequest) [][]int {
 	var groups [][]int
 	byEmail := make(map[string]int, len(requests))
 	for i, r := range requests {
-		key := fmt.Sprintf("#%d", i) // nil or empty email: alone
+		var key string
 		if r != nil && r.Email != "" {
 			key = strings.ToLower(strings.TrimSpace(r.Email))
+		} else {
+			key = "#" + strconv.Itoa(i) // nil or empty email: alone (no '@', so no email's key)
 		}
 		if g, ok := byEmail[key]; ok {
 			groups[g] = append(groups[g], i)

@@ -237,10 +237,15 @@ func (c *Client) String() string {
 // ready refuses a nil *Client, or a Client{} not made by NewClient, with a
 // *ValidationError instead of a nil pointer panic.
 func (c *Client) ready(op string) error {
-	if c == nil || c.base == nil || c.creds == nil || c.httpClient == nil || c.pause == nil {
+	if !c.isReady() {
 		return invalid(op, "Client", "nil *Client, or a Client not made by NewClient")
 	}
 	return nil
+}
+
+// isReady reports whether c was made by NewClient.
+func (c *Client) isReady() bool {
+	return c != nil && c.base != nil && c.creds != nil && c.httpClient != nil && c.pause != nil
 }
 
 // owner returns the Client behind a service: nil for a nil service (those
@@ -441,8 +446,7 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if err := checkDecodeTarget(v); err != nil {
 		return nil, err
 	}
-	ci := callInfo{method: req.Method, endpoint: endpointOf(req.URL)}
-	ci.write = strings.HasPrefix(ci.endpoint, "create_")
+	ci := newCallInfo(req.Method, endpointOf(req.URL))
 	safe := !isWriteMethod(req.Method)
 	if rc, ok := req.Context().Value(requestConfigKey{}).(requestConfig); ok && rc.safe != nil {
 		safe = *rc.safe
@@ -477,13 +481,15 @@ func checkDecodeTarget(v any) error {
 
 // call is what every service method uses: build, send, check, decode.
 func (c *Client) call(ctx context.Context, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
-	if err := c.ready(method + " " + endpoint); err != nil {
-		return nil, err
+	// The operation's name is built only on these failure paths: call runs
+	// for every request.
+	if !c.isReady() {
+		return nil, c.ready(method + " " + endpoint)
 	}
 	if ctx == nil {
 		return nil, invalid(method+" "+endpoint, "ctx", "nil context")
 	}
-	st := c.newCallState(callInfo{method: method, endpoint: endpoint, write: strings.HasPrefix(endpoint, "create_")}, safe)
+	st := c.newCallState(newCallInfo(method, endpoint), safe)
 	u, shared := c.endpointURLs[endpoint]
 	if !shared || q != nil {
 		u = c.endpointURL(endpoint)

@@ -70,8 +70,8 @@ func (c *credentials) appearsIn(s string) bool {
 // secret in every form, and any start of one of them at least minFragment
 // bytes long (what is left of a credential cut by a length limit).
 func (c *credentials) redact(s string) string {
-	if c == nil || s == "" {
-		return s
+	if !c.appearsIn(s) {
+		return s // the common case, without the replacer's allocations
 	}
 	s = c.replacer.Replace(s)
 	for _, form := range c.forms {

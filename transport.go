@@ -36,8 +36,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// One deadline bounds the attempt, its waits and its body: the
 	// per-attempt timeout, and the end of the call's MaxElapsed.
 	ctx := req.Context()
+	st := stateFrom(ctx)
 	var deadline time.Time
-	if st := stateFrom(ctx); st != nil {
+	if st != nil {
 		deadline = st.start.Add(st.policy.MaxElapsed)
 	}
 	if t.timeout > 0 {
@@ -85,16 +86,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			resp.Header.Set("Location", stripCredentials(loc, t.client.creds))
 		}
 		// A misconfigured host can echo the request URL in any header.
-		for k, vs := range resp.Header {
+		for _, vs := range resp.Header {
 			for i, v := range vs {
-				if t.client.creds.appearsIn(v) {
-					vs[i] = t.client.creds.redact(v)
-				}
+				vs[i] = t.client.creds.redact(v)
 			}
-			resp.Header[k] = vs
 		}
 	}
-	t.logAttempt(req, resp, err, time.Since(start))
+	t.logAttempt(req, st, resp, err, time.Since(start))
 	return resp, err
 }
 
@@ -106,16 +104,16 @@ func (t *transport) CloseIdleConnections() {
 	}
 }
 
-func (t *transport) logAttempt(req *http.Request, resp *http.Response, err error, d time.Duration) {
+func (t *transport) logAttempt(req *http.Request, st *callState, resp *http.Response, err error, d time.Duration) {
 	c := t.client
 	ctx := req.Context()
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	attempt := 1
-	endpoint := endpointOf(req.URL)
-	if st := stateFrom(ctx); st != nil {
+	attempt, endpoint := 1, endpointOf(req.URL)
+	if st != nil {
 		attempt = st.attempt() + 1 // counted when the attempt is over
+		endpoint = st.ci.endpoint
 	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
