@@ -14,19 +14,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jpcrm-go/jetpackcrm"
+	"github.com/jpcrm-go/jetpackcrm/internal/realsite"
 )
 
-// TestRealSiteTour runs the whole API against a real Jetpack CRM site when
-// JCRM_URL, JCRM_API_KEY and JCRM_API_SECRET are set, and skips otherwise.
+// TestRealSiteTour runs the whole API against every real Jetpack CRM site
+// the environment names (see internal/realsite), and skips without one.
 // It writes records with unique emails and order ids, so it can run again
 // on the same site (the CRM must run in B2B mode for companies).
 // JCRM_WEBHOOK_ACTION names a registered webhook action to send (optional:
 // stock Jetpack CRM registers none without WooCommerce).
 func TestRealSiteTour(t *testing.T) {
-	site, key, secret := os.Getenv("JCRM_URL"), os.Getenv("JCRM_API_KEY"), os.Getenv("JCRM_API_SECRET")
-	if site == "" || key == "" || secret == "" {
-		t.Skip("JCRM_URL, JCRM_API_KEY and JCRM_API_SECRET are not all set")
-	}
+	realsite.Each(t, testRealSiteTour)
+}
+
+func testRealSiteTour(t *testing.T, s realsite.Site) {
+	site, key, secret := s.URL, s.APIKey, s.APISecret
 	t.Parallel()
 	noSecret := func(err error) {
 		t.Helper()
