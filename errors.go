@@ -282,6 +282,13 @@ func (e *RequestError) Error() string {
 // Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
 func (e *RequestError) Unwrap() error { return e.Err }
 
+// notFound is the error of a lookup that found nothing. It matches
+// ErrNotFound and names the operation; the format must not print personal
+// data such as an email address, since errors end up in logs.
+func notFound(op, format string, args ...any) error {
+	return fmt.Errorf("jetpackcrm: %s: %s: %w", op, fmt.Sprintf(format, args...), ErrNotFound)
+}
+
 // asValidation turns a model's validate() error into a *ValidationError
 // naming the method.
 func asValidation(op string, err error) error {

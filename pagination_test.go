@@ -546,7 +546,7 @@ func TestAllPassesTheFiltersOnEveryPage(t *testing.T) {
 		reqs := w.requests()
 		require.Len(t, reqs, 2)
 		for i, r := range reqs {
-			assert.Equal(t, map[string][]string{"page": {strconv.Itoa(i + 1)}, "perpage": {"2"}, "owner": {"1"}}, map[string][]string(r.Query))
+			assert.Equal(t, map[string][]string{"page": {strconv.Itoa(i + 1)}, "perpage": {"2"}, "owner": {"1"}, "order": {"ASC"}}, map[string][]string(r.Query))
 		}
 	})
 }
