@@ -272,7 +272,10 @@ type EventRequest struct {
 	// Title is required, on updates too.
 	Title string
 	// From and To are the start and end; they are sent in UTC as
-	// "2006-01-02 15:04:05". From must not be after To.
+	// "2006-01-02 15:04:05" (whole seconds). From must not be after To, and
+	// both must be between 1970-01-01 00:00:01 and 2038-01-19 03:14:07 UTC:
+	// the server keeps 32-bit Unix seconds, reads 1970-01-01 00:00:00 and
+	// earlier as unset and clamps later times to 2038.
 	From, To time.Time
 	// CustomerID links a contact (sent when > 0).
 	CustomerID int64
@@ -315,8 +318,8 @@ func (er EventRequest) MarshalJSON() ([]byte, error) {
 }
 
 // validate checks the request before anything is sent: Title non-blank,
-// From and To set, From not after To, IDs not negative (Owner may be -1),
-// valid UTF-8.
+// From and To set and within what the server stores (checkStoredTime), From
+// not after To, IDs not negative (Owner may be -1), valid UTF-8.
 func (er *EventRequest) validate() error {
 	switch {
 	case isBlank(er.Title):
@@ -325,6 +328,14 @@ func (er *EventRequest) validate() error {
 		return invalidField("From", "required")
 	case er.To.IsZero():
 		return invalidField("To", "required")
+	}
+	if err := checkStoredTime("From", er.From); err != nil {
+		return err
+	}
+	if err := checkStoredTime("To", er.To); err != nil {
+		return err
+	}
+	switch {
 	case er.From.After(er.To):
 		return invalidField("From", "after To")
 	case er.ID < 0:
