@@ -229,6 +229,11 @@ func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, cre
 		_, err := w.Write(body)
 		return err
 	}
+	if ci.endpoint != "webhook" {
+		// What encodeSupplementary wrote; the events endpoint HTML-escapes
+		// its text once more.
+		body = decodeSupplementary(body, ci.endpoint == "events")
+	}
 	clean := skipNoise(body)
 	var err error
 	switch {

@@ -299,9 +299,13 @@ func RetrySafe() RequestOption {
 // NewRequest builds a request to endpoint (e.g. "customers") for Do, for
 // calls the SDK does not model. query, if not nil, is a struct encoded with
 // go-querystring's `url` tags, or url.Values; body, if not nil, is
-// marshalled to JSON once ([]byte and json.RawMessage are sent as they are).
-// The credentials are not in the returned request: they are added when it is
-// sent.
+// marshalled to JSON once ([]byte and json.RawMessage are sent as they are,
+// but for what follows). Characters outside the Basic Multilingual Plane in
+// the body and the query, raw or as \u surrogate pairs, are written as
+// numeric character references ("&#x1f600;"), which the CRM's utf8mb3
+// tables can store, except for the webhook endpoint; Do reads them back.
+// The credentials are not in the returned request: they are added when it
+// is sent.
 func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any, body any, opts ...RequestOption) (*http.Request, error) {
 	if err := c.ready("NewRequest"); err != nil {
 		return nil, err
@@ -315,16 +319,21 @@ func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any,
 	if err := validateEndpoint(endpoint); err != nil {
 		return nil, err
 	}
-	return c.buildRequest(ctx, method, c.endpointURL(endpoint), q, body, opts...)
+	return c.buildRequest(ctx, method, endpoint, c.endpointURL(endpoint), q, body, opts...)
 }
 
 // buildRequest is NewRequest after its checks, from the endpoint's URL
 // (which it owns and may extend with the query).
-func (c *Client) buildRequest(ctx context.Context, method string, u *url.URL, q any, body any, opts ...RequestOption) (*http.Request, error) {
+func (c *Client) buildRequest(ctx context.Context, method, endpoint string, u *url.URL, q any, body any, opts ...RequestOption) (*http.Request, error) {
+	// Everything but the webhook goes to the CRM's utf8mb3 tables.
+	toTables := endpoint != "webhook"
 	if q != nil {
 		vals, err := encodeQuery(q)
 		if err != nil {
 			return nil, invalid("NewRequest", "query", "%v", err)
+		}
+		if toTables {
+			vals = withSupplementaryEncoded(vals)
 		}
 		if enc := vals.Encode(); enc != "" {
 			if u.RawQuery != "" {
@@ -351,6 +360,9 @@ func (c *Client) buildRequest(ctx context.Context, method string, u *url.URL, q 
 				return nil, invalid("NewRequest", "body", "cannot encode as JSON: %v", err)
 			}
 		}
+	}
+	if toTables && payload != nil {
+		payload = encodeSupplementary(payload)
 	}
 	rc := requestConfig{}
 	for _, o := range opts {
@@ -400,6 +412,30 @@ func validateEndpoint(endpoint string) error {
 		}
 	}
 	return nil
+}
+
+// withSupplementaryEncoded returns vals with characters outside the BMP
+// written as the CRM stores them (see encodeSupplementary), so that a search
+// finds them; vals itself, which may be the caller's, is not modified.
+func withSupplementaryEncoded(vals url.Values) url.Values {
+	var out url.Values
+	for k, vs := range vals {
+		for i, v := range vs {
+			if enc := encodeSupplementaryString(v); enc != v {
+				if out == nil {
+					out = make(url.Values, len(vals))
+					for k2, vs2 := range vals {
+						out[k2] = append([]string(nil), vs2...)
+					}
+				}
+				out[k][i] = enc
+			}
+		}
+	}
+	if out == nil {
+		return vals
+	}
+	return out
 }
 
 func encodeQuery(q any) (url.Values, error) {
@@ -494,7 +530,7 @@ func (c *Client) call(ctx context.Context, method, endpoint string, q any, body 
 	if !shared || q != nil {
 		u = c.endpointURL(endpoint)
 	}
-	req, err := c.buildRequest(st.bound(ctx), method, u, q, body)
+	req, err := c.buildRequest(st.bound(ctx), method, endpoint, u, q, body)
 	if err != nil {
 		return nil, err
 	}

@@ -540,10 +540,10 @@ func (cr *CustomerRequest) validate() error {
 }
 
 // checkAddressUTF8 is checkUTF8(addressUTF8(prefix, a)...), building the
-// field names only when a line is not valid UTF-8.
+// field names only when a line may fail it.
 func checkAddressUTF8(prefix string, a Address) error {
 	for _, line := range a.lines() {
-		if !utf8.ValidString(line) {
+		if !utf8.ValidString(line) || strings.IndexByte(line, '&') >= 0 {
 			return checkUTF8(addressUTF8(prefix, a)...)
 		}
 	}

@@ -1249,12 +1249,16 @@ func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
 // namedString pairs a Go field name with its value for checkUTF8.
 type namedString struct{ name, value string }
 
-// checkUTF8 refuses invalid UTF-8: encoding would silently turn it into
-// U+FFFD and the server would store the replacement.
+// checkUTF8 refuses invalid UTF-8 (encoding would silently turn it into
+// U+FFFD and the server would store the replacement) and text checkText
+// refuses.
 func checkUTF8(fields ...namedString) error {
 	for _, f := range fields {
 		if !utf8.ValidString(f.value) {
 			return invalidField(f.name, "not valid UTF-8")
+		}
+		if err := checkText(f.name, f.value); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -1276,6 +1280,8 @@ func checkCustomFields(fields map[string]string, builtin func(string) bool) erro
 			return invalidField("CustomFields", "key is not valid UTF-8")
 		case !utf8.ValidString(fields[k]):
 			return invalidField(name, "not valid UTF-8")
+		case checkText(name, fields[k]) != nil:
+			return checkText(name, fields[k])
 		case builtin(k):
 			return invalidField(name, "collides with the built-in key %q; set the struct field instead", k)
 		}

@@ -251,3 +251,119 @@ func TestRealSiteTimesAtTheEdges(t *testing.T) {
 		}
 	})
 }
+
+// TestRealSiteCharactersOutsideTheBMPRoundTrip: the CRM's tables are
+// utf8mb3, so a 4-byte character made every write fail with {"error":100}.
+// The SDK writes them as numeric character references, which every text
+// field of every write stores as they are (events HTML-escape them once
+// more), and reads them back as the characters, in lists, searches and
+// the read of Customers.Update.
+func TestRealSiteCharactersOutsideTheBMPRoundTrip(t *testing.T) {
+	realsite.Each(t, func(t *testing.T, s realsite.Site) {
+		t.Parallel()
+		ctx := realSiteContext(t)
+		c := s.Client(t)
+		stamp := realsite.Stamp()
+		const e = "😀𝄞"
+		email := "sdk-emoji-" + stamp + "@example.org"
+		addr := jetpackcrm.Address{Line1: "1 " + e, Line2: "2" + e, City: "C" + e, County: "K" + e, Postcode: "P" + e, Country: "X" + e}
+		addr2 := addr
+
+		// The site's own answer to the raw character (a request built by
+		// hand: NewRequest would write the reference).
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/zbs_api/create_customer/",
+			strings.NewReader(`{"email":"raw-`+email+`","fname":"Ada`+e+`"}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		_, err = c.Do(req, nil)
+		require.ErrorIs(t, err, jetpackcrm.ErrRejected, "the site refuses 4-byte UTF-8")
+		assert.Contains(t, err.Error(), "error 100")
+
+		want := &jetpackcrm.CustomerRequest{Email: email, Status: "Lead", Prefix: "Dr" + e, FirstName: "Ada" + e + stamp, LastName: "L" + e,
+			Address: addr, SecondaryAddress: addr, HomePhone: "1" + e, WorkPhone: "2" + e, MobilePhone: "3" + e,
+			Twitter: "t" + e, LinkedIn: "l" + e, Facebook: "f" + e, Tags: []string{"sdk-emoji" + e}}
+		created, _, err := c.Customers.Create(ctx, want)
+		require.NoError(t, err)
+		assert.Equal(t, "Ada"+e+stamp, created.FirstName)
+		check := func(t *testing.T, got *jetpackcrm.Customer) {
+			t.Helper()
+			assert.Equal(t, want.Prefix, got.Prefix)
+			assert.Equal(t, want.FirstName, got.FirstName)
+			assert.Equal(t, want.LastName, got.LastName)
+			assert.Equal(t, addr, got.Address)
+			assert.Equal(t, addr2, got.SecondaryAddress)
+			assert.Equal(t, []string{want.HomePhone, want.WorkPhone, want.MobilePhone}, []string{got.HomePhone, got.WorkPhone, got.MobilePhone})
+			assert.Equal(t, []string{want.Twitter, want.LinkedIn, want.Facebook}, []string{got.Twitter, got.LinkedIn, got.Facebook})
+		}
+		got, _, err := c.Customers.GetByEmail(ctx, email)
+		require.NoError(t, err)
+		check(t, got)
+		require.NotEmpty(t, got.Tags)
+		assert.Equal(t, "sdk-emoji"+e, got.Tags[0].Name)
+
+		found, _, err := c.Customers.Search(ctx, "Ada"+e+stamp, &jetpackcrm.ListOptions{PerPage: 100})
+		require.NoError(t, err)
+		require.Len(t, found, 1, "the search finds the contact by its characters")
+		check(t, found[0])
+		listed, _, err := c.Customers.List(ctx, &jetpackcrm.CustomerListOptions{Search: e + stamp, ListOptions: jetpackcrm.ListOptions{PerPage: 100}})
+		require.NoError(t, err)
+		var mine *jetpackcrm.Customer
+		for _, x := range listed {
+			if x.Email == email {
+				mine = x
+			}
+		}
+		require.NotNil(t, mine)
+		check(t, mine)
+
+		// Update reads, merges and writes them back unchanged.
+		_, _, err = c.Customers.Update(ctx, email, &jetpackcrm.CustomerRequest{Address: jetpackcrm.Address{City: "New" + e}})
+		require.NoError(t, err)
+		got, _, err = c.Customers.GetByEmail(ctx, email)
+		require.NoError(t, err)
+		addr.City = "New" + e
+		check(t, got)
+		if _, defined := got.CustomFields["sdk-text"]; defined { // a text custom field, where the site has one
+			_, _, err = c.Customers.Update(ctx, email, &jetpackcrm.CustomerRequest{CustomFields: map[string]string{"sdk-text": "cf" + e}})
+			require.NoError(t, err)
+			got, _, err = c.Customers.GetByEmail(ctx, email)
+			require.NoError(t, err)
+			assert.Equal(t, "cf"+e, got.CustomFields["sdk-text"])
+		} else {
+			t.Log("the site defines no sdk-text custom field: custom fields not checked")
+		}
+
+		co, _, err := c.Companies.Create(ctx, &jetpackcrm.CompanyRequest{Name: "sdk-emoji " + stamp + e, Email: "co-" + email,
+			Status: "Lead", Address: addr, MainPhone: "1" + e, Twitter: "t" + e})
+		require.NoError(t, err)
+		var company *jetpackcrm.Company
+		for x, err := range c.Companies.All(ctx, nil) {
+			require.NoError(t, err)
+			if x.ID == co.ID {
+				company = x
+			}
+		}
+		require.NotNil(t, company)
+		assert.Equal(t, "sdk-emoji "+stamp+e, company.Name)
+		assert.Equal(t, addr, company.Address)
+		assert.Equal(t, "1"+e, company.MainPhone)
+		assert.Equal(t, "t"+e, company.Twitter)
+
+		_, _, err = c.Transactions.Create(ctx, &jetpackcrm.TransactionRequest{OrderID: stamp + e, Status: "Succeeded" + e,
+			Total: decimal.RequireFromString("1.00"), Title: "T" + e, Description: "D" + e, Type: "Sale" + e})
+		require.NoError(t, err)
+		txs := findTransactions(t, ctx, c, stamp)
+		require.Contains(t, txs, stamp+e)
+		x := txs[stamp+e]
+		assert.Equal(t, []string{"Succeeded" + e, "T" + e, "D" + e, "Sale" + e}, []string{x.Status, x.Title, x.Description, x.Type})
+
+		from := time.Date(2030, 3, 3, 10, 0, 0, 0, time.UTC)
+		ev, _, err := c.Events.Create(ctx, &jetpackcrm.EventRequest{Title: "sdk-emoji " + stamp + e, Notes: "N" + e, From: from, To: from})
+		require.NoError(t, err)
+		assert.Equal(t, "sdk-emoji "+stamp+e, ev.Title)
+		events := findEvent(t, ctx, c, func(x *jetpackcrm.Event) bool { return x.ID == ev.ID })
+		require.Len(t, events, 1)
+		assert.Equal(t, "sdk-emoji "+stamp+e, events[0].Title)
+		assert.Equal(t, "N"+e, events[0].Description)
+	})
+}
