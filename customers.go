@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"maps"
@@ -452,6 +453,10 @@ type CustomerRequest struct {
 	// built-in field (e.g. "fname") is refused rather than allowed to
 	// overwrite it. Checkbox fields take a CSV string, date fields Y-m-d.
 	CustomFields map[string]string
+
+	// wpid is the linked WordPress user, which Update resends: an upsert
+	// without it unlinks the user.
+	wpid int64
 }
 
 // MarshalJSON encodes the request with wire names, omitting empty values,
@@ -484,6 +489,7 @@ func (cr CustomerRequest) MarshalJSON() ([]byte, error) {
 		w.strList("tags", cr.Tags)
 	}
 	w.positive("assign", cr.AssignTo)
+	w.positive("wpid", cr.wpid)
 	w.customFields(cr.CustomFields)
 	return w.bytes(), nil
 }
@@ -573,6 +579,7 @@ func customerRequestFrom(c *Customer) *CustomerRequest {
 		Tags:             tagNames(c.Tags),
 		AssignTo:         c.Owner,
 		CustomFields:     maps.Clone(c.CustomFields),
+		wpid:             c.WPID,
 	}
 }
 
@@ -745,22 +752,32 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 
 // Update changes some fields of the contact with this email, without
 // blanking the others: it reads the contact (customer_search by email),
-// merges the non-empty fields of changes over it, and writes the full record
-// back by ID, status and owner included. To change the email address, set
-// changes.Email. Tags in changes replace the contact's tags; nil leaves them.
+// merges the non-empty fields of changes over it, writes the full record
+// back by ID (status, owner and linked WordPress user included), and reads
+// it again. To change the email address, set changes.Email. Tags in changes
+// replace the contact's tags; nil leaves them.
 //
 // Empty fields of changes mean "keep": the API cannot clear a field (the
 // server drops blank, 0 and -1 values). A contact whose status is
 // "Customer" keeps it unless changes.ForceStatus is set (sticky status).
 //
-// The returned contact is what was written, with the fields the write does
-// not touch (Created, Owner, linked invoices...) from the read. LastUpdated
-// is zero: the write's answer does not say it. The *Response is the write's.
+// The returned contact is the second read: what the site holds, after its
+// own sanitising. The *Response is the write's.
 //
-// The read and the write are two requests: a change made by someone else in
-// between is overwritten. It returns ErrNotFound if no contact has the email,
-// and sends no write then. It is retried like Create: the write is keyed by
-// ID and email, so repeating it cannot duplicate the contact.
+// Traps of the real API:
+//   - Every write unassigns the contact unless it names the owner, and the
+//     site assigns contacts only to WordPress users with a CRM role: a
+//     contact owned by a user who lost that role (or was deleted) comes out
+//     unassigned, and so does an AssignTo such a user. Update cannot know
+//     beforehand (the API tells nothing about users) and reports it after
+//     the write: the error matches ErrNotKept and the contact returned with
+//     it is the one the site now holds.
+//   - The read and the write are separate requests: a change made by
+//     someone else in between is overwritten.
+//
+// It returns an error matching ErrNotFound if no contact has the email, and
+// sends no write then. It is retried like Create: the write is keyed by ID
+// and email, so repeating it cannot duplicate the contact.
 func (s *CustomersService) Update(ctx context.Context, email string, changes *CustomerRequest) (*Customer, *Response, error) {
 	const op = "Customers.Update"
 	if changes == nil {
@@ -779,6 +796,10 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 		return nil, nil, asValidation(op, err)
 	}
 	current, resp, err := s.GetByEmail(ctx, email)
+	if isMiss(err) {
+		// GetByEmail's own message prints the address: name the operation.
+		return nil, resp, notFound(op, "no contact has this email")
+	}
 	if err != nil {
 		return nil, resp, err
 	}
@@ -786,36 +807,48 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 	if err := merged.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	written := new(Customer)
 	payload, err := merged.wireJSON()
 	if err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	resp, err = (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, written)
+	resp, err = (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, nil)
 	if err != nil {
 		return nil, resp, err
 	}
-	keepReadOnlyFields(written, current)
-	return written, resp, nil
+	stored, _, err := s.GetByEmail(ctx, merged.Email)
+	switch {
+	case isMiss(err):
+		// Not ErrNotFound: the contact exists, a caller must not create it.
+		return nil, resp, fmt.Errorf("jetpackcrm: %s: the contact was written, but no contact has its email when read back: %w", op, ErrNotKept)
+	case err != nil:
+		// The write is done and safe to repeat.
+		return nil, resp, fmt.Errorf("jetpackcrm: %s: the contact was written, but reading it back failed: %w", op, err)
+	}
+	if err := checkKept(op, merged, stored); err != nil {
+		return stored, resp, err
+	}
+	return stored, resp, nil
 }
 
-// keepReadOnlyFields completes the echo of an update (which holds exactly
-// what was written) with what the write did not touch.
-func keepReadOnlyFields(written, current *Customer) {
-	written.Owner = current.Owner
-	written.WPID = current.WPID
-	written.Created = current.Created
-	written.LastContacted = current.LastContacted
-	written.Aliases = current.Aliases
-	written.Invoices = current.Invoices
-	written.Quotes = current.Quotes
-	written.Transactions = current.Transactions
-	if written.Tags == nil {
-		written.Tags = current.Tags
+// isMiss reports whether err is a lookup that found nothing, rather than an
+// HTTP 404 (the API switched off) that also matches ErrNotFound.
+func isMiss(err error) bool {
+	var ae *APIError
+	return errors.Is(err, ErrNotFound) && !errors.As(err, &ae)
+}
+
+// checkKept compares what Update wrote with what the site then holds, for
+// what the site may silently drop.
+func checkKept(op string, sent *CustomerRequest, stored *Customer) error {
+	switch {
+	case sent.AssignTo > 0 && stored.Owner != sent.AssignTo:
+		return fmt.Errorf("jetpackcrm: %s: the site did not keep WordPress user %d as the contact's owner (it assigns contacts only to users with a CRM role); the owner is now %d: %w",
+			op, sent.AssignTo, stored.Owner, ErrNotKept)
+	case sent.wpid > 0 && stored.WPID != sent.wpid:
+		return fmt.Errorf("jetpackcrm: %s: the site did not keep the contact's link to WordPress user %d (it is now %d): %w",
+			op, sent.wpid, stored.WPID, ErrNotKept)
 	}
-	if written.FullName == "" {
-		written.FullName = strings.TrimSpace(written.FirstName + " " + written.LastName)
-	}
+	return nil
 }
 
 // List returns one page of contacts, in ID order (POST customers; the

@@ -38,6 +38,11 @@ var (
 	// ErrInvalidInput matches every *ValidationError: the SDK refused the
 	// input before sending anything.
 	ErrInvalidInput = errors.New("jetpackcrm: invalid input")
+	// ErrNotKept matches the error of a write the site answered as a
+	// success but did not keep as sent, found by reading the record back
+	// (Customers.Update when the site dropped the contact's owner). The
+	// record returned with it is what the site holds.
+	ErrNotKept = errors.New("jetpackcrm: the site did not keep what was written")
 	// ErrResponseTooLarge is wrapped by the *DecodeError of a body longer than
 	// the client's maximum response size (WithMaxResponseBytes).
 	ErrResponseTooLarge = errors.New("jetpackcrm: response body too large")

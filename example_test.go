@@ -1,10 +1,12 @@
 package jetpackcrm_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -61,7 +63,23 @@ func exampleSite() *httptest.Server {
 		reply(w, 200, map[string]any{"success": true, "data": map[string]string{"status": "Successful Connection",
 			"message": "Your API Connection with Jetpack CRM is functioning correctly.", "crm_version": "6.4.3", "db_version": "3.0"}})
 	})
-	mux.HandleFunc("/zbs_api/create_customer/", echo(1))
+	// create_customer echoes; a write to Ada (id 1) is what customer_search
+	// then answers, as a site stores it.
+	mux.HandleFunc("/zbs_api/create_customer/", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var in map[string]any
+		if json.Unmarshal(body, &in) == nil && fmt.Sprint(in["id"]) == "1" {
+			mu.Lock()
+			for k, v := range in {
+				if k != "tags" && k != "id" {
+					ada[k] = v
+				}
+			}
+			mu.Unlock()
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		echo(1)(w, r)
+	})
 	mux.HandleFunc("/zbs_api/create_transaction/", echo(7))
 	// Like a real site, create_event answers success for any ID, even one
 	// that does not exist (and then stores nothing).
@@ -85,6 +103,8 @@ func exampleSite() *httptest.Server {
 	})
 	mux.HandleFunc("GET /zbs_api/customer_search/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("email") == "ada.lovelace@example.com" {
+			mu.Lock()
+			defer mu.Unlock()
 			reply(w, 200, ada)
 			return
 		}

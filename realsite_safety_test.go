@@ -367,3 +367,51 @@ func TestRealSiteCharactersOutsideTheBMPRoundTrip(t *testing.T) {
 		assert.Equal(t, "N"+e, events[0].Description)
 	})
 }
+
+// TestRealSiteUpdateKeepsTheLinkedUserAndOwner: every create_customer
+// update resets the linked WordPress user unless "wpid" is sent, and the
+// owner unless "assign" names a user with a CRM role (the site's admin is
+// user 1). Update keeps both, returns what the site holds, and reports an
+// owner the site refused to keep.
+func TestRealSiteUpdateKeepsTheLinkedUserAndOwner(t *testing.T) {
+	realsite.Each(t, func(t *testing.T, s realsite.Site) {
+		t.Parallel()
+		ctx := realSiteContext(t)
+		c := s.Client(t)
+		email := "sdk-owner-" + realsite.Stamp() + "@example.org"
+		const wpid = 424242 // no such WordPress user: linking it touches nobody
+		// The API can link a WordPress user only through the raw key.
+		req, err := c.NewRequest(ctx, http.MethodPost, "create_customer", nil,
+			map[string]any{"email": email, "fname": "Own", "lname": "Er", "wpid": wpid, "assign": 1})
+		require.NoError(t, err)
+		_, err = c.Do(req, nil)
+		require.NoError(t, err)
+		before, _, err := c.Customers.GetByEmail(ctx, email)
+		require.NoError(t, err)
+		require.Equal(t, int64(wpid), before.WPID)
+		require.Equal(t, int64(1), before.Owner)
+
+		updated, _, err := c.Customers.Update(ctx, email, &jetpackcrm.CustomerRequest{Address: jetpackcrm.Address{City: "Ownton"}})
+		require.NoError(t, err)
+		after, _, err := c.Customers.GetByEmail(ctx, email)
+		require.NoError(t, err)
+		assert.Equal(t, int64(wpid), after.WPID, "the linked WordPress user is kept")
+		assert.Equal(t, int64(1), after.Owner, "the owner is kept")
+		assert.Equal(t, "Ownton", after.Address.City)
+		assert.Equal(t, after.WPID, updated.WPID, "Update returns what the site holds")
+		assert.Equal(t, after.Owner, updated.Owner)
+		assert.Equal(t, after.LastUpdated, updated.LastUpdated)
+
+		// A user without a CRM role cannot own contacts: the site unassigns
+		// the contact, and Update says so with what the site now holds.
+		got, _, err := c.Customers.Update(ctx, email, &jetpackcrm.CustomerRequest{AssignTo: wpid})
+		require.ErrorIs(t, err, jetpackcrm.ErrNotKept)
+		assert.False(t, s.Leaks(err.Error()))
+		require.NotNil(t, got)
+		after, _, err = c.Customers.GetByEmail(ctx, email)
+		require.NoError(t, err)
+		assert.Zero(t, after.Owner, "the site unassigned the contact")
+		assert.Equal(t, after.Owner, got.Owner, "Update returns what the site holds, not the owner it sent")
+		assert.Equal(t, int64(wpid), got.WPID)
+	})
+}
