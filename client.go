@@ -601,18 +601,27 @@ func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error
 			MayHaveBeenApplied: st.mutates(), Err: c.creds.redactError(readErr)}
 	}
 	if tooLarge && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		return r, newDecodeError(ci, resp, body, attempts, c.creds, readErr)
+		de := newDecodeError(ci, resp, body, attempts, c.creds, readErr)
+		de.MayHaveBeenApplied = st.mutates()
+		return r, de
 	}
 	// An error status stays an *APIError even when its page is longer than
 	// the cap: the start of it is enough to classify it.
 	if err := checkBody(ci, resp.StatusCode, body, attempts, c.creds); err != nil {
-		return r, c.rateLimited(err, resp)
+		return r, c.classifyAPIError(st, err, resp)
 	}
-	return r, decodeBody(ci, resp, body, attempts, c.creds, v)
+	err = decodeBody(ci, resp, body, attempts, c.creds, v)
+	if de, ok := err.(*DecodeError); ok {
+		// A 2xx the SDK cannot read: the write may well have happened.
+		de.MayHaveBeenApplied = st.mutates()
+	}
+	return r, err
 }
 
-// rateLimited turns a 429, or a 503 that named a wait, into *RateLimitError.
-func (c *Client) rateLimited(err error, resp *http.Response) error {
+// classifyAPIError turns a 429, or a 503 that named a wait, into
+// *RateLimitError (the server processed nothing), and marks any other 5xx
+// to a call that writes as possibly applied.
+func (c *Client) classifyAPIError(st *callState, err error, resp *http.Response) error {
 	var ae *APIError
 	if !errors.As(err, &ae) {
 		return err
@@ -620,6 +629,9 @@ func (c *Client) rateLimited(err error, resp *http.Response) error {
 	wait, hasWait := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	if ae.StatusCode == http.StatusTooManyRequests || (ae.StatusCode == http.StatusServiceUnavailable && hasWait) {
 		return &RateLimitError{APIError: ae, RetryAfter: wait}
+	}
+	if ae.StatusCode >= 500 && ae.StatusCode <= 599 && st.mutates() {
+		ae.MayHaveBeenApplied = true
 	}
 	return err
 }

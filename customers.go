@@ -811,7 +811,9 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 	if err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	resp, err = (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, nil)
+	// Decoded although the read back replaces it: a reply that is not the
+	// echo (an HTML page with HTTP 200) must not pass for a write.
+	resp, err = (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, new(Customer))
 	if err != nil {
 		return nil, resp, err
 	}

@@ -86,6 +86,12 @@ type APIError struct {
 	Attempts int
 	// Body is the start of the response body, redacted, at most 512 bytes.
 	Body string
+	// MayHaveBeenApplied is true for a 5xx answer to a call that writes,
+	// except a 503 with Retry-After (maintenance mode, which processes
+	// nothing): a proxy's 502/503/504 can come after WordPress wrote, and
+	// so can a PHP fatal error (create_company on 6.4 writes, then answers
+	// 500). Check before sending it again.
+	MayHaveBeenApplied bool
 }
 
 // Error names the method and endpoint, never the URL.
@@ -120,7 +126,34 @@ func (e *APIError) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
+	if e.MayHaveBeenApplied {
+		b.WriteString(mayHaveBeenAppliedNote)
+	}
 	return b.String()
+}
+
+// mayHaveBeenAppliedNote ends the message of an error whose write may have
+// happened.
+const mayHaveBeenAppliedNote = "; the write may have been applied by the server"
+
+// MayHaveBeenApplied reports whether err says that a write may have been
+// applied although the call failed: a *RequestError (no answer), an
+// *APIError (a 5xx) or a *DecodeError (a 2xx that is not the expected
+// JSON) with MayHaveBeenApplied set. Check the record before sending such a
+// write again; a write the SDK refused or the CRM rejected was not applied.
+func MayHaveBeenApplied(err error) bool {
+	var re *RequestError
+	var ae *APIError
+	var de *DecodeError
+	switch {
+	case errors.As(err, &re):
+		return re.MayHaveBeenApplied
+	case errors.As(err, &ae):
+		return ae.MayHaveBeenApplied
+	case errors.As(err, &de):
+		return de.MayHaveBeenApplied
+	}
+	return false
 }
 
 // Is matches the sentinel of the status code, ErrServer for any 5xx, and
@@ -219,6 +252,10 @@ type DecodeError struct {
 	Attempts int
 	// Err is the underlying cause (a *json.SyntaxError, ErrResponseTooLarge, ...).
 	Err error
+	// MayHaveBeenApplied is true for a call that writes: the server said
+	// 2xx, so the write may well have happened although its answer cannot
+	// be read. Check before sending it again.
+	MayHaveBeenApplied bool
 }
 
 // Error names the call, the status, the cause and a short snippet.
@@ -234,6 +271,9 @@ func (e *DecodeError) Error() string {
 		msg += ": " + strconv.Quote(e.Snippet)
 	} else {
 		msg += ": empty body"
+	}
+	if e.MayHaveBeenApplied {
+		msg += mayHaveBeenAppliedNote
 	}
 	return msg
 }
@@ -279,7 +319,7 @@ func (e *RequestError) Error() string {
 		b.WriteByte(')')
 	}
 	if e.MayHaveBeenApplied {
-		b.WriteString("; the write may have been applied by the server")
+		b.WriteString(mayHaveBeenAppliedNote)
 	}
 	return b.String()
 }

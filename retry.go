@@ -18,9 +18,12 @@ import (
 
 // RetryPolicy says when and how long the Client tries again.
 //
-//   - 429 and 503 are retried for every call: the server did not process
-//     the request. Retry-After (seconds or an HTTP date) is honoured; a
-//     longer demand than MaxRetryAfter fails at once with *RateLimitError.
+//   - 429, and 503 with Retry-After (WordPress maintenance mode), are
+//     retried for every call: the server did not process the request.
+//     Retry-After (seconds or an HTTP date) is honoured; a longer demand
+//     than MaxRetryAfter fails at once with *RateLimitError. A 503 without
+//     Retry-After (a proxy that stopped waiting for WordPress, which may
+//     have written) is retried like a 500.
 //   - 500, 502, 504 and network errors after the request may have been sent
 //     are retried only for calls that are safe to repeat: reads, and upserts
 //     keyed by a natural key (a customer by email, a transaction by order
@@ -162,6 +165,12 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 			retryAfter, ok = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			if ok && retryAfter > st.policy.MaxRetryAfter {
 				return false, nil // fails fast as a *RateLimitError
+			}
+			if !ok && resp.StatusCode == http.StatusServiceUnavailable && !st.safe && !st.policy.RetryUnsafe {
+				// WordPress maintenance mode sends Retry-After and runs
+				// nothing; a bare 503 is rather a proxy that gave up
+				// waiting for WordPress, which may have written.
+				return false, nil
 			}
 			if ok {
 				c.pause.hold(time.Now().Add(retryAfter))

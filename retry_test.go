@@ -2,8 +2,10 @@ package jetpackcrm
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -335,4 +337,103 @@ func TestClientSideRateLimit(t *testing.T) {
 		}
 		assert.Equal(t, 2*time.Second, time.Since(start), "5 calls at 2/s with burst 1")
 	})
+}
+
+// TestBare503AfterAnUnsafeWriteIsNotRetried: a 503 without Retry-After is
+// what a proxy answers when it stopped waiting for WordPress, which may
+// have written; retrying a write that is not keyed would duplicate it. A
+// 503 with Retry-After (maintenance mode, which runs nothing) is retried.
+func TestBare503AfterAnUnsafeWriteIsNotRetried(t *testing.T) {
+	t.Parallel()
+	newEvent := func(c *Client) (*Response, error) {
+		_, resp, err := c.Events.Create(context.Background(), &EventRequest{Title: "x", From: okFrom, To: okTo})
+		return resp, err
+	}
+	webhook := func(c *Client) (*Response, error) {
+		_, resp, err := c.Webhooks.Send(context.Background(), "a", nil)
+		return resp, err
+	}
+	upsert := func(c *Client) (*Response, error) {
+		_, resp, err := c.Customers.Create(context.Background(), &CustomerRequest{Email: "a@example.com"})
+		return resp, err
+	}
+	tests := []struct {
+		name       string
+		endpoint   string
+		call       func(*Client) (*Response, error)
+		retryAfter string
+		retried    bool
+	}{
+		{"a new event, bare 503", "create_event", newEvent, "", false},
+		{"a webhook, bare 503", "webhook", webhook, "", false},
+		{"a new event, maintenance 503", "create_event", newEvent, "1", true},
+		{"a webhook, maintenance 503", "webhook", webhook, "1", true},
+		{"an upsert keyed by email, bare 503", "create_customer", upsert, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				env := setup(t)
+				w := serveWire(env, http.MethodPost, tt.endpoint, statusResponder(503, tt.retryAfter).Then(jsonResponder(200, `{"id":1,"success":true}`)))
+				resp, err := tt.call(env.client)
+				require.NotNil(t, resp)
+				if tt.retried {
+					require.NoError(t, err)
+					assert.Len(t, w.requests(), 2)
+					return
+				}
+				assert.Len(t, w.requests(), 1, "a retry could write twice")
+				ae := requireAPIError(t, err)
+				assert.Equal(t, 503, ae.StatusCode)
+				assert.True(t, ae.MayHaveBeenApplied)
+				assert.True(t, MayHaveBeenApplied(err))
+				assert.Contains(t, err.Error(), "may have been applied")
+				var rl *RateLimitError
+				assert.False(t, errors.As(err, &rl), "a bare 503 is not a rate limit")
+			})
+		})
+	}
+}
+
+// TestServerErrorsToWritesMayHaveBeenApplied: a 5xx answer to a call that
+// writes says so; to a read, or a 4xx, or a 503 with Retry-After, it does
+// not.
+func TestServerErrorsToWritesMayHaveBeenApplied(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		status   int
+		retry    string
+		write    bool
+		mayApply bool
+	}{
+		{"500 to a write", 500, "", true, true},
+		{"502 to a write", 502, "", true, true},
+		{"504 to a write", 504, "", true, true},
+		{"503 to a write", 503, "", true, true},
+		{"503 with Retry-After to a write", 503, "1", true, false},
+		{"429 to a write", 429, "", true, false},
+		{"400 to a write", 400, "", true, false},
+		{"500 to a read", 500, "", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				env := setup(t, WithoutRetries())
+				var err error
+				if tt.write {
+					serveWire(env, http.MethodPost, "webhook", statusResponder(tt.status, tt.retry))
+					_, _, err = env.client.Webhooks.Send(context.Background(), "a", nil)
+				} else {
+					serveWire(env, http.MethodGet, "events", statusResponder(tt.status, tt.retry))
+					_, _, err = env.client.Events.List(context.Background(), nil)
+				}
+				require.Error(t, err)
+				assert.Equal(t, tt.mayApply, MayHaveBeenApplied(err), "%v", err)
+				assert.Equal(t, tt.mayApply, strings.Contains(err.Error(), "may have been applied"), "%v", err)
+			})
+		})
+	}
 }
