@@ -319,7 +319,14 @@ func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any,
 	if err := validateEndpoint(endpoint); err != nil {
 		return nil, err
 	}
-	return c.buildRequest(ctx, method, endpoint, c.endpointURL(endpoint), q, body, opts...)
+	req, err := c.buildRequest(ctx, method, endpoint, c.endpointURL(endpoint), q, body, opts...)
+	if err != nil {
+		return nil, err
+	}
+	// The caller may edit it: its header values must not be the ones every
+	// request of the Client shares.
+	req.Header = req.Header.Clone()
+	return req, nil
 }
 
 // buildRequest is NewRequest after its checks, from the endpoint's URL
@@ -594,6 +601,7 @@ func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error
 	body, readErr := readBody(resp.Body, c.maxResponseBytes, resp.ContentLength)
 	_ = resp.Body.Close()
 	resp.Body = http.NoBody
+	c.creds.redactHeader(resp.Trailer) // filled in at the end of the body
 	r := &Response{Response: resp, Attempts: attempts}
 	tooLarge := errors.Is(readErr, ErrResponseTooLarge)
 	if readErr != nil && !tooLarge {

@@ -81,19 +81,26 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	}
 	if resp != nil {
-		resp.Request = req
-		if loc := resp.Header.Get("Location"); loc != "" {
-			resp.Header.Set("Location", stripCredentials(loc, t.client.creds))
-		}
-		// A misconfigured host can echo the request URL in any header.
-		for _, vs := range resp.Header {
-			for i, v := range vs {
-				vs[i] = t.client.creds.redact(v)
-			}
-		}
+		// The caller gets this request with the response: a copy, so that
+		// editing it cannot change the Client's shared endpoint URL or
+		// header values, and so redirect later calls.
+		resp.Request = handOut(req)
+		t.client.creds.redactHeader(resp.Header)
+		// Trailers arrive with the end of the body; Client.send redacts
+		// them once it has read it.
 	}
 	t.logAttempt(req, st, resp, err, time.Since(start))
 	return resp, err
+}
+
+// handOut copies what a caller can reach of a request the SDK sent: the
+// URL and the header, deeply.
+func handOut(req *http.Request) *http.Request {
+	cp := *req
+	u := *req.URL
+	cp.URL = &u
+	cp.Header = req.Header.Clone()
+	return &cp
 }
 
 // CloseIdleConnections passes http.Client.CloseIdleConnections on to the
