@@ -47,7 +47,11 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration
 	// MaxElapsed bounds the whole call, attempts, retries and waits
 	// included (default 2m): every attempt's context ends there, and no
-	// retry starts if its wait would end after it.
+	// retry starts if its wait would end after it. A pause another call's
+	// 429 put on the Client is waited out when it ends within MaxElapsed
+	// and the caller's deadline, however long one attempt may take;
+	// otherwise the call fails at once with an error matching
+	// ErrRateLimited.
 	MaxElapsed time.Duration
 	// RetryUnsafe retries 5xx and ambiguous network errors for calls that
 	// could duplicate a write (Events.Create without ID, Webhooks.Send).
@@ -311,7 +315,10 @@ func (g *pauseGate) hold(until time.Time) {
 	g.mu.Unlock()
 }
 
-func (g *pauseGate) wait(ctx context.Context) error {
+// wait holds the caller until the pause ends. It fails at once if the
+// pause ends after end (the call's MaxElapsed, zero for none) or ctx's
+// deadline: the call could not be made in time anyway.
+func (g *pauseGate) wait(ctx context.Context, end time.Time) error {
 	g.mu.Lock()
 	until := g.until
 	g.mu.Unlock()
@@ -319,7 +326,10 @@ func (g *pauseGate) wait(ctx context.Context) error {
 	if d <= 0 {
 		return nil
 	}
-	if deadline, ok := ctx.Deadline(); ok && until.After(deadline) {
+	if deadline, ok := ctx.Deadline(); ok && (end.IsZero() || deadline.Before(end)) {
+		end = deadline
+	}
+	if !end.IsZero() && until.After(end) {
 		return fmt.Errorf("%w: the server asked to pause until %s, after the call's deadline", ErrRateLimited, until.UTC().Format(time.RFC3339))
 	}
 	t := time.NewTimer(d)

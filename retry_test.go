@@ -3,6 +3,7 @@ package jetpackcrm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -436,4 +437,76 @@ func TestServerErrorsToWritesMayHaveBeenApplied(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestPauseLongerThanAnAttemptIsWaitedOutWithinTheCallsBudget: with the
+// default 30 s attempt timeout, a 429 asking for 31 to 60 s (within
+// MaxRetryAfter) made every other caller fail at once, because the shared
+// pause was compared with the attempt's deadline; UpsertMany of 40 rows
+// failed 36. Callers whose MaxElapsed (or own deadline) allows it wait.
+func TestPauseLongerThanAnAttemptIsWaitedOutWithinTheCallsBudget(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		mock := httpmock.NewMockTransport()
+		// Not WithHTTPClient: the default client, whose attempts time out
+		// after 30 s, sending through the mock.
+		c, err := NewClient(testSite, testKey, testSecret, WithRetryPolicy(RetryPolicy{WaitMin: time.Millisecond, WaitMax: 2 * time.Millisecond}))
+		require.NoError(t, err)
+		c.httpClient.Transport.(*transport).base = mock
+		require.Equal(t, defaultTimeout, c.httpClient.Transport.(*transport).timeout)
+
+		var mu sync.Mutex
+		var arrivals []time.Duration
+		start := time.Now()
+		mock.RegisterResponder(http.MethodPost, testAPI+"create_customer/", func(req *http.Request) (*http.Response, error) {
+			mu.Lock()
+			arrivals = append(arrivals, time.Since(start))
+			first := len(arrivals) == 1
+			mu.Unlock()
+			if first {
+				return statusResponder(429, "45")(req)
+			}
+			return jsonResponder(200, `{"email":"a@example.com","id":1}`)(req)
+		})
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := c.Customers.Create(ctx, &CustomerRequest{Email: "a@example.com"})
+			assert.NoError(t, err, "the caller that got the 429 retries after 45 s")
+		}()
+		synctest.Wait()
+		time.Sleep(time.Second) // virtual: the pause is in force
+
+		rows := make([]*CustomerRequest, 40)
+		for i := range rows {
+			rows[i] = &CustomerRequest{Email: fmt.Sprintf("row%d@example.com", i)}
+		}
+		results, err := c.Customers.UpsertMany(ctx, rows, BulkOptions{Concurrency: 4})
+		require.NoError(t, err)
+		for _, r := range results {
+			assert.NoError(t, r.Err, "row %d waits the pause out", r.Index)
+		}
+		wg.Wait()
+		mu.Lock()
+		require.Len(t, arrivals, 1+1+40, "the 429, its retry, the rows")
+		for _, at := range arrivals[1:] {
+			assert.Equal(t, 45*time.Second, at, "nothing reached the server during the pause")
+		}
+		mu.Unlock()
+
+		// A caller whose own deadline ends before the pause fails at once.
+		mock.RegisterResponder(http.MethodPost, testAPI+"create_customer/", func(req *http.Request) (*http.Response, error) {
+			return statusResponder(429, "40")(req)
+		})
+		_, _, err = c.Customers.Create(ctx, &CustomerRequest{Email: "b@example.com"})
+		require.ErrorIs(t, err, ErrRateLimited)
+		short, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		before := time.Now()
+		_, _, err = c.Customers.Create(short, &CustomerRequest{Email: "c@example.com"})
+		require.ErrorIs(t, err, ErrRateLimited, "the pause ends after its deadline")
+		assert.Zero(t, time.Since(before), "it did not wait for nothing")
+	})
 }

@@ -33,14 +33,28 @@ type transport struct {
 
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	// One deadline bounds the attempt, its waits and its body: the
-	// per-attempt timeout, and the end of the call's MaxElapsed.
 	ctx := req.Context()
 	st := stateFrom(ctx)
-	var deadline time.Time
+	// The waits before sending (the shared pause, the throttle) are bounded
+	// by the call's budget, the end of its MaxElapsed: a pause longer than
+	// one attempt's timeout is waited out when the call can afford it.
+	var callEnd time.Time
 	if st != nil {
-		deadline = st.start.Add(st.policy.MaxElapsed)
+		callEnd = st.start.Add(st.policy.MaxElapsed)
 	}
+	if err := t.client.pause.wait(ctx, callEnd); err != nil {
+		return nil, &notSentError{err: err, final: true}
+	}
+	if t.limiter != nil {
+		if err := t.throttle(ctx, callEnd); err != nil {
+			// The throttle cannot admit the request before the deadline:
+			// retrying cannot change that.
+			return nil, &notSentError{err: err, final: true}
+		}
+	}
+	// One deadline bounds the attempt and its body, from now: the
+	// per-attempt timeout, and the end of the call's MaxElapsed.
+	deadline := callEnd
 	if t.timeout > 0 {
 		if d := time.Now().Add(t.timeout); deadline.IsZero() || d.Before(deadline) {
 			deadline = d
@@ -56,18 +70,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	} else {
 		cp := *req
 		out = &cp
-	}
-	if err := t.client.pause.wait(ctx); err != nil {
-		cancel()
-		return nil, &notSentError{err: err, final: true}
-	}
-	if t.limiter != nil {
-		if err := t.limiter.Wait(ctx); err != nil {
-			// The throttle cannot admit the request before the deadline:
-			// retrying cannot change that.
-			cancel()
-			return nil, &notSentError{err: err, final: true}
-		}
 	}
 	u := *req.URL
 	u.RawQuery = withCredentials(u.RawQuery, t.client.creds)
@@ -91,6 +93,17 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	t.logAttempt(req, st, resp, err, time.Since(start))
 	return resp, err
+}
+
+// throttle waits for the client-side rate limiter, within the call's
+// budget.
+func (t *transport) throttle(ctx context.Context, callEnd time.Time) error {
+	if !callEnd.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, callEnd)
+		defer cancel()
+	}
+	return t.limiter.Wait(ctx)
 }
 
 // handOut copies what a caller can reach of a request the SDK sent: the
