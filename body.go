@@ -309,6 +309,34 @@ func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, cre
 	return newDecodeError(ci, resp, body, attempts, creds, err)
 }
 
+// dropNullEntries removes the nil elements that null entries of a JSON
+// list leave in a *[]*T, in place, and returns how many there were. A null
+// holds no record, so nothing is lost; the caller still counts them for
+// paging, or a page with one would look like the last.
+func dropNullEntries(v any) int {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Slice ||
+		rv.Elem().Type().Elem().Kind() != reflect.Pointer {
+		return 0
+	}
+	list := rv.Elem()
+	kept := 0
+	for i := range list.Len() {
+		if e := list.Index(i); !e.IsNil() {
+			list.Index(kept).Set(e)
+			kept++
+		}
+	}
+	dropped := list.Len() - kept
+	if dropped > 0 {
+		for i := kept; i < list.Len(); i++ {
+			list.Index(i).SetZero()
+		}
+		list.SetLen(kept)
+	}
+	return dropped
+}
+
 // isUnmarshalerPointer reports whether v is a non-nil pointer with its own
 // UnmarshalJSON, which json.Unmarshal would call with the whole value.
 func isUnmarshalerPointer(v any) bool {

@@ -623,6 +623,12 @@ func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error
 		// A 2xx the SDK cannot read: the write may well have happened.
 		de.MayHaveBeenApplied = st.mutates()
 	}
+	if err == nil && isListTarget(v) {
+		if r.nullEntries = dropNullEntries(v); r.nullEntries > 0 {
+			c.log(ctx, slog.LevelWarn, "jetpackcrm: skipped null entries of a list",
+				slog.String("method", ci.method), slog.String("endpoint", ci.endpoint), slog.Int("entries", r.nullEntries))
+		}
+	}
 	return r, err
 }
 

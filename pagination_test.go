@@ -550,3 +550,123 @@ func TestAllPassesTheFiltersOnEveryPage(t *testing.T) {
 		}
 	})
 }
+
+// TestNullListEntriesAreSkippedAndStillCounted: a JSON list with null
+// entries gave nil elements (the CLI then panicked). Every list skips them,
+// the same way, and still counts them for paging: a full page with a null
+// is not the last page.
+func TestNullListEntriesAreSkippedAndStillCounted(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	page := func(ids ...string) string {
+		var parts []string
+		for _, id := range ids {
+			if id == "null" {
+				parts = append(parts, "null")
+			} else {
+				parts = append(parts, `{"id":"`+id+`","email":"c`+id+`@example.com"}`)
+			}
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	// Pages of 3: [1, null, 2], [null, 3, 4], [5].
+	pages := []string{page("1", "null", "2"), page("null", "3", "4"), page("5")}
+	byPage := func(req *http.Request) (*http.Response, error) {
+		p := req.URL.Query().Get("page")
+		if req.Body != nil && p == "" {
+			var b struct {
+				Page int `json:"page"`
+			}
+			_ = json.NewDecoder(req.Body).Decode(&b)
+			p = strconv.Itoa(b.Page)
+		}
+		n, _ := strconv.Atoi(p)
+		if n < 1 || n > len(pages) {
+			return jsonResponder(200, `[]`)(req)
+		}
+		return jsonResponder(200, pages[n-1])(req)
+	}
+	lists := []struct {
+		name, method, endpoint string
+		list                   func(c *Client) (int, *Response, error)
+		all                    func(c *Client) ([]int64, []error)
+	}{
+		{"customers", http.MethodPost, "customers",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Customers.List(ctx, &CustomerListOptions{ListOptions: ListOptions{Page: 1, PerPage: 3}})
+				return countNonNil(l), r, err
+			},
+			func(c *Client) ([]int64, []error) {
+				return collect(idSeq(c.Customers.All(ctx, &CustomerListOptions{ListOptions: ListOptions{PerPage: 3}}), func(x *Customer) int64 { return x.ID }))
+			}},
+		{"customer_search", http.MethodGet, "customer_search",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Customers.Search(ctx, "c", &ListOptions{Page: 1, PerPage: 3})
+				return countNonNil(l), r, err
+			}, nil},
+		{"companies", http.MethodPost, "companies",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Companies.List(ctx, &ListOptions{Page: 1, PerPage: 3})
+				return countNonNil(l), r, err
+			},
+			func(c *Client) ([]int64, []error) {
+				return collect(idSeq(c.Companies.All(ctx, &ListOptions{PerPage: 3}), func(x *Company) int64 { return x.ID }))
+			}},
+		{"transactions", http.MethodGet, "transactions",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Transactions.List(ctx, &ListOptions{Page: 1, PerPage: 3})
+				return countNonNil(l), r, err
+			},
+			func(c *Client) ([]int64, []error) {
+				return collect(idSeq(c.Transactions.All(ctx, &ListOptions{PerPage: 3}), func(x *Transaction) int64 { return x.ID }))
+			}},
+		{"events", http.MethodGet, "events",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Events.List(ctx, &EventListOptions{ListOptions: ListOptions{Page: 1, PerPage: 3}})
+				return countNonNil(l), r, err
+			},
+			func(c *Client) ([]int64, []error) {
+				return collect(idSeq(c.Events.All(ctx, &EventListOptions{ListOptions: ListOptions{PerPage: 3}}), func(x *Event) int64 { return x.ID }))
+			}},
+		{"quotes", http.MethodGet, "quotes",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Quotes.List(ctx, &ListOptions{Page: 1, PerPage: 3})
+				return countNonNil(l), r, err
+			}, nil},
+		{"invoices", http.MethodGet, "invoices",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Invoices.List(ctx, &ListOptions{Page: 1, PerPage: 3})
+				return countNonNil(l), r, err
+			},
+			func(c *Client) ([]int64, []error) {
+				return collect(idSeq(c.Invoices.All(ctx, &ListOptions{PerPage: 3}), func(x *Invoice) int64 { return x.ID }))
+			}},
+	}
+	for _, tt := range lists {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			env.respond(tt.method, tt.endpoint, byPage)
+			n, resp, err := tt.list(env.client)
+			require.NoError(t, err)
+			assert.Equal(t, -2, n, "no nil element: two records")
+			assert.Equal(t, 2, resp.NextPage, "a full page with a null is not the last")
+			assert.Contains(t, env.logs.String(), "skipped null entries")
+			if tt.all != nil {
+				ids, errs := tt.all(env.client)
+				require.Empty(t, errs)
+				assert.ElementsMatch(t, []int64{1, 2, 3, 4, 5}, ids, "the walk reaches the last page")
+			}
+		})
+	}
+}
+
+// countNonNil returns len(list), or -len(list) when no element is nil.
+func countNonNil[T any](list []*T) int {
+	for _, e := range list {
+		if e == nil {
+			return len(list)
+		}
+	}
+	return -len(list)
+}
