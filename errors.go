@@ -295,7 +295,8 @@ type RequestError struct {
 	// LastAttempt describes what the previous attempt saw, when the call was
 	// cut short during a backoff (e.g. "HTTP 503").
 	LastAttempt string
-	// Err is the cause, redacted (*url.Error, context.Canceled, ...).
+	// Err is the cause, redacted, without the URL (a *net.OpError,
+	// context.Canceled, ...).
 	Err error
 }
 

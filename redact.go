@@ -201,21 +201,6 @@ func (c *credentials) redactHeader(h http.Header) {
 	}
 }
 
-// redactURL returns the URL without its query string and user info: the
-// query is where the credentials travel, so it is never shown.
-func redactURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	clean := *u
-	clean.RawQuery = ""
-	clean.ForceQuery = false
-	clean.User = nil
-	clean.Fragment = ""
-	clean.RawFragment = ""
-	return clean.String()
-}
-
 // redactedError keeps errors.Is working on an error's causes while its
 // message is shown redacted.
 type redactedError struct {
@@ -231,18 +216,15 @@ func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
 
 // redactError returns err with a message that cannot show the credentials.
-// A *url.Error is rebuilt without its query string.
+// A *url.Error is replaced by its cause: errors never print the URL (the
+// *RequestError around it names the method and endpoint), and the cause
+// (a *net.OpError, a context error) still matches errors.Is and errors.As.
 func (c *credentials) redactError(err error) error {
 	if err == nil {
 		return nil
 	}
 	if ue, ok := err.(*url.Error); ok {
-		u, perr := url.Parse(ue.URL)
-		clean := "(url redacted)"
-		if perr == nil {
-			clean = c.redact(redactURL(u))
-		}
-		return &url.Error{Op: ue.Op, URL: clean, Err: c.redactError(ue.Err)}
+		return c.redactError(ue.Err)
 	}
 	msg := err.Error()
 	if red := c.redact(msg); red != msg {

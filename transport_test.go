@@ -3,14 +3,17 @@ package jetpackcrm
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -153,4 +156,30 @@ func TestHandedOutRequestsAreCopies(t *testing.T) {
 	assert.Equal(t, []string{"application/json|" + defaultUserAgent, "application/json|" + defaultUserAgent,
 		"text/plain|mine", "application/json|" + defaultUserAgent}, accepts, "a caller's edit changes its own request only")
 	assertNoSecret(t, resp.Request.URL.String())
+}
+
+// TestNetworkErrorsDoNotPrintTheURL: the README says errors name the method
+// and endpoint, never the URL; network errors printed the URL's host and
+// path (the *url.Error). They print the cause only, which still matches.
+func TestNetworkErrorsDoNotPrintTheURL(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	addr := srv.URL
+	srv.Close() // a port that refuses connections
+	c, err := NewClient(addr+"/wp", testKey, testSecret, WithoutRetries())
+	require.NoError(t, err)
+	_, _, err = c.Events.List(context.Background(), nil)
+	var re *RequestError
+	require.ErrorAs(t, err, &re)
+	msg := err.Error()
+	assert.Contains(t, msg, "GET events")
+	assert.NotContains(t, msg, "http://")
+	assert.NotContains(t, msg, "/wp/zbs_api/")
+	assert.NotContains(t, msg, `"`)
+	var opErr *net.OpError
+	assert.ErrorAs(t, err, &opErr, "the cause is still there")
+	assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+	var ue *url.Error
+	assert.False(t, errors.As(err, &ue))
+	assertErrorHidesSecret(t, err)
 }

@@ -2,6 +2,7 @@ package jetpackcrm
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,5 +128,49 @@ func TestTimesTheServerCannotStoreAreRefused(t *testing.T) {
 				assert.Zero(t, sent.Load())
 			}
 		})
+	}
+}
+
+// TestEmailReasonsFitTheCase: every malformed email used to get "want a
+// bare address: no display name, brackets or spaces"; each now gets the
+// reason that fits, and none repeats the address.
+func TestEmailReasonsFitTheCase(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ email, reason string }{
+		{"Ada Lovelace <ada@example.com>", "it has a display name"},
+		{"<ada@example.com>", "angle brackets"},
+		{" ada@example.com", "white space around it"},
+		{"ada@example.com\n", "white space around it"},
+		{"ada lovelace@example.com", "white space inside it"},
+		{"ada.example.com", "no @"},
+		{"ada@home@example.com", "more than one @"},
+		{"@example.com", "nothing before the @"},
+		{"ada@", "no domain after the @"},
+		{`"ada"@example.com`, "quotes or comments"},
+		{"ada(x)@example.com", "quotes or comments"},
+		{".ada@example.com", "a dot at the start or end"},
+		{"ada..l@example.com", "two in a row"},
+		{"ada,l@example.com", `the character ',' is not allowed before the @`},
+		{"ada@example", "the domain needs a dot"},
+		{"ada@example..com", "the domain has an empty part"},
+		{"ada@-example.com", "starts or ends with a hyphen"},
+		{"ada@exa_mple.com", `the character '_' is not allowed in the domain`},
+		{"adä@example.com", "only ASCII"},
+		{"ada&#x1F600;@example.com", `the character ';' is not allowed before the @`},
+	}
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		err := checkEmail("Email", tt.email)
+		require.Error(t, err, tt.email)
+		assert.Contains(t, err.Error(), tt.reason, tt.email)
+		assert.NotContains(t, err.Error(), "want a bare address")
+		if local, _, ok := strings.Cut(strings.TrimSpace(tt.email), "@"); ok && len(local) > 3 {
+			assert.NotContains(t, err.Error(), local, "the reason does not repeat the address")
+		}
+		seen[err.Error()] = true
+	}
+	assert.Greater(t, len(seen), 15, "distinct reasons")
+	for _, ok := range []string{"ada@example.com", "o'neil@example.org", "a.b+c@sub.example.co.uk", "x_y-z@e-x.org"} {
+		assert.NoError(t, checkEmail("Email", ok), ok)
 	}
 }
