@@ -86,18 +86,17 @@ const remind24h = -24 * time.Hour
 
 // eventKeyHook reads "notify" (a create reply's echo of EventRequest's
 // Remind24h), which has no field of its own.
-func eventKeyHook(_ *Event, d *jsontext.Decoder, key []byte, st *objectState) (bool, error) {
+func eventKeyHook(_ *Event, d *jsontext.Decoder, key []byte) (handled, notify24 bool, err error) {
 	if string(key) != "notify" {
-		return false, nil
+		return false, false, nil
 	}
 	n, err := readValue(d, lenientInt)
-	st.flag = n == 24
-	return true, err
+	return true, n == 24, err
 }
 
 // eventAfterDecode turns "notify":24 into the reminder it stands for.
-func eventAfterDecode(e *Event, st *objectState) {
-	if st.flag && e.Reminders == nil {
+func eventAfterDecode(e *Event, notify24 bool) {
+	if notify24 && e.Reminders == nil {
 		e.Reminders = []Reminder{{EventID: e.ID, Offset: remind24h}}
 	}
 }

@@ -50,10 +50,13 @@ func (e *jsonDecodeError) Error() string {
 // asDecodeError turns an error of jsontext (syntax, unexpected end) into a
 // *jsonDecodeError; other errors are returned as they are.
 func asDecodeError(err error) error {
+	if err == nil {
+		return nil
+	}
 	var de *jsonDecodeError
 	var se *jsontext.SyntacticError
 	switch {
-	case err == nil || errors.As(err, &de):
+	case errors.As(err, &de):
 		return err
 	case errors.As(err, &se):
 		msg := "invalid JSON"

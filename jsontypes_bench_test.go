@@ -3,6 +3,7 @@ package jetpackcrm
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"testing"
 
 	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
@@ -84,32 +85,38 @@ type plainTag struct {
 	LastUpdated string `json:"lastupdated"`
 }
 
+// BenchmarkDecodeCustomers decodes a 100-contact page (with tags, invoices,
+// quotes and transactions): impl=sdk the way Customers.List does (decodeBody
+// into a *[]*Customer, every lenient rule applied), impl=struct with
+// encoding/json into plain fields of the page's own types.
 func BenchmarkDecodeCustomers(b *testing.B) {
 	page := customerPage(b, 100)
-	b.SetBytes(int64(len(page)))
-	b.ReportAllocs()
-	for b.Loop() {
-		var out []*Customer
-		if err := json.Unmarshal(page, &out); err != nil {
-			b.Fatal(err)
+	b.Run("impl=sdk", func(b *testing.B) {
+		ci := newCallInfo(http.MethodPost, "customers")
+		resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}}
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var out []*Customer
+			if err := decodeBody(ci, resp, page, 1, nil, &out); err != nil {
+				b.Fatal(err)
+			}
+			if len(out) != 100 {
+				b.Fatal(len(out))
+			}
 		}
-		if len(out) != 100 {
-			b.Fatal(len(out))
+	})
+	b.Run("impl=struct", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var out []*plainCustomer
+			if err := json.Unmarshal(page, &out); err != nil {
+				b.Fatal(err)
+			}
+			if len(out) != 100 {
+				b.Fatal(len(out))
+			}
 		}
-	}
-}
-
-func BenchmarkDecodeCustomersPlainStrings(b *testing.B) {
-	page := customerPage(b, 100)
-	b.SetBytes(int64(len(page)))
-	b.ReportAllocs()
-	for b.Loop() {
-		var out []*plainCustomer
-		if err := json.Unmarshal(page, &out); err != nil {
-			b.Fatal(err)
-		}
-		if len(out) != 100 {
-			b.Fatal(len(out))
-		}
-	}
+	})
 }

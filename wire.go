@@ -107,6 +107,7 @@ const (
 	kValues // []Model
 	kOne    // *Model: an array of 0 or 1 objects on the wire
 	kMap    // map[string]Model
+	kModel  // Model, as UnmarshalJSON reads it (an envelope's "data")
 	kCustom // CustomFields
 )
 
@@ -178,10 +179,10 @@ type modelCodec struct {
 	one       func(d *jsontext.Decoder, fp unsafe.Pointer) error
 	mapOf     func(d *jsontext.Decoder, fp unsafe.Pointer) error
 
-	// keyHook decodes the keys a tag cannot describe (Event's "notify");
-	// after completes the decoded value.
-	keyHook func(p unsafe.Pointer, d *jsontext.Decoder, key []byte, st *objectState) (bool, error)
-	after   func(p unsafe.Pointer, st *objectState)
+	// keyHook decodes the keys a tag cannot describe (Event's "notify"),
+	// noting what it read in a flag; after completes the decoded value.
+	keyHook func(p unsafe.Pointer, d *jsontext.Decoder, key []byte) (handled, flag bool, err error)
+	after   func(p unsafe.Pointer, flag bool)
 }
 
 type registry struct {
@@ -205,6 +206,7 @@ var codecs = sync.OnceValue(func() *registry {
 	register[Status](r, "Status")
 	register[Extension](r, "Extension")
 	register[WebhookResult](r, "WebhookResult")
+	register[statusEnvelope](r, "statusEnvelope")
 	register[CustomerRequest](r, "CustomerRequest")
 	register[CompanyRequest](r, "CompanyRequest")
 	register[TransactionRequest](r, "TransactionRequest")
@@ -227,21 +229,19 @@ func register[T any](r *registry, name string) *modelCodec {
 	m.keys = m
 	m.zero = func(p unsafe.Pointer) { *(*T)(p) = *new(T) }
 	m.list = func(d *jsontext.Decoder, fp unsafe.Pointer) error {
-		var err error
-		*(*[]*T)(fp), err = readList(d, func() (*T, error) {
+		list := (*[]*T)(fp)
+		return readList(d, list, func() error {
 			v := new(T)
-			return v, m.decodeObject(d, unsafe.Pointer(v))
+			*list = append(*list, v)
+			return m.decodeObject(d, unsafe.Pointer(v))
 		})
-		return err
 	}
 	m.values = func(d *jsontext.Decoder, fp unsafe.Pointer) error {
-		var err error
-		*(*[]T)(fp), err = readList(d, func() (T, error) {
-			var v T
-			err := m.decodeObject(d, unsafe.Pointer(&v))
-			return v, err
+		list := (*[]T)(fp)
+		return readList(d, list, func() error {
+			*list = append(*list, *new(T))
+			return m.decodeObject(d, unsafe.Pointer(&(*list)[len(*list)-1]))
 		})
-		return err
 	}
 	m.one = func(d *jsontext.Decoder, fp unsafe.Pointer) error {
 		v, err := readOne(d, m, func() unsafe.Pointer { return unsafe.Pointer(new(T)) })
@@ -270,11 +270,11 @@ func register[T any](r *registry, name string) *modelCodec {
 }
 
 // withHooks gives model T's codec the code for what its tags cannot say.
-func withHooks[T any](m *modelCodec, key func(*T, *jsontext.Decoder, []byte, *objectState) (bool, error), after func(*T, *objectState)) {
-	m.keyHook = func(p unsafe.Pointer, d *jsontext.Decoder, k []byte, st *objectState) (bool, error) {
-		return key((*T)(p), d, k, st)
+func withHooks[T any](m *modelCodec, key func(*T, *jsontext.Decoder, []byte) (bool, bool, error), after func(*T, bool)) {
+	m.keyHook = func(p unsafe.Pointer, d *jsontext.Decoder, k []byte) (bool, bool, error) {
+		return key((*T)(p), d, k)
 	}
-	m.after = func(p unsafe.Pointer, st *objectState) { after((*T)(p), st) }
+	m.after = func(p unsafe.Pointer, flag bool) { after((*T)(p), flag) }
 }
 
 var (
@@ -434,6 +434,10 @@ func fieldKindOf(r *registry, t reflect.Type) (fieldKind, *modelCodec) {
 		if m := r.byType[t.Elem()]; m != nil && t.Key().Kind() == reflect.String {
 			return kMap, m
 		}
+	case reflect.Struct:
+		if m := r.byType[t]; m != nil {
+			return kModel, m
+		}
 	}
 	panic("jetpackcrm: no wire rule for " + t.String())
 }
@@ -524,42 +528,46 @@ func openObject(d *jsontext.Decoder) (bool, error) {
 	return false, unexpected(d, "an object")
 }
 
-// readList reads an array with elem. null and false read as nil, [] as an
-// empty non-nil slice (the server sends [] for "asked for, none"), and an
-// object as the list of its values (PHP encodes an array with gaps, or an
-// empty one in an object context, that way).
-func readList[T any](d *jsontext.Decoder, elem func() (T, error)) ([]T, error) {
-	out := []T{}
-	add := func() error {
-		v, err := elem()
-		out = append(out, v)
-		return err
-	}
+// readList reads an array into *list, calling add for each element (add
+// appends it). null and false read as nil, [] as an empty non-nil slice
+// (the server sends [] for "asked for, none"), and an object as the list of
+// its values (PHP encodes an array with gaps, or an empty one in an object
+// context, that way).
+func readList[T any](d *jsontext.Decoder, list *[]T, add func() error) error {
+	*list = nil
 	switch d.PeekKind() {
 	case 'n', 'f':
 		_, err := d.ReadToken()
-		return nil, err
+		return err
 	case '{':
-		return out, readMembers(d, func([]byte) error { return add() })
+		*list = []T{}
+		return readMembers(d, func([]byte) error { return add() })
 	case '[':
 	default:
-		return nil, unexpected(d, "an array")
+		return unexpected(d, "an array")
 	}
+	*list = []T{}
 	if _, err := d.ReadToken(); err != nil {
-		return out, err
+		return err
 	}
 	for d.PeekKind() != ']' {
 		if err := add(); err != nil {
-			return out, err
+			return err
 		}
 	}
 	_, err := d.ReadToken()
-	return out, err
+	return err
 }
 
 // readStrings reads an array of lenient strings.
 func readStrings(d *jsontext.Decoder) ([]string, error) {
-	return readList(d, func() (string, error) { return readValue(d, lenientString) })
+	var out []string
+	err := readList(d, &out, func() error {
+		s, err := readValue(d, lenientString)
+		out = append(out, s)
+		return err
+	})
+	return out, err
 }
 
 // readOne reads an embedded object that the server sends as an array of 0
@@ -578,12 +586,13 @@ func readOne(d *jsontext.Decoder, m *modelCodec, alloc func() unsafe.Pointer) (u
 		return nil, unexpected(d, "an array of at most one object")
 	}
 	var first unsafe.Pointer
-	_, err := readList(d, func() (struct{}, error) {
+	var elems []struct{}
+	err := readList(d, &elems, func() error {
 		if k := d.PeekKind(); first != nil || k == 'n' || k == 'f' {
-			return struct{}{}, d.SkipValue()
+			return d.SkipValue()
 		}
 		first = alloc()
-		return struct{}{}, m.decodeObject(d, first)
+		return m.decodeObject(d, first)
 	})
 	return first, err
 }
@@ -674,7 +683,7 @@ func (m *modelCodec) decodeObject(d *jsontext.Decoder, p unsafe.Pointer) error {
 		}
 	}
 	if m.after != nil {
-		m.after(p, &st)
+		m.after(p, st.flag)
 	}
 	return err
 }
@@ -702,7 +711,8 @@ func (m *modelCodec) decodeMember(d *jsontext.Decoder, p unsafe.Pointer, key []b
 	mem, ok := m.members[string(key)]
 	if !ok {
 		if m.keyHook != nil {
-			if done, err := m.keyHook(p, d, key, st); done {
+			if done, flag, err := m.keyHook(p, d, key); done {
+				st.flag = st.flag || flag
 				return err
 			}
 		}
@@ -811,6 +821,15 @@ func (f *fieldCodec) decode(d *jsontext.Decoder, p unsafe.Pointer) (err error) {
 		err = f.elem.one(d, fp)
 	case kMap:
 		err = f.elem.mapOf(d, fp)
+	case kModel:
+		switch d.PeekKind() {
+		case 'n':
+			_, err = d.ReadToken()
+		case '{':
+			err = f.elem.decodeObject(d, fp)
+		default:
+			err = unexpected(d, "a JSON object")
+		}
 	}
 	return err
 }
@@ -1027,6 +1046,8 @@ func (f *fieldCodec) encodeComposite(w *wireWriter, fp, p unsafe.Pointer) {
 		w.token(jsontext.BeginArray)
 		f.elem.encodeObject(w, v.UnsafePointer())
 		w.token(jsontext.EndArray)
+	case kModel:
+		f.elem.encodeObject(w, fp)
 	case kMap:
 		if v.Len() == 0 {
 			w.token(jsontext.BeginArray) // PHP's empty array, as the server sends it
