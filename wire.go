@@ -349,10 +349,10 @@ func (m *modelCodec) addFields(r *registry, t reflect.Type, index []int, base ui
 			f.kind = kCustom
 			m.custom = f
 			for _, k := range splitNames(opts["ignore"]) {
-				m.members[k] = member{mode: ignoredKey}
+				m.addMember(k, member{mode: ignoredKey})
 			}
 			for _, k := range splitNames(opts["nested"]) {
-				m.members[k] = member{mode: nestedKey}
+				m.addMember(k, member{mode: nestedKey})
 			}
 			m.fields = append(m.fields, f)
 			continue
@@ -372,14 +372,14 @@ func (m *modelCodec) addFields(r *registry, t reflect.Type, index []int, base ui
 				mode = weakField
 			}
 			for _, n := range names {
-				m.members[n] = member{f: f, mode: mode}
+				m.addMember(n, member{f: f, mode: mode})
 			}
 			for _, n := range splitNames(opts["weak"]) {
-				m.members[n] = member{f: f, mode: weakField}
+				m.addMember(n, member{f: f, mode: weakField})
 				names = append(names, n)
 			}
 			if fb := opts["fallback"]; fb != "" {
-				m.members[fb] = member{f: f, mode: fallbackField}
+				m.addMember(fb, member{f: f, mode: fallbackField})
 				m.fallback = f
 				names = append(names, fb)
 			}
@@ -393,6 +393,14 @@ func (m *modelCodec) addFields(r *registry, t reflect.Type, index []int, base ui
 		}
 		m.fields = append(m.fields, f)
 	}
+}
+
+// addMember adds a wire name; two fields cannot share one.
+func (m *modelCodec) addMember(name string, mem member) {
+	if _, dup := m.members[name]; dup {
+		panic("jetpackcrm: " + m.name + ": wire name " + strconv.Quote(name) + " used twice")
+	}
+	m.members[name] = mem
 }
 
 // fieldKindOf maps a Go type to the rule that decodes it.
