@@ -172,12 +172,11 @@ type modelCodec struct {
 	keys *modelCodec
 
 	// Typed operations, made by register for the model's Go type.
-	zero      func(p unsafe.Pointer)
-	decodeTop func(d *jsontext.Decoder, list any) error // *[]*T
-	list      func(d *jsontext.Decoder, fp unsafe.Pointer) error
-	values    func(d *jsontext.Decoder, fp unsafe.Pointer) error
-	one       func(d *jsontext.Decoder, fp unsafe.Pointer) error
-	mapOf     func(d *jsontext.Decoder, fp unsafe.Pointer) error
+	zero   func(p unsafe.Pointer)
+	list   func(d *jsontext.Decoder, fp unsafe.Pointer) error // []*T
+	values func(d *jsontext.Decoder, fp unsafe.Pointer) error // []T
+	one    func(d *jsontext.Decoder, fp unsafe.Pointer) error // *T
+	mapOf  func(d *jsontext.Decoder, fp unsafe.Pointer) error // map[string]T
 
 	// keyHook decodes the keys a tag cannot describe (Event's "notify"),
 	// noting what it read in a flag; after completes the decoded value.
@@ -225,7 +224,7 @@ func codecOf[T any]() *modelCodec { return codecs().byType[reflect.TypeFor[T]()]
 
 // register adds the typed operations of model T.
 func register[T any](r *registry, name string) *modelCodec {
-	m := &modelCodec{name: name, typ: reflect.TypeFor[T](), keys: nil}
+	m := &modelCodec{name: name, typ: reflect.TypeFor[T]()}
 	m.keys = m
 	m.zero = func(p unsafe.Pointer) { *(*T)(p) = *new(T) }
 	m.list = func(d *jsontext.Decoder, fp unsafe.Pointer) error {
@@ -258,13 +257,10 @@ func register[T any](r *registry, name string) *modelCodec {
 			return err
 		})
 	}
-	m.decodeTop = func(d *jsontext.Decoder, list any) error {
-		return decodeTopList(d, m, list.(*[]*T))
-	}
 	r.byType[m.typ] = m
 	r.targets[reflect.TypeFor[*T]()] = func(b []byte, v any) error { return m.unmarshal(b, unsafe.Pointer(v.(*T))) }
 	r.targets[reflect.TypeFor[*[]*T]()] = func(b []byte, v any) error {
-		return decodeAll(b, func(d *jsontext.Decoder) error { return m.decodeTop(d, v) })
+		return decodeAll(b, func(d *jsontext.Decoder) error { return decodeTopList(d, m, v.(*[]*T)) })
 	}
 	return m
 }
