@@ -1,7 +1,9 @@
 package jetpackcrm
 
 // The wire-name table: each model's struct tags, read once into a codec that
-// decodes, encodes, validates and merges the model.
+// decodes, encodes, validates and merges the model. A new field is one
+// tagged line in the model (and one in its request, if it can be written);
+// WireFields hands the same table to the CLI and the fake.
 //
 // Tags. `json:"name"` is the field's wire name (`json:"-"`: not on the wire
 // under a name of its own); `json:",inline"` flattens a struct (Address)
