@@ -14,7 +14,7 @@ import (
 // does the SDK: requests carry them as "&#x1F600;" (which every endpoint
 // stores as it is; the events table HTML-escapes it once more), and answers
 // get the characters back. Text that already holds such a reference is
-// refused (checkText), so that what reads back is always what was written.
+// refused (checkNoReference), so that what reads back is always what was written.
 
 // isSupplementary reports whether r needs 4 bytes in UTF-8.
 func isSupplementary(r rune) bool { return r > 0xFFFF && r <= utf8.MaxRune }
@@ -154,10 +154,10 @@ func decodeSupplementary(body []byte, htmlEscaped bool) []byte {
 	return out
 }
 
-// checkText refuses text that holds a reference to a character outside the
+// checkNoReference refuses text that holds a reference to a character outside the
 // BMP: the SDK writes such characters that way, so the text would read back
 // as the character.
-func checkText(field, s string) error {
+func checkNoReference(field, s string) error {
 	for i := strings.IndexByte(s, '&'); i >= 0; {
 		if r, n := supplementaryReference([]byte(s[i:]), true); n > 0 {
 			return invalidField(field, "holds the text %q, which is how the SDK stores %q (the CRM's tables cannot hold 4-byte UTF-8) and would read back as it: send the character itself", s[i:i+n], string(r))
