@@ -191,5 +191,7 @@ func (s *CompaniesService) List(ctx context.Context, opts *ListOptions) ([]*Comp
 
 // All iterates over every company (PerPage defaults to 100).
 func (s *CompaniesService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Company, error] {
-	return allPages(ctx, "Companies.All", opts, ascendingIDs, func(c *Company) int64 { return c.ID }, s.List)
+	// Jetpack CRM 6.4 lists companies oldest first, 6.6 newest first (it
+	// hard-codes the order): the walk de-duplicates by a set of IDs.
+	return allPages(ctx, "Companies.All", opts, unorderedIDs, func(c *Company) int64 { return c.ID }, s.List)
 }

@@ -415,3 +415,33 @@ func TestRealSiteUpdateKeepsTheLinkedUserAndOwner(t *testing.T) {
 		assert.Equal(t, int64(wpid), got.WPID)
 	})
 }
+
+// TestRealSiteCompaniesAllWalksEveryCompany: Jetpack CRM 6.6 lists
+// companies newest first (hard-coded), 6.4 oldest first; the ascending
+// iterator stopped at page 2 with ErrPagingStalled on 6.6 once a site had
+// more than a page of companies. Both must yield every company a single big
+// page holds, once.
+func TestRealSiteCompaniesAllWalksEveryCompany(t *testing.T) {
+	realsite.Each(t, func(t *testing.T, s realsite.Site) {
+		t.Parallel()
+		ctx := realSiteContext(t)
+		c := s.Client(t)
+		stamp := realsite.Stamp()
+		for i := range 3 {
+			_, _, err := c.Companies.Create(ctx, &jetpackcrm.CompanyRequest{Name: fmt.Sprintf("sdk-walk %s %d", stamp, i),
+				Email: fmt.Sprintf("sdk-walk-%s-%d@example.org", stamp, i)})
+			require.NoError(t, err)
+		}
+		walked := map[int64]int{}
+		for co, err := range c.Companies.All(ctx, &jetpackcrm.ListOptions{PerPage: 2}) {
+			require.NoError(t, err)
+			walked[co.ID]++
+		}
+		page, _, err := c.Companies.List(ctx, &jetpackcrm.ListOptions{PerPage: 100000})
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, len(page), 3)
+		for _, co := range page {
+			assert.Equal(t, 1, walked[co.ID], "company %d walked once", co.ID)
+		}
+	})
+}
