@@ -126,6 +126,11 @@ func (s *Server) createCompany(req *apiRequest) *response {
 	if !allStorable(companyText(c)...) {
 		return createError("error", 100)
 	}
+	if target != nil {
+		keepUnstorable(c.CustomFields, target.CustomFields)
+	} else {
+		keepUnstorable(c.CustomFields, nil)
+	}
 	if names, ok := cleanTags(body.vals["tags"]); ok {
 		c.Tags = s.db.attachTags(objTypeCompany, names, now)
 	}

@@ -213,11 +213,11 @@ func (s *Server) createCustomer(req *apiRequest) *response {
 	if !allStorable(contactText(c)...) {
 		return createError("error", 100)
 	}
-	for slug, v := range c.CustomFields {
-		if !storable(v) {
-			delete(c.CustomFields, slug) // a separate table: the contact is saved without it
-		}
+	var before map[string]string
+	if target != nil {
+		before = target.CustomFields
 	}
+	keepUnstorable(c.CustomFields, before)
 	if names, ok := cleanTags(body.vals["tags"]); ok {
 		c.Tags = s.db.attachTags(objTypeContact, names, now)
 	}

@@ -165,8 +165,9 @@
 //   - "fullname" is "<prefix> <fname> <lname>" as inferred from the
 //     recordings (a first name alone gives "Linus ").
 //   - Custom fields are plain text (no select options, dates or checkbox
-//     formats); a custom-field value the utf8mb3 table cannot hold is
-//     dropped, the record saved (inferred, not observed). Other unknown
+//     formats). A contact custom-field value the utf8mb3 table cannot hold
+//     keeps the field's old value and the contact is saved, as observed;
+//     companies and transactions are assumed to do the same. Other unknown
 //     request keys are ignored.
 //   - Transactions: date_paid and date_completed are not stored (as observed
 //     live); an update without email or company keeps the existing links;

@@ -146,3 +146,20 @@ func decimalColumn(d decimal.Decimal) decimal.Decimal {
 	}
 	return d
 }
+
+// keepUnstorable undoes, in a record's new custom fields, the values the
+// utf8mb3 table cannot hold: custom fields are rows of another table, so
+// such a value keeps the field's old one (or none) while the record itself
+// is saved.
+func keepUnstorable(next, before map[string]string) {
+	for slug, v := range next {
+		if storable(v) {
+			continue
+		}
+		if old, ok := before[slug]; ok {
+			next[slug] = old
+		} else {
+			delete(next, slug)
+		}
+	}
+}

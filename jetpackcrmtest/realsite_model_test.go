@@ -110,6 +110,13 @@ func TestFourByteCharactersFailTheWrite(t *testing.T) {
 	c, _ = srv.ContactByEmail("e@example.com")
 	assert.Equal(t, []string{"ok"}, c.Tags, "a tag the table cannot hold is dropped silently")
 
+	cf := newServer(t, jetpackcrmtest.WithContactCustomFields("source"))
+	post(t, cf, "create_customer", `{"email":"c@example.com","source":"Google"}`)
+	assert.Contains(t, string(post(t, cf, "create_customer", `{"email":"c@example.com","fname":"New","source":"x 😀"}`).body), `"id":1`)
+	c, _ = cf.ContactByEmail("c@example.com")
+	assert.Equal(t, "New", c.FirstName, "the contact is saved...")
+	assert.Equal(t, "Google", c.CustomFields["source"], "...and a custom field the table cannot hold keeps its old value")
+
 	r = post(t, srv, "create_transaction", `{"orderid":"o2","status":"Succeeded","total":"1.00","email":"new@example.com","fname":"😀"}`)
 	assert.Contains(t, string(r.body), `"id":1`, "the transaction is made...")
 	_, ok := srv.ContactByEmail("new@example.com")

@@ -154,6 +154,11 @@ func (s *Server) createTransaction(req *apiRequest) *response {
 	if !allStorable(transactionText(t)...) {
 		return createError("error", 100)
 	}
+	if existing != nil {
+		keepUnstorable(t.CustomFields, existing.CustomFields)
+	} else {
+		keepUnstorable(t.CustomFields, nil)
+	}
 	t.LastUpdated = now
 	if isNew {
 		assignID(&t.ID, &s.db.nextTransaction)
