@@ -136,6 +136,10 @@ func contactScenarios() []scenario {
 		r.err("emoji", err)
 		r.stored("after-emoji")
 	})
+	b.add("contact/zero-and-minus-one-values", func(r *run) {
+		createAndStore(r, &jetpackcrm.CustomerRequest{Email: r.email("zero"), FirstName: "0", LastName: "-1",
+			Address: jetpackcrm.Address{City: "0", Postcode: "00"}, MobilePhone: "-1"})
+	})
 	b.add("contact/long-values", func(r *run) {
 		createAndStore(r, &jetpackcrm.CustomerRequest{Email: r.email("long"),
 			Prefix: strings.Repeat("p", 40), FirstName: strings.Repeat("f", 150), LastName: strings.Repeat("é", 120),
