@@ -122,7 +122,7 @@ func TestDifferentialFindPaged(t *testing.T) {
 				}
 			}
 			c := srv.Client(jetpackcrm.WithHTTPClient(&http.Client{Transport: countingTransport{&lists}}))
-			r := &run{ctx: context.Background(), c: c, t: t}
+			r := &run{ctx: context.Background(), c: c}
 			for _, id := range ids {
 				lists.Store(0)
 				e, err := r.event(id)

@@ -338,7 +338,7 @@ func seedLikeSetup(srv *jetpackcrmtest.Server) {
 func runScenario(t *testing.T, sc scenario, c, bad *jetpackcrm.Client, custom customFields) result {
 	ctx, cancel := context.WithTimeout(context.Background(), scenarioTimeout)
 	defer cancel()
-	r := &run{ctx: ctx, c: c, bad: bad, t: t, stamp: realsite.Stamp(), ids: map[string]map[int64]string{}, start: time.Now(), custom: custom}
+	r := &run{ctx: ctx, c: c, bad: bad, stamp: realsite.Stamp(), ids: map[string]map[int64]string{}, start: time.Now(), custom: custom}
 	r.stampRE = regexp.MustCompile("(?i)" + regexp.QuoteMeta(r.stamp))
 	func() {
 		defer func() {
@@ -416,7 +416,6 @@ func describeDiff(o outcome) string {
 type run struct {
 	ctx     context.Context
 	c, bad  *jetpackcrm.Client
-	t       *testing.T
 	stamp   string
 	stampRE *regexp.Regexp
 	start   time.Time

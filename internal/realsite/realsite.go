@@ -20,12 +20,12 @@ import (
 	"encoding/hex"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jpcrm-go/jetpackcrm"
+	"github.com/jpcrm-go/jetpackcrm/internal/version"
 )
 
 // Site is one real Jetpack CRM site.
@@ -87,7 +87,7 @@ func sitesFrom(getenv func(string) string, environ []string) []Site {
 		}
 		sites = append(sites, s)
 	}
-	slices.SortFunc(sites, func(a, b Site) int { return CompareVersions(a.Version, b.Version) })
+	slices.SortFunc(sites, func(a, b Site) int { return version.Compare(a.Version, b.Version) })
 	if primary.complete() {
 		sites = append([]Site{primary}, sites...)
 	}
@@ -107,33 +107,6 @@ func envID(v string) string {
 // trimURL drops the trailing slashes, so that "http://h/" and "http://h"
 // name the same site.
 func trimURL(u string) string { return strings.TrimRight(u, "/") }
-
-// CompareVersions orders dotted version strings numerically ("6.10.0" after
-// "6.6.1"); a part that is not a number compares as text.
-func CompareVersions(a, b string) int {
-	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(pa) || i < len(pb); i++ {
-		x, y := "0", "0" // a missing part is 0: "6.6" is "6.6.0"
-		if i < len(pa) {
-			x = pa[i]
-		}
-		if i < len(pb) {
-			y = pb[i]
-		}
-		nx, ex := strconv.Atoi(x)
-		ny, ey := strconv.Atoi(y)
-		switch {
-		case ex == nil && ey == nil && nx != ny:
-			if nx < ny {
-				return -1
-			}
-			return 1
-		case (ex != nil || ey != nil) && x != y:
-			return strings.Compare(x, y)
-		}
-	}
-	return 0
-}
 
 func (s Site) complete() bool { return s.URL != "" && s.APIKey != "" && s.APISecret != "" }
 
