@@ -13,6 +13,9 @@
 //
 // The sites are shared: tests create their own records with unique tokens
 // (Stamp), find them by those tokens, and never reset or mass-edit a site.
+//
+// FaultProxy puts 429s, 503s and lost answers in front of a site; the
+// package's TestRealSite* tests are the real-site reliability scenarios.
 package realsite
 
 import (
