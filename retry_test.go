@@ -497,16 +497,21 @@ func TestPauseLongerThanAnAttemptIsWaitedOutWithinTheCallsBudget(t *testing.T) {
 		mu.Unlock()
 
 		// A caller whose own deadline ends before the pause fails at once.
-		mock.RegisterResponder(http.MethodPost, testAPI+"create_customer/", func(req *http.Request) (*http.Response, error) {
-			return statusResponder(429, "40")(req)
-		})
-		_, _, err = c.Customers.Create(ctx, &CustomerRequest{Email: "b@example.com"})
-		require.ErrorIs(t, err, ErrRateLimited)
+		mock.RegisterResponder(http.MethodPost, testAPI+"create_customer/",
+			statusResponder(429, "40").Then(jsonResponder(200, `{"email":"b@example.com","id":2}`)))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := c.Customers.Create(ctx, &CustomerRequest{Email: "b@example.com"})
+			assert.NoError(t, err)
+		}()
+		synctest.Wait() // b got its 429: a 40 s pause is in force
 		short, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		before := time.Now()
 		_, _, err = c.Customers.Create(short, &CustomerRequest{Email: "c@example.com"})
 		require.ErrorIs(t, err, ErrRateLimited, "the pause ends after its deadline")
 		assert.Zero(t, time.Since(before), "it did not wait for nothing")
+		wg.Wait()
 	})
 }
