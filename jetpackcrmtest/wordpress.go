@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/jpcrm-go/jetpackcrm/internal/htmlentity"
 )
 
 // This file emulates what WordPress and the CRM's data layer do to text and
@@ -64,33 +66,9 @@ func stripSlashes(s string) string {
 	return b.String()
 }
 
-// htmlEntities is PHP 8's htmlentities($s, ENT_QUOTES, 'UTF-8') with the
-// HTML 4.01 table: & " ' < > and every character with a named entity
-// ("ë" is "&euml;", "€" "&euro;"); others, CJK and emoji included, stay.
-func htmlEntities(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '"':
-			b.WriteString("&quot;")
-		case '\'':
-			b.WriteString("&#039;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		default:
-			if name, ok := htmlEntityNames[r]; ok {
-				b.WriteString(name)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	return b.String()
-}
+// htmlEntities is PHP 8's htmlentities($s, ENT_QUOTES, 'UTF-8') (the
+// SDK decodes the same table).
+func htmlEntities(s string) string { return htmlentity.Encode(s) }
 
 // textProcess is the CRM's zeroBSCRM_textProcess():
 // htmlentities(stripslashes($s), ENT_QUOTES, 'UTF-8'), applied on the way in

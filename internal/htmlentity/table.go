@@ -1,10 +1,10 @@
 // Code generated from PHP 8.2: get_html_translation_table(HTML_ENTITIES, ENT_QUOTES|ENT_HTML401, "UTF-8"); DO NOT EDIT.
 
-package jetpackcrmtest
+package htmlentity
 
-// htmlEntityNames are the named entities htmlentities() writes for the
+// names are the named entities htmlentities() writes for the
 // characters outside ASCII (the ASCII ones, & " ' < >, are in code).
-var htmlEntityNames = map[rune]string{
+var names = map[rune]string{
 	0x00A0: "&nbsp;", 0x00A1: "&iexcl;", 0x00A2: "&cent;", 0x00A3: "&pound;", 0x00A4: "&curren;",
 	0x00A5: "&yen;", 0x00A6: "&brvbar;", 0x00A7: "&sect;", 0x00A8: "&uml;", 0x00A9: "&copy;",
 	0x00AA: "&ordf;", 0x00AB: "&laquo;", 0x00AC: "&not;", 0x00AD: "&shy;", 0x00AE: "&reg;",
