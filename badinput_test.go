@@ -685,10 +685,13 @@ func TestBadInputDecoders(t *testing.T) {
 	})
 }
 
-// Input that is unusual but valid is accepted without panicking: nil
-// options mean defaults, an empty search lists everything, page 0 is page
-// 1, huge but valid strings are sent (the server bounds them: a body over
-// its 8 MiB post_max_size is dropped and the create is refused).
+// Input that is unusual but valid is accepted without panicking, and edge
+// values get a clear outcome: nil options mean defaults, an empty search
+// lists everything, page 0 is page 1, a text longer than its field holds is
+// refused before sending (the CRM would cut it) while one at the limit is
+// stored whole, and a huge text in a field without a limit is sent (the
+// server bounds it: a body over its 8 MiB post_max_size is dropped and the
+// create is refused).
 func TestBadInputEdgeValuesAreAccepted(t *testing.T) {
 	t.Parallel()
 	srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCredentials(relKey, relSecret))
@@ -726,21 +729,37 @@ func TestBadInputEdgeValuesAreAccepted(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, res)
 
-		// 1 MiB of valid UTF-8. The CRM cuts a first name to 97 bytes plus
-		// "..." and refuses the write when the cut splits a character, so
-		// the leading "a" puts the cut between two "é".
+		// 1 MiB of valid UTF-8 as a first name. The CRM keeps 100 bytes: it
+		// would cut it to 97 bytes plus "..." (and fail the write, the cut
+		// splitting an "é"). Refused before sending, with the reason.
 		big := "a" + strings.Repeat("é", 1<<19-1) + "a"
-		created, _, err := c.Customers.Create(ctx, &jetpackcrm.CustomerRequest{Email: "big@example.com", FirstName: big})
-		require.NoError(t, err)
-		assert.Len(t, created.FirstName, 1<<20)
-		stored, ok := srv.ContactByEmail("big@example.com")
-		require.True(t, ok)
-		assert.Equal(t, big[:97]+"...", stored.FirstName)
-
-		huge := strings.Repeat("x", 9<<20) // over the server's 8 MiB post_max_size
-		_, _, err = c.Customers.Create(ctx, &jetpackcrm.CustomerRequest{Email: "huge@example.com", FirstName: huge})
-		assert.ErrorIs(t, err, jetpackcrm.ErrRejected, "the server dropped the body and stored nothing")
-		_, ok = srv.ContactByEmail("huge@example.com")
+		sent := srv.RequestCount()
+		_, _, err = c.Customers.Create(ctx, &jetpackcrm.CustomerRequest{Email: "big@example.com", FirstName: big})
+		var ve *jetpackcrm.ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, "FirstName", ve.Field)
+		assert.Contains(t, ve.Reason, "at most 100 bytes")
+		assert.Equal(t, sent, srv.RequestCount(), "nothing sent")
+		_, ok := srv.ContactByEmail("big@example.com")
 		assert.False(t, ok)
+		// 100 bytes, ending with a 2-byte character: stored whole.
+		edge := strings.Repeat("a", 98) + "é"
+		created, _, err := c.Customers.Create(ctx, &jetpackcrm.CustomerRequest{Email: "edge@example.com", FirstName: edge})
+		require.NoError(t, err)
+		assert.Equal(t, edge, created.FirstName)
+		stored, ok := srv.ContactByEmail("edge@example.com")
+		require.True(t, ok)
+		assert.Equal(t, edge, stored.FirstName)
+
+		// Task notes have no limit of their own (a LONGTEXT column).
+		huge := strings.Repeat("x", 9<<20) // over the server's 8 MiB post_max_size
+		now := time.Now()
+		_, _, err = c.Events.Create(ctx, &jetpackcrm.EventRequest{Title: "huge", From: now, To: now.Add(time.Hour), Notes: huge})
+		assert.ErrorIs(t, err, jetpackcrm.ErrRejected, "the server dropped the body and stored nothing")
+		events, _, err := c.Events.List(ctx, nil)
+		require.NoError(t, err)
+		for _, e := range events {
+			assert.NotEqual(t, "huge", e.Title)
+		}
 	})
 }

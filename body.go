@@ -306,6 +306,10 @@ func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, cre
 		err = json.Unmarshal(clean, v)
 	}
 	if err == nil {
+		if !ci.write {
+			// A read lists what was stored; a write's echo is what was sent.
+			fromStore(v)
+		}
 		return nil
 	}
 	return newDecodeError(ci, resp, body, attempts, creds, err)

@@ -37,7 +37,9 @@ type Company struct {
 	Twitter          string  `json:"tw"`
 	LinkedIn         string  `json:"li"`
 	Facebook         string  `json:"fb"`
-	Avatar           string  `json:"avatar"`
+	// Avatar is the avatar URL, read back as written (the server stores it
+	// through htmlentities twice).
+	Avatar string `json:"avatar" jpcrm:"text=avatar"`
 	// WPID is the linked WordPress user ID, 0 when none.
 	WPID int64 `json:"wpid" jpcrm:"nonneg"`
 	// Created, LastUpdated and LastContacted are zero when unset.
@@ -75,31 +77,43 @@ func (co Company) MarshalJSON() ([]byte, error) { return marshalModel(&co) }
 // a PHP fatal error (HTTP 500) although the update was saved. There is no
 // ID field: any "id" > 0 makes the server fail with 500.
 //
+// Text the site would not store as sent is refused before sending, as for
+// contacts (see CustomerRequest): over the limits below, HTML, runs of
+// white space, percent-encoded bytes, backslashes (every company field is
+// listed through stripslashes), "0" and -1.
+//
 // It encodes with wire names (secondary address as secaddr1, seccity...),
 // omitting empty values, custom fields at top level; encoding fails if a
 // custom-field key collides with a built-in key.
 type CompanyRequest struct {
-	// Name is required; an existing company with this name is updated.
-	Name string `json:"name,omitempty"`
-	// Email is required and must be valid; it is the first upsert key.
-	Email string `json:"email,omitempty"`
-	// Status, e.g. "Lead"; omitted, it becomes (or is reset to) the default.
-	Status           string  `json:"status,omitempty"`
+	// Name is required (at most 100 bytes); an existing company with this
+	// name is updated.
+	Name string `json:"name,omitempty" jpcrm:"max=100,zero,minusone"`
+	// Email is required and must be valid (at most 200 bytes); it is the
+	// first upsert key.
+	Email string `json:"email,omitempty" jpcrm:"max=200"`
+	// Status, e.g. "Lead" (at most 50 bytes); omitted, it becomes (or is
+	// reset to) the default.
+	Status           string  `json:"status,omitempty" jpcrm:"max=50,zero,minusone"`
 	Address          Address `json:",inline,omitempty"`
 	SecondaryAddress Address `json:",inline,omitempty" jpcrm:"prefix=sec|secaddr_"`
-	MainPhone        string  `json:"maintel,omitempty"`
-	SecondaryPhone   string  `json:"sectel,omitempty"`
-	Twitter          string  `json:"tw,omitempty"`
-	LinkedIn         string  `json:"li,omitempty"`
-	Facebook         string  `json:"fb,omitempty"`
-	Avatar           string  `json:"avatar,omitempty"`
+	// The phones (at most 40 bytes) and social handles (Twitter 100,
+	// LinkedIn 300, Facebook 200).
+	MainPhone      string `json:"maintel,omitempty" jpcrm:"max=40,zero,minusone"`
+	SecondaryPhone string `json:"sectel,omitempty" jpcrm:"max=40,zero,minusone"`
+	Twitter        string `json:"tw,omitempty" jpcrm:"max=100,zero,minusone"`
+	LinkedIn       string `json:"li,omitempty" jpcrm:"max=300,zero,minusone"`
+	Facebook       string `json:"fb,omitempty" jpcrm:"max=200,zero,minusone"`
+	// Avatar is stored through htmlentities twice, like a contact's (see
+	// CustomerRequest.Avatar).
+	Avatar string `json:"avatar,omitempty" jpcrm:"text=avatar,chars=300,zero,minusone"`
 	// Tags are tag names; a non-empty list replaces all the company's tags.
-	Tags []string `json:"tags,omitempty"`
+	Tags []string `json:"tags,omitempty" jpcrm:"text=tag,chars=200,zero"`
 	// AssignTo is the WordPress user ID to own the company (sent when > 0).
 	AssignTo int64 `json:"assign,omitempty" jpcrm:"positive"`
 	// CustomFields are sent as top-level keys by slug; a key that names a
-	// built-in field is refused.
-	CustomFields map[string]string `json:",unknown"`
+	// built-in field is refused. Values hold at most 2000 characters.
+	CustomFields map[string]string `json:",unknown" jpcrm:"chars=2000,zero,minusone"`
 }
 
 // MarshalJSON encodes the request in the wire shape.

@@ -14,13 +14,18 @@ import (
 // Address is a postal address. Contacts and companies each have a main and
 // a secondary address; the wire names differ (contacts read and write
 // secaddr_addr1..., companies secaddr1, seccity...), the SDK maps both.
+//
+// Every line is stored as it is only within the CRM's limits (200 bytes,
+// the postcode 50), without HTML, runs of white space, backslashes or
+// percent-encoded bytes, and not "0" or -1: requests that break them are
+// refused (see CustomerRequest).
 type Address struct {
-	Line1    string `json:"addr1"` // secaddr_addr1 / secaddr1
-	Line2    string `json:"addr2"` // secaddr_addr2 / secaddr2
-	City     string `json:"city"`
-	County   string `json:"county"` // county or state
-	Postcode string `json:"postcode"`
-	Country  string `json:"country"`
+	Line1    string `json:"addr1" jpcrm:"max=200,zero,minusone"` // secaddr_addr1 / secaddr1
+	Line2    string `json:"addr2" jpcrm:"max=200,zero,minusone"` // secaddr_addr2 / secaddr2
+	City     string `json:"city" jpcrm:"max=200,zero,minusone"`
+	County   string `json:"county" jpcrm:"max=200,zero,minusone"` // county or state
+	Postcode string `json:"postcode" jpcrm:"max=50,zero,minusone"`
+	Country  string `json:"country" jpcrm:"max=200,zero,minusone"`
 }
 
 // IsZero reports whether every line of the address is empty.
@@ -31,8 +36,9 @@ func (a Address) IsZero() bool { return a == Address{} }
 type Tag struct {
 	// ID is the tag's ID (0 in create replies, which echo names only).
 	ID int64 `json:"id" jpcrm:"alias=ID"`
-	// Name is the tag as shown; Slug its URL-safe form.
-	Name string `json:"name" jpcrm:"bare"`
+	// Name is the tag as shown; Slug its URL-safe form. (The server stores
+	// quotes in names as &#34; and &#39;; reads give the quotes back.)
+	Name string `json:"name" jpcrm:"bare,text=tag"`
 	Slug string `json:"slug"`
 	// ObjectType is the CRM object type the tag belongs to (1 for contacts,
 	// 2 for companies).
@@ -105,7 +111,9 @@ type Customer struct {
 	Twitter          string  `json:"tw"`
 	LinkedIn         string  `json:"li"`
 	Facebook         string  `json:"fb"`
-	Avatar           string  `json:"avatar"`
+	// Avatar is the avatar URL. (The server stores it through htmlentities
+	// twice; reads give back what was written.)
+	Avatar string `json:"avatar" jpcrm:"text=avatar"`
 	// WPID is the linked WordPress user ID, 0 when none.
 	WPID int64 `json:"wpid" jpcrm:"nonneg"`
 	// Created (from "createduts"; from the site-time "created" string, read
@@ -148,6 +156,24 @@ func (c Customer) MarshalJSON() ([]byte, error) { return marshalModel(&c) }
 // field it was not sent and resets an omitted Status to the default, which
 // is why Customers.Update sends the full merged record.
 //
+// Text is refused, before anything is sent, where the site would store
+// something else than what was sent, or nothing, while answering success:
+//   - longer than the CRM keeps (it cuts a first name to 97 bytes plus
+//     "...", and fails the write when the cut splits a character; a tag over
+//     200 characters or a custom field over 2000 is silently not stored).
+//     Lengths count what is stored: an emoji takes 9 or 10 bytes as the
+//     reference the SDK writes (see the package doc), and the avatar's "&",
+//     quotes and accented letters take their HTML entities twice over;
+//   - what WordPress's sanitize_text_field changes: "<" (HTML), tabs, line
+//     breaks, two spaces in a row, white space at either end, and "%" with
+//     two hexadecimal digits ("Caf%C3%A9" would be stored "Caf");
+//   - a backslash, which reads lose (the CRM lists most fields through
+//     PHP's stripslashes), except in the phone numbers and social handles;
+//   - "0", or text PHP reads as the number -1 ("-1", "-1 Main Street"),
+//     which the CRM drops as empty values;
+//   - in tag names: "<", white space at either end, a blank name, and the
+//     text "&#34;" or "&#39;" (how the CRM stores a quote in a tag name).
+//
 // It encodes with wire names, omitting empty values, with custom fields at
 // top level (sorted); encoding fails if a custom-field key collides with a
 // built-in key.
@@ -157,31 +183,39 @@ type CustomerRequest struct {
 	// changes the contact's email.
 	ID int64 `json:"id,omitempty" jpcrm:"positive"`
 	// Email is required; it is the upsert key (the main email or an alias).
-	Email string `json:"email,omitempty"`
+	// At most 200 bytes.
+	Email string `json:"email,omitempty" jpcrm:"max=200"`
 	// Status, e.g. "Lead" or "Customer". Omitted, a new contact gets the
 	// CRM default and an existing one is reset to it. A contact whose status
 	// is "Customer" keeps it whatever is sent, unless ForceStatus is set.
-	Status string `json:"status,omitempty"`
+	Status string `json:"status,omitempty" jpcrm:"max=100,zero,minusone"`
 	// ForceStatus sends "sticky" so that Status is applied even to a
 	// contact whose current status is "Customer" (the server's sticky-status
 	// rule otherwise keeps it).
-	ForceStatus      bool    `json:"sticky,omitempty" jpcrm:"flag"`
-	Prefix           string  `json:"prefix,omitempty"`
-	FirstName        string  `json:"fname,omitempty"`
-	LastName         string  `json:"lname,omitempty"`
+	ForceStatus bool `json:"sticky,omitempty" jpcrm:"flag"`
+	// Prefix (at most 30 bytes), FirstName and LastName (100 each).
+	Prefix    string `json:"prefix,omitempty" jpcrm:"max=30,zero,minusone"`
+	FirstName string `json:"fname,omitempty" jpcrm:"max=100,zero,minusone"`
+	LastName  string `json:"lname,omitempty" jpcrm:"max=100,zero,minusone"`
+	// Address and SecondaryAddress: see Address for their limits.
 	Address          Address `json:",inline,omitempty"`
 	SecondaryAddress Address `json:",inline,omitempty" jpcrm:"prefix=secaddr_|sec"`
-	HomePhone        string  `json:"hometel,omitempty"`
-	WorkPhone        string  `json:"worktel,omitempty"`
-	MobilePhone      string  `json:"mobtel,omitempty"`
-	Twitter          string  `json:"tw,omitempty"`
-	LinkedIn         string  `json:"li,omitempty"`
-	Facebook         string  `json:"fb,omitempty"`
-	Avatar           string  `json:"avatar,omitempty"`
-	// Tags are tag names. A non-empty list REPLACES all of the contact's
-	// tags (missing tags are created); nil or empty leaves them untouched.
-	// HTML is stripped and blank names dropped by the server.
-	Tags []string `json:"tags,omitempty"`
+	// The phone numbers (at most 40 bytes each) and social handles (Twitter
+	// 100, LinkedIn 300, Facebook 200) keep backslashes.
+	HomePhone   string `json:"hometel,omitempty" jpcrm:"max=40,text=asis,zero,minusone"`
+	WorkPhone   string `json:"worktel,omitempty" jpcrm:"max=40,text=asis,zero,minusone"`
+	MobilePhone string `json:"mobtel,omitempty" jpcrm:"max=40,text=asis,zero,minusone"`
+	Twitter     string `json:"tw,omitempty" jpcrm:"max=100,text=asis,zero,minusone"`
+	LinkedIn    string `json:"li,omitempty" jpcrm:"max=300,text=asis,zero,minusone"`
+	Facebook    string `json:"fb,omitempty" jpcrm:"max=200,text=asis,zero,minusone"`
+	// Avatar is an image URL, stored through htmlentities twice (read back
+	// as written): at most 300 characters as stored, where "&" takes 9.
+	// It is not sanitised: spaces and "<" are kept.
+	Avatar string `json:"avatar,omitempty" jpcrm:"text=avatar,chars=300,zero,minusone"`
+	// Tags are tag names (at most 200 characters each, as stored). A
+	// non-empty list REPLACES all of the contact's tags (missing tags are
+	// created); nil or empty leaves them untouched.
+	Tags []string `json:"tags,omitempty" jpcrm:"text=tag,chars=200,zero"`
 	// AssignTo is the WordPress user ID to own the contact (sent when > 0).
 	// The server silently ignores it unless that user may manage the CRM.
 	AssignTo int64 `json:"assign,omitempty" jpcrm:"positive,from=Owner"`
@@ -191,16 +225,17 @@ type CustomerRequest struct {
 	// CustomFields are sent as top-level keys by slug. A key that names a
 	// built-in field (e.g. "fname") is refused rather than allowed to
 	// overwrite it. Checkbox fields take a CSV string, date fields Y-m-d.
-	CustomFields map[string]string `json:",unknown"`
+	// Values hold at most 2000 characters.
+	CustomFields map[string]string `json:",unknown" jpcrm:"chars=2000,zero,minusone"`
 }
 
 // MarshalJSON encodes the request in the wire shape.
 func (cr CustomerRequest) MarshalJSON() ([]byte, error) { return marshalRequest(&cr) }
 
 // validate checks the request before anything is sent: a valid email (the
-// server answers {"errors":1} without one), no negative IDs, valid UTF-8
-// everywhere, no custom field named like a built-in key. It returns an
-// *invalidFieldError naming the Go field.
+// server answers {"errors":1} without one), no negative IDs, text the site
+// stores as it is (checkText), no custom field named like a built-in key.
+// It returns an *invalidFieldError naming the Go field.
 func (cr *CustomerRequest) validate() error {
 	if err := checkEmail("Email", cr.Email); err != nil {
 		return err
@@ -369,6 +404,12 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 //     it is the one the site now holds.
 //   - The read and the write are separate requests: a change made by
 //     someone else in between is overwritten.
+//   - The write-back must keep every field it does not change, so a
+//     contact holding a value the API cannot write back as it is (text
+//     written with a backslash by the CRM's screens or another client,
+//     which the API lists without it, or text the site would re-sanitise) is
+//     refused with a *ValidationError naming the field, and nothing is
+//     written: change that field in the CRM first.
 //
 // It returns an error matching ErrNotFound if no contact has the email, and
 // sends no write then. It is retried like Create: the write is keyed by ID
@@ -400,7 +441,12 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 	}
 	merged := mergeCustomerRequest(current, changes)
 	if err := merged.validate(); err != nil {
-		return nil, nil, asValidation(op, err)
+		// changes passed: the field is one the contact holds, which the
+		// full-record write would alter (text stored by another client
+		// with a backslash, listed without it). Nothing is written.
+		ve := asValidation(op, err).(*ValidationError)
+		ve.Reason = "the contact holds a value here that the write-back of the whole contact would not keep (" + ve.Reason + "); nothing was written"
+		return nil, resp, ve
 	}
 	payload, err := marshalRequest(merged)
 	if err != nil {
@@ -563,6 +609,13 @@ func (c *customerOrNothing) UnmarshalJSON(b []byte) error {
 		c.customer = nil // {} names no contact: a miss, not a contact with ID 0
 	}
 	return nil
+}
+
+// fromStore decodes the text the server lists encoded (see fromStore).
+func (c *customerOrNothing) fromStore() {
+	if c.customer != nil {
+		fromStore(c.customer)
+	}
 }
 
 func customerID(c *Customer) int64 { return c.ID }

@@ -30,10 +30,12 @@ type Event struct {
 	ID int64 `json:"id" jpcrm:"alias=ID,weak=event_id"`
 	// Owner is the WordPress user ID of the owner, 0 when unassigned.
 	Owner int64 `json:"owner" jpcrm:"nonneg"`
-	// Title is the event's title.
-	Title string `json:"title"`
-	// Description is wire "desc" ("notes" when writing).
-	Description string `json:"desc" jpcrm:"alias=notes"`
+	// Title is the event's title and Description its notes (wire "desc";
+	// "notes" when writing). The server stores and lists both through
+	// htmlentities ("O'Neil" is listed "O&#039;Neil"); reads decode them,
+	// so they are what was written.
+	Title       string `json:"title" jpcrm:"text=entities"`
+	Description string `json:"desc" jpcrm:"alias=notes,text=entities"`
 	// Start and End bound the event; zero when unset.
 	Start time.Time `json:"start" jpcrm:"alias=from,datetime"`
 	End   time.Time `json:"end" jpcrm:"alias=to,datetime"`
@@ -132,8 +134,11 @@ type EventRequest struct {
 	// and refuses an ID that does not exist with ErrNotFound: the server would
 	// answer success and store nothing.
 	ID int64 `json:"id,omitempty" jpcrm:"positive"`
-	// Title is required, on updates too.
-	Title string `json:"title"`
+	// Title is required, on updates too. It is stored through htmlentities
+	// and cut beyond 255 bytes as stored (é is &eacute;, 8 bytes; ' is
+	// &#039;): a longer one is refused, as are "0" (taken for a missing
+	// title) and the text the server would change (see Notes).
+	Title string `json:"title" jpcrm:"text=entities,max=255,zero"`
 	// From and To are the start and end; they are sent in UTC as
 	// "2006-01-02 15:04:05" (whole seconds). From must not be after To, and
 	// both must be between 1970-01-01 00:00:01 and 2038-01-19 03:14:07 UTC:
@@ -143,8 +148,10 @@ type EventRequest struct {
 	To   time.Time `json:"to,omitzero" jpcrm:"utc"`
 	// CustomerID links a contact (sent when > 0).
 	CustomerID int64 `json:"customer,omitempty" jpcrm:"positive"`
-	// Notes becomes the event's description.
-	Notes string `json:"notes,omitempty"`
+	// Notes becomes the event's description. Like Title, it is refused when
+	// the server would store it differently: HTML, runs of white space,
+	// white space at either end, percent-encoded bytes ("%41"), backslashes.
+	Notes string `json:"notes,omitempty" jpcrm:"text=entities"`
 	// Remind24h asks for a reminder 24 hours before From.
 	Remind24h bool `json:"notify" jpcrm:"int=24"`
 	// Complete marks the event done.

@@ -734,7 +734,7 @@ func TestCustomerRequestValidate(t *testing.T) {
 		{"negative assign", func(r *CustomerRequest) { r.AssignTo = -1 }, "AssignTo"},
 		{"invalid UTF-8 name", func(r *CustomerRequest) { r.LastName = "Lov\xffelace" }, "LastName"},
 		{"invalid UTF-8 address", func(r *CustomerRequest) { r.SecondaryAddress.City = "\xc3" }, "SecondaryAddress.City"},
-		{"invalid UTF-8 tag", func(r *CustomerRequest) { r.Tags = []string{"\xff"} }, "Tags"},
+		{"invalid UTF-8 tag", func(r *CustomerRequest) { r.Tags = []string{"\xff"} }, "Tags[0]"},
 		{"invalid UTF-8 custom value", func(r *CustomerRequest) { r.CustomFields["custom-field"] = "\xff" }, `CustomFields["custom-field"]`},
 		{"invalid UTF-8 custom key", func(r *CustomerRequest) { r.CustomFields["\xff"] = "x" }, "CustomFields"},
 		{"custom field named like a built-in", func(r *CustomerRequest) { r.CustomFields["lname"] = "x" }, `CustomFields["lname"]`},

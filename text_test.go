@@ -188,8 +188,8 @@ func TestTextHoldingAReferenceIsRefused(t *testing.T) {
 				_, _, err := c.Customers.Create(ctx, &CustomerRequest{Email: "a@example.com", Address: Address{City: text}})
 				return err
 			},
-			"Tags": func(c *Client) error {
-				_, _, err := c.Customers.Create(ctx, &CustomerRequest{Email: "a@example.com", Tags: []string{text}})
+			"Tags[1]": func(c *Client) error {
+				_, _, err := c.Customers.Create(ctx, &CustomerRequest{Email: "a@example.com", Tags: []string{"ok", text}})
 				return err
 			},
 			`CustomFields["x"]`: func(c *Client) error {

@@ -53,7 +53,9 @@ type Transaction struct {
 	// Date is the transaction date (Unix "date"; 0 means unset).
 	Date       time.Time `json:"date" jpcrm:"datetime"`
 	CustomerIP string    `json:"customer_ip"`
-	Currency   string    `json:"currency"`
+	// Currency is read back as written (the server stores it through
+	// htmlentities).
+	Currency string `json:"currency" jpcrm:"text=entities"`
 	// Amounts. Total is what create_transaction requires.
 	Net         decimal.Decimal `json:"net"`
 	Fee         decimal.Decimal `json:"fee"`
@@ -118,25 +120,30 @@ func (t Transaction) MarshalJSON() ([]byte, error) { return marshalModel(&t) }
 // set, custom fields at top level; encoding fails if a custom-field key
 // collides with a built-in key.
 type TransactionRequest struct {
-	// OrderID is the unique order reference (wire "orderid").
-	OrderID string `json:"orderid"`
-	// Status is free text, e.g. "Succeeded"; required.
-	Status string `json:"status"`
+	// OrderID is the unique order reference (wire "orderid"), at most 120
+	// bytes; "0" is taken for a missing one.
+	OrderID string `json:"orderid" jpcrm:"max=120,zero"`
+	// Status is free text, e.g. "Succeeded"; required, at most 50 bytes,
+	// and "0" is taken for a missing one.
+	Status string `json:"status" jpcrm:"max=50,zero"`
 	// Total is required and must not be zero.
 	Total decimal.Decimal `json:"total"`
 	// Email identifies (or creates) the contact to link.
-	Email string `json:"email,omitempty"`
-	// FirstName is used only when Email creates a new contact.
-	FirstName string `json:"fname,omitempty"`
+	Email string `json:"email,omitempty" jpcrm:"max=200"`
+	// FirstName is used only when Email creates a new contact (the
+	// contact's limits apply: see CustomerRequest.FirstName).
+	FirstName string `json:"fname,omitempty" jpcrm:"max=100,zero,minusone"`
 	// Title is the item title (wire "title"; the documented "item_title" is
-	// ignored by the server).
-	Title string `json:"title,omitempty"`
-	// Description is wire "desc".
-	Description string `json:"desc,omitempty"`
-	// Type is free text such as "Sale".
-	Type string `json:"type,omitempty"`
-	// Currency is an ISO code such as "GBP"; empty uses the CRM default.
-	Currency string `json:"currency,omitempty"`
+	// ignored by the server), at most 200 bytes.
+	Title string `json:"title,omitempty" jpcrm:"max=200"`
+	// Description is wire "desc", at most 200 bytes.
+	Description string `json:"desc,omitempty" jpcrm:"max=200"`
+	// Type is free text such as "Sale", at most 50 bytes.
+	Type string `json:"type,omitempty" jpcrm:"max=50"`
+	// Currency is an ISO code such as "GBP"; empty uses the CRM default. At
+	// most 4 bytes as stored: the server stores it through htmlentities, so
+	// "€" (&euro;) would be cut to "&...".
+	Currency string `json:"currency,omitempty" jpcrm:"text=entities,max=4"`
 	// Optional amounts, sent only when non-zero.
 	Net      decimal.Decimal `json:"net,omitempty"`
 	Tax      decimal.Decimal `json:"tax,omitempty"`
@@ -149,8 +156,9 @@ type TransactionRequest struct {
 	// CompanyID links the transaction to a company (sent when > 0).
 	CompanyID int64 `json:"company,omitempty" jpcrm:"positive"`
 	// CustomFields are transaction custom fields, sent at top level; a key
-	// that names a built-in field is refused.
-	CustomFields map[string]string `json:",unknown"`
+	// that names a built-in field is refused. Values hold at most 2000
+	// characters.
+	CustomFields map[string]string `json:",unknown" jpcrm:"chars=2000"`
 }
 
 // MarshalJSON encodes the request in the wire shape.

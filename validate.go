@@ -11,11 +11,14 @@ import (
 	"math/big"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/jpcrm-go/jetpackcrm/internal/htmlentity"
 )
 
 // invalidFieldError is a request field that validate() refused. Field is the
@@ -34,7 +37,9 @@ func invalidField(field, format string, args ...any) *invalidFieldError {
 // checkEmail applies the rule the server applies (PHP FILTER_VALIDATE_EMAIL):
 // a bare ASCII address local@domain, with a dotted domain of letters, digits
 // and hyphens. Display names, angle brackets and surrounding spaces are
-// refused rather than silently stripped. Each reason says what is wrong
+// refused rather than silently stripped, and so is what the server would
+// change before storing or looking it up: percent-encoded bytes ("%41",
+// removed by sanitize_text_field) and a leading -1 (dropped as "unset"). Each reason says what is wrong
 // without repeating the address (errors end up in logs).
 func checkEmail(field, email string) error {
 	bad := func(why string, args ...any) error {
@@ -70,6 +75,14 @@ func checkEmail(field, email string) error {
 		return bad("no domain after the @")
 	case strings.ContainsAny(email, `"()`):
 		return bad("quotes or comments: the server accepts only a plain local part")
+	}
+	switch {
+	case hasPercentOctet(email):
+		// WordPress's sanitize_text_field removes them: the site would store
+		// and look up another address.
+		return bad(`"%%" followed by two hexadecimal digits, which the server removes as a percent-encoded byte`)
+	case readsAsMinusOne(email):
+		return bad("it starts with what PHP reads as the number -1, the server's \"unset\" marker: it would store the contact without an email")
 	}
 	at := strings.LastIndexByte(email, '@')
 	local, domain := email[:at], email[at+1:]
@@ -120,17 +133,6 @@ func isAtext(c byte) bool {
 
 // isBlank reports whether s is empty or only white space.
 func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
-
-// checkUTF8 refuses invalid UTF-8 (encoding would silently turn it into
-// U+FFFD and the server would store the replacement) and text holding a
-// character reference the SDK would read back as a character
-// (checkNoReference).
-func checkUTF8(name, value string) error {
-	if !utf8.ValidString(value) {
-		return invalidField(name, "not valid UTF-8")
-	}
-	return checkNoReference(name, value)
-}
 
 // checkCustomFields refuses custom-field keys that are empty, not UTF-8, or
 // the name of a built-in wire key (builtin reports those): sent at top level,
@@ -214,4 +216,242 @@ func checkMoney(field string, d decimal.Decimal) error {
 		return invalidField(field, "%s has more than %d significant digits, which the server does not store exactly", d.String(), moneySigDigits)
 	}
 	return nil
+}
+
+// Stored text. Between a request and its column, and from the column back
+// to an answer, the plugin and WordPress change text in ways that differ by
+// field; textRules names those ways (a field's text= option), and a field's
+// max=, chars=, zero and minusone options add what its column and the
+// plugin's data layer do. A request is refused (checkStored) when what a
+// read would give back is not what was sent: the SDK never reports a write
+// it knows the server alters or drops. On a model field, the rule says what
+// the SDK decodes on read (fromStore).
+
+// textRule is one way the server stores a text and lists it back.
+type textRule struct {
+	// sanitized: sanitize_text_field on the way in (tags stripped, white
+	// space collapsed and trimmed, percent-encoded octets removed).
+	sanitized bool
+	// keepsSlashes: no stripslashes on the way in or out; elsewhere a
+	// backslash is lost (the API lists most fields through stripslashes).
+	keepsSlashes bool
+	// entities is how many times the text is stored through htmlentities()
+	// (zeroBSCRM_textProcess) and listed so.
+	entities int
+	// tagName: create_customer's cleaning of a tag name (strip_tags, quotes
+	// stored as &#34; and &#39;, trim), listed through stripslashes.
+	tagName bool
+}
+
+// textRules are the values of the text= option.
+var textRules = map[string]*textRule{
+	// Most fields: sanitize_text_field in, stripslashes out.
+	"": {sanitized: true},
+	// A contact's phone numbers and social handles: listed as stored.
+	"asis": {sanitized: true, keepsSlashes: true},
+	// Task titles and notes, a transaction's currency: sanitize_text_field,
+	// then zeroBSCRM_textProcess (stripslashes and htmlentities) in, and
+	// stripslashes out.
+	"entities": {sanitized: true, entities: 1},
+	// Avatars: zeroBSCRM_textProcess twice, nothing else.
+	"avatar": {entities: 2},
+	// Tag names.
+	"tag": {tagName: true},
+}
+
+// checkStored returns why the server would not store s as it is in field f
+// (so that reading it back would give something else, or nothing), or "".
+// The checks follow what happens to s on the way: encoding, the plugin's
+// sanitising, its empty-value rules, then the lengths of what is stored.
+func (f *fieldCodec) checkStored(s string) string {
+	r := f.text
+	switch {
+	case s == "" && !r.tagName:
+		return "" // not sent
+	case !utf8.ValidString(s):
+		return "not valid UTF-8"
+	}
+	if err := checkNoReference("", s); err != nil {
+		return err.(*invalidFieldError).Reason
+	}
+	switch {
+	case r.tagName:
+		if why := tagNameChange(s); why != "" {
+			return why
+		}
+	case r.sanitized:
+		if why := sanitizeChange(s); why != "" {
+			return why
+		}
+	}
+	switch {
+	case !r.keepsSlashes && strings.IndexByte(s, '\\') >= 0:
+		return "holds a backslash, which the server drops (it strips backslashes from this field, PHP's stripslashes)"
+	case f.zero && s == "0":
+		return `is "0", which the server takes for an empty value and does not store`
+	case f.minusOne && readsAsMinusOne(s):
+		return `starts with what PHP reads as the number -1, the server's "unset" marker: it does not store the value`
+	}
+	if f.maxBytes == 0 && f.maxChars == 0 {
+		return ""
+	}
+	stored := r.stored(s)
+	switch n := len(stored); {
+	case f.maxBytes > 0 && n > f.maxBytes:
+		return fmt.Sprintf("too long: the server stores at most %d bytes here and cuts longer text to %d bytes plus \"...\"; this would take %d (%s)",
+			f.maxBytes, f.maxBytes-3, n, r.countsAs())
+	case f.maxChars > 0 && utf8.RuneCountInString(stored) > f.maxChars:
+		return fmt.Sprintf("too long: the server stores at most %d characters here and does not store longer text; this would take %d (%s)",
+			f.maxChars, utf8.RuneCountInString(stored), r.countsAs())
+	}
+	return ""
+}
+
+// stored is s as its column holds it, for the length limits: characters
+// outside the BMP as the references the SDK writes (see text.go), tag
+// quotes as the plugin writes them, then the htmlentities passes.
+func (r *textRule) stored(s string) string {
+	s = encodeSupplementaryString(s)
+	if r.tagName {
+		s = tagQuotes.Replace(s)
+	}
+	for range r.entities {
+		s = htmlentity.Encode(s)
+	}
+	return s
+}
+
+// countsAs says how stored text is counted, for the length messages.
+func (r *textRule) countsAs() string {
+	switch {
+	case r.entities > 0:
+		return "as stored: & < > quotes and accented letters as HTML entities (é is &eacute;), emoji as the reference the SDK sends (&#x1f600;)"
+	case r.tagName:
+		return "as stored: quotes as &#34; and &#39;, emoji as the reference the SDK sends (&#x1f600;)"
+	}
+	return "as stored: UTF-8, emoji as the reference the SDK sends (&#x1f600;, 9 or 10 bytes)"
+}
+
+// fromStore turns the text of a field as the server lists it into the text
+// that was written: the htmlentities passes undone (with the SDK's
+// references they held), tag quotes read back.
+func (r *textRule) fromStore(s string) string {
+	if strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	if r.tagName {
+		s = tagQuotesBack.Replace(s)
+	}
+	for range r.entities {
+		s = htmlentity.Decode(s)
+	}
+	if r.entities > 0 && strings.Contains(s, "&#") {
+		s = string(decodeSupplementary([]byte(s), false))
+	}
+	return s
+}
+
+// tagQuotes is how create_customer and create_company store quotes in tag
+// names; tagQuotesBack reads them back.
+var (
+	tagQuotes     = strings.NewReplacer(`"`, "&#34;", "'", "&#39;")
+	tagQuotesBack = strings.NewReplacer("&#34;", `"`, "&#39;", "'")
+)
+
+// sanitizeChange returns how WordPress's sanitize_text_field would change s
+// (see wp-includes/formatting.php), or "" when it keeps s as it is.
+func sanitizeChange(s string) string {
+	switch {
+	case strings.IndexByte(s, '<') >= 0:
+		return `holds "<", which the server changes (it strips HTML tags and stores a lone "<" as "&lt;", sanitize_text_field)`
+	case strings.ContainsAny(s, "\t\n\r"):
+		return "holds a tab or a line break, which the server turns into a space (sanitize_text_field)"
+	case strings.Contains(s, "  "):
+		return "holds two spaces in a row, which the server collapses into one (sanitize_text_field)"
+	case strings.Trim(s, " \x00\x0b") != s:
+		return "starts or ends with white space, which the server trims (sanitize_text_field)"
+	case hasPercentOctet(s):
+		return `holds "%" followed by two hexadecimal digits (like "%41"), which the server removes as a percent-encoded byte (sanitize_text_field)`
+	}
+	return ""
+}
+
+// tagNameChange returns how create_customer's cleaning of a tag name would
+// change s, or "".
+func tagNameChange(s string) string {
+	switch {
+	case isBlank(s):
+		return "blank: the server drops blank tags"
+	case strings.IndexByte(s, '<') >= 0:
+		return `holds "<", which the server removes from tag names (with any HTML tag)`
+	case strings.IndexByte(s, 0) >= 0:
+		return "holds a NUL character, which the server removes from tag names"
+	case strings.Trim(s, " \t\n\r\x00\x0b") != s:
+		return "starts or ends with white space, which the server trims from tag names"
+	case strings.Contains(s, "&#34;") || strings.Contains(s, "&#39;"):
+		return `holds "&#34;" or "&#39;", which is how the server stores a quote in a tag name: it would read back as the quote`
+	}
+	return ""
+}
+
+// hasPercentOctet reports whether s holds "%" and two hexadecimal digits.
+func hasPercentOctet(s string) bool {
+	for i := strings.IndexByte(s, '%'); i >= 0 && i+2 < len(s); {
+		if isHex(s[i+1]) && isHex(s[i+2]) {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '%')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' }
+
+// readsAsMinusOne reports whether PHP 8's (int) cast of s is -1: s starts
+// (after white space) with a number whose integer part is -1, such as "-1",
+// "-01", "-1.5", "-1e0" or "-1 Main Street". The plugin's removeEmpties
+// drops such values.
+func readsAsMinusOne(s string) bool {
+	s = strings.TrimLeft(s, " \t\n\r\v\f")
+	if !strings.HasPrefix(s, "-") {
+		return false
+	}
+	i, digits, float := 1, 0, false
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i, digits = i+1, digits+1
+	}
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j, digits = j+1, digits+1
+		}
+		if j > i+1 || digits > 0 {
+			i, float = j, true
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		if k := j; k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+				k++
+			}
+			i, float = k, true
+		}
+	}
+	if !float {
+		n, err := strconv.ParseInt(s[:i], 10, 64)
+		return err == nil && n == -1
+	}
+	v, err := strconv.ParseFloat(s[:i], 64)
+	return err == nil && v > -2 && v <= -1
 }

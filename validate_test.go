@@ -2,6 +2,8 @@ package jetpackcrm
 
 import (
 	"context"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,7 +172,346 @@ func TestEmailReasonsFitTheCase(t *testing.T) {
 		seen[err.Error()] = true
 	}
 	assert.Greater(t, len(seen), 15, "distinct reasons")
-	for _, ok := range []string{"ada@example.com", "o'neil@example.org", "a.b+c@sub.example.co.uk", "x_y-z@e-x.org"} {
+	for _, ok := range []string{"ada@example.com", "o'neil@example.org", "a.b+c@sub.example.co.uk", "x_y-z@e-x.org",
+		"100%off@example.org", "pct%4@example.org", "-12@example.org", "0@example.org", "-x@example.org"} {
 		assert.NoError(t, checkEmail("Email", ok), ok)
 	}
+}
+
+// TestEmailTheServerWouldChangeIsRefused: sanitize_text_field removes
+// percent-encoded octets ("pct%41.x@example.org" is stored, and looked up,
+// as "pct.x@example.org"), and the plugin drops a value PHP reads as -1 (a
+// contact "-1.x@example.org" is stored without an email). Lookups refuse
+// them too: they would find another contact.
+func TestEmailTheServerWouldChangeIsRefused(t *testing.T) {
+	t.Parallel()
+	for email, reason := range map[string]string{
+		"pct%41.x@example.org":  "percent-encoded byte",
+		"caf%C3%A9@example.org": "percent-encoded byte",
+		"a%2fb@example.org":     "percent-encoded byte",
+		"-1.x@example.org":      "the number -1",
+		"-1@example.org":        "the number -1",
+		"-01x@example.org":      "the number -1",
+	} {
+		err := checkEmail("Email", email)
+		require.Error(t, err, email)
+		assert.Contains(t, err.Error(), reason, email)
+		if local := strings.Split(email, "@")[0]; len(local) > 3 {
+			assert.NotContains(t, err.Error(), local, "the reason does not repeat the address")
+		}
+	}
+	env, sent := setupNothingSent(t)
+	ctx := context.Background()
+	_, _, err := env.client.Customers.Create(ctx, &CustomerRequest{Email: "pct%41.x@example.org"})
+	assertValidationError(t, err, "Customers.Create", "Email")
+	_, _, err = env.client.Customers.GetByEmail(ctx, "pct%41.x@example.org")
+	assertValidationError(t, err, "Customers.GetByEmail", "email")
+	_, _, err = env.client.Customers.Update(ctx, "-1.x@example.org", &CustomerRequest{FirstName: "X"})
+	assertValidationError(t, err, "Customers.Update", "email")
+	_, _, err = env.client.Companies.Create(ctx, &CompanyRequest{Name: "Co", Email: "pct%41@example.org"})
+	assertValidationError(t, err, "Companies.Create", "Email")
+	_, _, err = env.client.Transactions.Create(ctx, &TransactionRequest{OrderID: "o", Status: "s", Total: decimal.NewFromInt(1), Email: "-1@example.org"})
+	assertValidationError(t, err, "Transactions.Create", "Email")
+	assert.Zero(t, sent.Load())
+}
+
+// requestTypes are the request types whose text validate checks, with a
+// valid request of each to vary.
+var requestTypes = []struct {
+	name     string
+	codec    func() *modelCodec
+	valid    func() any
+	validate func(any) error
+}{
+	{"CustomerRequest", codecOf[CustomerRequest], func() any { return &CustomerRequest{Email: "a@example.com"} },
+		func(v any) error { return v.(*CustomerRequest).validate() }},
+	{"CompanyRequest", codecOf[CompanyRequest], func() any { return &CompanyRequest{Name: "Co", Email: "a@example.com"} },
+		func(v any) error { return v.(*CompanyRequest).validate() }},
+	{"TransactionRequest", codecOf[TransactionRequest], func() any {
+		return &TransactionRequest{OrderID: "o", Status: "s", Total: decimal.NewFromInt(1)}
+	}, func(v any) error { return v.(*TransactionRequest).validate() }},
+	{"EventRequest", codecOf[EventRequest], func() any {
+		return &EventRequest{Title: "t", From: time.Unix(1e9, 0), To: time.Unix(1e9+60, 0)}
+	}, func(v any) error { return v.(*EventRequest).validate() }},
+}
+
+// setText sets the text field f of the request at p to s (one element of a
+// list, one custom field "x").
+func setText(f *fieldCodec, p any, s string) {
+	fp := reflect.ValueOf(p).Elem().FieldByIndex(f.index)
+	switch f.kind {
+	case kStrings:
+		fp.Set(reflect.ValueOf([]string{s}))
+	case kCustom:
+		fp.Set(reflect.ValueOf(map[string]string{"x": s}))
+	default:
+		fp.SetString(s)
+	}
+}
+
+// emailOfLength is a valid address of n bytes (n > 70).
+func emailOfLength(n int) string {
+	local := strings.Repeat("x", 60)
+	var labels []string
+	for r := n - len(local) - len("@") - len(".com"); r > 0; {
+		l := min(r, 50)
+		if r == 51 {
+			l = 49 // leave a label of 1, not an empty one
+		}
+		labels = append(labels, strings.Repeat("d", l))
+		r -= l + 1
+	}
+	return local + "@" + strings.Join(labels, ".") + ".com"
+}
+
+// TestTextLimitsComeFromTheCRM: every length the CRM's data layer (max_len,
+// ZeroBSCRM.DAL3.Obj.*.php) or its columns (wp_zbs_*) impose, as the
+// request tags give them: a value at the limit is accepted and one byte (or
+// character) more is refused, naming the field. The table is the plugin's,
+// checked against 6.4.4 and 6.6.1 (the same).
+func TestTextLimitsComeFromTheCRM(t *testing.T) {
+	t.Parallel()
+	address := map[string]int{"Line1": 200, "Line2": 200, "City": 200, "County": 200, "Postcode": 50, "Country": 200}
+	want := map[string]map[string]int{
+		"CustomerRequest": {"Email": 200, "Status": 100, "Prefix": 30, "FirstName": 100, "LastName": 100,
+			"HomePhone": 40, "WorkPhone": 40, "MobilePhone": 40, "Twitter": 100, "LinkedIn": 300, "Facebook": 200,
+			"Avatar": -300, "Tags": -200, "CustomFields": -2000},
+		"CompanyRequest": {"Name": 100, "Email": 200, "Status": 50, "MainPhone": 40, "SecondaryPhone": 40,
+			"Twitter": 100, "LinkedIn": 300, "Facebook": 200, "Avatar": -300, "Tags": -200, "CustomFields": -2000},
+		"TransactionRequest": {"OrderID": 120, "Status": 50, "Email": 200, "FirstName": 100, "Title": 200, "Description": 200,
+			"Type": 50, "Currency": 4, "CustomFields": -2000},
+		"EventRequest": {"Title": 255}, // the notes are LONGTEXT
+	}
+	for k, n := range address {
+		want["CustomerRequest"]["Address."+k], want["CustomerRequest"]["SecondaryAddress."+k] = n, n
+		want["CompanyRequest"]["Address."+k], want["CompanyRequest"]["SecondaryAddress."+k] = n, n
+	}
+	for _, rt := range requestTypes {
+		got := map[string]int{}
+		for _, f := range rt.codec().fields {
+			if f.maxBytes > 0 {
+				got[f.path] = f.maxBytes
+			} else if f.maxChars > 0 {
+				got[f.path] = -f.maxChars // characters, not bytes
+			}
+		}
+		assert.Equal(t, want[rt.name], got, "%s: bytes (characters when negative)", rt.name)
+		for _, f := range rt.codec().fields {
+			limit := max(f.maxBytes, f.maxChars)
+			if limit == 0 {
+				continue
+			}
+			t.Run(rt.name+"."+f.path, func(t *testing.T) {
+				t.Parallel()
+				text := func(n int) string { return strings.Repeat("a", n) }
+				if f.path == "Email" {
+					text = emailOfLength
+				}
+				at := rt.valid()
+				setText(f, at, text(limit))
+				assert.NoError(t, rt.validate(at), "%d at the limit", limit)
+				over := rt.valid()
+				setText(f, over, text(limit+1))
+				err := rt.validate(over)
+				var fe *invalidFieldError
+				require.ErrorAs(t, err, &fe)
+				assert.Contains(t, fe.Field, f.path)
+				assert.Contains(t, fe.Reason, "too long")
+				assert.Contains(t, fe.Reason, strconv.Itoa(limit))
+			})
+		}
+	}
+}
+
+// TestTextLengthCountsWhatIsStored: the limits count the text as its column
+// holds it: an emoji as the reference the SDK writes (9 or 10 bytes), and
+// where the CRM stores through htmlentities, "é" as "&eacute;" and "'" as
+// "&#039;" (twice over for avatars), and a tag's quotes as "&#34;".
+func TestTextLengthCountsWhatIsStored(t *testing.T) {
+	t.Parallel()
+	from, to := time.Unix(1e9, 0), time.Unix(1e9+60, 0)
+	tests := []struct {
+		name   string
+		req    interface{ validate() error }
+		refuse bool
+	}{
+		{"100 bytes of 2-byte characters", &CustomerRequest{Email: "a@example.com", FirstName: strings.Repeat("é", 50)}, false},
+		{"101 bytes", &CustomerRequest{Email: "a@example.com", FirstName: strings.Repeat("é", 50) + "a"}, true},
+		{"11 emoji: 99 bytes as references", &CustomerRequest{Email: "a@example.com", FirstName: strings.Repeat("😀", 11)}, false},
+		{"12 emoji: 48 bytes of UTF-8, 108 as references", &CustomerRequest{Email: "a@example.com", FirstName: strings.Repeat("😀", 12)}, true},
+		{"a 10-byte reference", &CustomerRequest{Email: "a@example.com", Prefix: strings.Repeat("a", 20) + "􀀀"}, false},
+		{"a 10-byte reference over", &CustomerRequest{Email: "a@example.com", Prefix: strings.Repeat("a", 21) + "􀀀"}, true},
+		{"task title: 31 é as entities (248 bytes)", &EventRequest{Title: strings.Repeat("é", 31) + "1234567", From: from, To: to}, false},
+		{"task title: 32 é as entities (256 bytes)", &EventRequest{Title: strings.Repeat("é", 32), From: from, To: to}, true},
+		{"task title: 42 apostrophes (252 bytes)", &EventRequest{Title: strings.Repeat("'", 42) + "abc", From: from, To: to}, false},
+		{"task title: 43 apostrophes (258 bytes)", &EventRequest{Title: strings.Repeat("'", 43), From: from, To: to}, true},
+		{"currency GBP", &TransactionRequest{OrderID: "o", Status: "s", Total: decimal.NewFromInt(1), Currency: "GBP"}, false},
+		{"currency € (&euro;)", &TransactionRequest{OrderID: "o", Status: "s", Total: decimal.NewFromInt(1), Currency: "€"}, true},
+		{"avatar: 33 & (&amp;amp;, 297 characters)", &CustomerRequest{Email: "a@example.com", Avatar: strings.Repeat("&", 33) + "abc"}, false},
+		{"avatar: 34 &", &CustomerRequest{Email: "a@example.com", Avatar: strings.Repeat("&", 34)}, true},
+		{"tag: 40 quotes (&#34;, 200 characters)", &CustomerRequest{Email: "a@example.com", Tags: []string{strings.Repeat(`"`, 40)}}, false},
+		{"tag: 41 quotes", &CustomerRequest{Email: "a@example.com", Tags: []string{strings.Repeat(`"`, 41)}}, true},
+		{"custom field: 2000 characters of 2 bytes", &CustomerRequest{Email: "a@example.com", CustomFields: map[string]string{"x": strings.Repeat("é", 2000)}}, false},
+		{"custom field: 2001", &CustomerRequest{Email: "a@example.com", CustomFields: map[string]string{"x": strings.Repeat("é", 2001)}}, true},
+	}
+	for _, tt := range tests {
+		err := tt.req.validate()
+		if tt.refuse {
+			require.Error(t, err, tt.name)
+			assert.Contains(t, err.Error(), "too long", tt.name)
+		} else {
+			assert.NoError(t, err, tt.name)
+		}
+	}
+}
+
+// TestTextTheServerWouldChangeIsRefused: what sanitize_text_field, the
+// plugin's empty-value rules, stripslashes and the tag-name cleaning would
+// change or drop, field by field, is refused before anything is sent, with
+// the reason; what they keep is accepted.
+func TestTextTheServerWouldChangeIsRefused(t *testing.T) {
+	t.Parallel()
+	refused := map[string]string{
+		"Caf%C3%A9 %41":  "percent-encoded byte",
+		"100%ff":         "percent-encoded byte",
+		"<b>Bold</b>":    "HTML tags",
+		"a < b":          `lone "<"`,
+		"tab\there":      "tab or a line break",
+		"two\nlines":     "tab or a line break",
+		"two  spaces":    "two spaces in a row",
+		" leading":       "white space",
+		"trailing ":      "white space",
+		`Back\slash`:     "backslash",
+		"0":              `"0"`,
+		"-1":             "-1",
+		"-1 Main Street": "-1",
+		"-01":            "-1",
+		"-1.5":           "-1",
+		"-1e0":           "-1",
+		"-10e-1":         "-1",
+		"\xff":           "UTF-8",
+		"&#x1f600;":      "would read back as it",
+	}
+	accepted := []string{"O'Neil", `Say "hi"`, "100% sure", "100%off", "a > b", "Tom &amp; Jerry", "a & b", "-2", "0.0", "00",
+		"+0", "-", "-x", "-1e5", "Zoë 日本語 😀", "plain"}
+	calls := []struct {
+		field string
+		set   func(v string) interface{ validate() error }
+		rules string // which of the refusals apply: s(anitize), b(ackslash), 0, m(inus one)
+	}{
+		{"FirstName", func(v string) interface{ validate() error } {
+			return &CustomerRequest{Email: "a@example.com", FirstName: v}
+		}, "sb0m"},
+		{"Address.City", func(v string) interface{ validate() error } {
+			return &CustomerRequest{Email: "a@example.com", Address: Address{City: v}}
+		}, "sb0m"},
+		{"MobilePhone", func(v string) interface{ validate() error } {
+			return &CustomerRequest{Email: "a@example.com", MobilePhone: v}
+		}, "s0m"},
+		{`CustomFields["x"]`, func(v string) interface{ validate() error } {
+			return &CustomerRequest{Email: "a@example.com", CustomFields: map[string]string{"x": v}}
+		}, "sb0m"},
+		{"Name", func(v string) interface{ validate() error } { return &CompanyRequest{Name: v, Email: "a@example.com"} }, "sb0m"},
+		{"MainPhone", func(v string) interface{ validate() error } {
+			return &CompanyRequest{Name: "Co", Email: "a@example.com", MainPhone: v}
+		}, "sb0m"},
+		{"Title", func(v string) interface{ validate() error } {
+			return &TransactionRequest{OrderID: "o", Status: "s", Total: decimal.NewFromInt(1), Title: v}
+		}, "sb"},
+		{"OrderID", func(v string) interface{ validate() error } {
+			return &TransactionRequest{OrderID: v, Status: "s", Total: decimal.NewFromInt(1)}
+		}, "sb0"},
+		{"Notes", func(v string) interface{ validate() error } {
+			return &EventRequest{Title: "t", From: time.Unix(1e9, 0), To: time.Unix(1e9+60, 0), Notes: v}
+		}, "sb"},
+	}
+	for _, c := range calls {
+		for v, reason := range refused {
+			rule := map[string]byte{"backslash": 'b', `"0"`: '0', "-1": 'm', "UTF-8": 'u', "would read back as it": 'u'}[reason]
+			if rule == 0 {
+				rule = 's'
+			}
+			err := c.set(v).validate()
+			if rule == 'u' || strings.IndexByte(c.rules, rule) >= 0 {
+				var fe *invalidFieldError
+				if assert.ErrorAs(t, err, &fe, "%s %q", c.field, v) {
+					assert.Equal(t, c.field, fe.Field, "%q", v)
+					assert.Contains(t, fe.Reason, reason, "%s %q", c.field, v)
+				}
+			} else {
+				assert.NoError(t, err, "%s %q: the server keeps it", c.field, v)
+			}
+		}
+		for _, v := range accepted {
+			assert.NoError(t, c.set(v).validate(), "%s %q", c.field, v)
+		}
+	}
+}
+
+// TestTagNamesTheServerWouldChangeAreRefused: create_customer strips HTML
+// (and any "<") from tag names, trims them, drops blank ones and "0", and
+// stores quotes as &#34; and &#39; (which reads turn back into quotes, so
+// those texts themselves would read back as quotes).
+func TestTagNamesTheServerWouldChangeAreRefused(t *testing.T) {
+	t.Parallel()
+	for tag, reason := range map[string]string{
+		"":           "blank",
+		"   ":        "blank",
+		"<b>vip</b>": `"<"`,
+		"a < b":      `"<"`,
+		" vip":       "white space",
+		"vip\n":      "white space",
+		"0":          `"0"`,
+		"a&#39;b":    "&#39;",
+		`Back\slash`: "backslash",
+		"x\x00y":     "NUL",
+		"Caf\xe9":    "UTF-8",
+	} {
+		err := (&CustomerRequest{Email: "a@example.com", Tags: []string{"ok", tag}}).validate()
+		var fe *invalidFieldError
+		if assert.ErrorAs(t, err, &fe, "%q", tag) {
+			assert.Equal(t, "Tags[1]", fe.Field, "%q", tag)
+			assert.Contains(t, fe.Reason, reason, "%q", tag)
+		}
+		err = (&CompanyRequest{Name: "Co", Email: "a@example.com", Tags: []string{tag}}).validate()
+		assert.Error(t, err, "company tag %q", tag)
+	}
+	for _, tag := range []string{"vip", "O'Neil", `Say "hi"`, "lots \t of\n  space", "100% sure", "Caf%C3%A9", "a & b", "-1", "Zoë 😀"} {
+		assert.NoError(t, (&CustomerRequest{Email: "a@example.com", Tags: []string{tag}}).validate(), "%q", tag)
+	}
+}
+
+func TestReadsAsMinusOne(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"-1": true, "-01": true, "-1.5": true, "-1.99": true, "-1.": true, "-1e0": true, "-10e-1": true, "-1abc": true, "-1 Main St": true,
+		" \t-1": true, "-1,5": true, "-1e": true, "-1e+": true,
+		"1": false, "-2": false, "-12": false, "-0.5": false, "-.5": false, "-": false, "-x": false, "+1": false, "-2e-1": false,
+		"-1e5": false, "-1e1": false, "": false, "--1": false, "- 1": false, "-99999999999999999999": false,
+	} {
+		assert.Equal(t, want, readsAsMinusOne(s), "%q", s)
+	}
+}
+
+// TestTextRefusalsSendNothing: the refusals above are *ValidationError
+// before any I/O, through every write.
+func TestTextRefusalsSendNothing(t *testing.T) {
+	t.Parallel()
+	env, sent := setupNothingSent(t)
+	ctx := context.Background()
+	long := strings.Repeat("x", 101)
+	_, _, err := env.client.Customers.Create(ctx, &CustomerRequest{Email: "a@example.com", FirstName: long})
+	assertValidationError(t, err, "Customers.Create", "FirstName")
+	_, _, err = env.client.Customers.Update(ctx, "a@example.com", &CustomerRequest{LastName: "Caf%C3%A9"})
+	assertValidationError(t, err, "Customers.Update", "LastName")
+	res, err := env.client.Customers.UpsertMany(ctx, []*CustomerRequest{{Email: "a@example.com", Prefix: "0"}}, BulkOptions{})
+	require.NoError(t, err)
+	assertValidationError(t, res[0].Err, "Customers.Create", "Prefix")
+	_, _, err = env.client.Companies.Create(ctx, &CompanyRequest{Name: `Back\slash`, Email: "a@example.com"})
+	assertValidationError(t, err, "Companies.Create", "Name")
+	_, _, err = env.client.Transactions.Create(ctx, &TransactionRequest{OrderID: "o", Status: "0", Total: decimal.NewFromInt(1)})
+	assertValidationError(t, err, "Transactions.Create", "Status")
+	_, _, err = env.client.Events.Create(ctx, &EventRequest{Title: "a  b", From: time.Unix(1e9, 0), To: time.Unix(1e9+60, 0)})
+	assertValidationError(t, err, "Events.Create", "Title")
+	assert.Zero(t, sent.Load())
 }

@@ -35,6 +35,20 @@ package jetpackcrm
 //	ignore=a|b    (CustomFields) known keys that are not custom fields
 //	nested=a|b    (CustomFields) sub-objects whose members are the model's
 //	              own (the legacy "meta")
+//
+// Text options, for what the server does to a text between the request and
+// the column and back (validate.go's textRules; on a request field they
+// decide what is refused before sending, on a model field what is decoded
+// on read; on CustomFields and []string they apply to each value):
+//
+//	text=kind     how the text is stored and listed (textRules): "" (the
+//	              default) sanitize_text_field, listed through stripslashes;
+//	              asis, entities, avatar, tag
+//	max=N         the plugin's max_len: longer stored text is cut to N-3
+//	              bytes plus "..."
+//	chars=N       the column's length in characters: longer text is not stored
+//	zero          "0" is not stored (PHP's empty())
+//	minusone      text PHP's (int) reads as -1 is not stored
 
 import (
 	"bytes"
@@ -129,6 +143,11 @@ type fieldCodec struct {
 
 	omitEmpty, omitZero, positive, nonneg, trim, datetime, utc, flag, signed, bare bool
 	trueInt                                                                        int64
+
+	// What the server does to the text (see textRules): never nil.
+	text               *textRule
+	maxBytes, maxChars int
+	zero, minusOne     bool
 }
 
 // memberMode is what a wire name does to its field.
@@ -169,6 +188,10 @@ type modelCodec struct {
 	fallback *fieldCodec
 	links    []*fieldCodec
 	id       *fieldCodec // the model's own "id"
+	// storedText are the fields the server lists encoded (their text rule
+	// decodes them, see fromStore); storedNested the embedded models that
+	// have such fields, at any depth.
+	storedText, storedNested []*fieldCodec
 	// keys is the model whose keys custom fields must not use (a request's
 	// custom fields must not name a key of the record it writes).
 	keys *modelCodec
@@ -190,11 +213,15 @@ type registry struct {
 	byType map[reflect.Type]*modelCodec
 	// targets decode a body into *T or *[]*T in one pass (see decodeWire).
 	targets map[reflect.Type]func(b []byte, v any) error
+	// stored decode, in a *T or *[]*T read from the server, the text it
+	// lists encoded (see fromStore).
+	stored map[reflect.Type]func(v any)
 }
 
 // codecs is built on first use from the models' tags.
 var codecs = sync.OnceValue(func() *registry {
-	r := &registry{byType: map[reflect.Type]*modelCodec{}, targets: map[reflect.Type]func([]byte, any) error{}}
+	r := &registry{byType: map[reflect.Type]*modelCodec{}, targets: map[reflect.Type]func([]byte, any) error{},
+		stored: map[reflect.Type]func(any){}}
 	register[Customer](r, "Customer")
 	register[Company](r, "Company")
 	register[Transaction](r, "Transaction")
@@ -215,6 +242,7 @@ var codecs = sync.OnceValue(func() *registry {
 	for _, m := range r.byType {
 		m.build(r)
 	}
+	r.findStored()
 	r.byType[reflect.TypeFor[CustomerRequest]()].keys = r.byType[reflect.TypeFor[Customer]()]
 	r.byType[reflect.TypeFor[CompanyRequest]()].keys = r.byType[reflect.TypeFor[Company]()]
 	r.byType[reflect.TypeFor[TransactionRequest]()].keys = r.byType[reflect.TypeFor[Transaction]()]
@@ -264,7 +292,102 @@ func register[T any](r *registry, name string) *modelCodec {
 	r.targets[reflect.TypeFor[*[]*T]()] = func(b []byte, v any) error {
 		return decodeAll(b, func(d *jsontext.Decoder) error { return decodeTopList(d, m, v.(*[]*T)) })
 	}
+	r.stored[reflect.TypeFor[*T]()] = func(v any) {
+		if p := v.(*T); p != nil {
+			m.fromStore(unsafe.Pointer(p))
+		}
+	}
+	r.stored[reflect.TypeFor[*[]*T]()] = func(v any) {
+		if list := v.(*[]*T); list != nil {
+			for _, e := range *list {
+				if e != nil {
+					m.fromStore(unsafe.Pointer(e))
+				}
+			}
+		}
+	}
 	return m
+}
+
+// findStored fills every codec's storedText and storedNested.
+func (r *registry) findStored() {
+	for _, m := range r.byType {
+		for _, f := range m.fields {
+			if f.kind == kString && (f.text.entities > 0 || f.text.tagName) {
+				m.storedText = append(m.storedText, f)
+			}
+		}
+	}
+	// Embedded models, to a fixed point (a contact embeds transactions that
+	// embed contacts).
+	for changed := true; changed; {
+		changed = false
+		for _, m := range r.byType {
+			for _, f := range m.fields {
+				switch f.kind {
+				case kList, kValues, kOne, kMap, kModel:
+				default:
+					continue
+				}
+				if (len(f.elem.storedText) > 0 || len(f.elem.storedNested) > 0) && !slices.Contains(m.storedNested, f) {
+					m.storedNested = append(m.storedNested, f)
+					changed = true
+				}
+			}
+		}
+	}
+}
+
+// fromStore decodes, in the model at p and the models it embeds, the text
+// the server lists encoded (htmlentities, tag quotes) into the text that
+// was written. Reads get it (decodeBody); a create reply, which echoes the
+// request, does not.
+func (m *modelCodec) fromStore(p unsafe.Pointer) {
+	for _, f := range m.storedText {
+		s := (*string)(f.ptr(p))
+		*s = f.text.fromStore(*s)
+	}
+	for _, f := range m.storedNested {
+		fp := f.ptr(p)
+		switch f.kind {
+		case kList: // []*T: a slice of pointers
+			for _, e := range *(*[]unsafe.Pointer)(fp) {
+				if e != nil {
+					f.elem.fromStore(e)
+				}
+			}
+		case kOne:
+			if e := *(*unsafe.Pointer)(fp); e != nil {
+				f.elem.fromStore(e)
+			}
+		case kModel:
+			f.elem.fromStore(fp)
+		case kValues:
+			v := reflect.NewAt(f.typ, fp).Elem()
+			for i := range v.Len() {
+				f.elem.fromStore(v.Index(i).Addr().UnsafePointer())
+			}
+		case kMap:
+			v := reflect.NewAt(f.typ, fp).Elem()
+			for it := v.MapRange(); it.Next(); {
+				e := reflect.New(f.typ.Elem())
+				e.Elem().Set(it.Value())
+				f.elem.fromStore(e.UnsafePointer())
+				v.SetMapIndex(it.Key(), e.Elem())
+			}
+		}
+	}
+}
+
+// fromStore decodes, in a value a read decoded (a *T or *[]*T of a model,
+// or a type with its own fromStore method), the text the server lists
+// encoded. Other values are left alone.
+func fromStore(v any) {
+	if f := codecs().stored[reflect.TypeOf(v)]; f != nil {
+		f(v)
+	} else if s, ok := v.(interface{ fromStore() }); ok {
+		s.fromStore()
+	}
 }
 
 // withHooks gives model T's codec the code for what its tags cannot say.
@@ -330,9 +453,16 @@ func (m *modelCodec) addFields(r *registry, t reflect.Type, index []int, base ui
 			key string
 			dst *bool
 		}{{"positive", &f.positive}, {"nonneg", &f.nonneg}, {"trim", &f.trim}, {"datetime", &f.datetime},
-			{"utc", &f.utc}, {"flag", &f.flag}, {"signed", &f.signed}, {"bare", &f.bare}} {
+			{"utc", &f.utc}, {"flag", &f.flag}, {"signed", &f.signed}, {"bare", &f.bare},
+			{"zero", &f.zero}, {"minusone", &f.minusOne}} {
 			_, *o.dst = opts[o.key]
 		}
+		f.text = textRules[opts["text"]]
+		if f.text == nil {
+			panic("jetpackcrm: " + f.path + ": unknown text=" + opts["text"])
+		}
+		f.maxBytes, _ = strconv.Atoi(opts["max"])
+		f.maxChars, _ = strconv.Atoi(opts["chars"])
 		if v, ok := opts["int"]; ok {
 			f.trueInt = 1
 			if v != "" {
@@ -534,8 +664,8 @@ func openObject(d *jsontext.Decoder) (bool, error) {
 	return false, unexpected(d, "an object")
 }
 
-// readList reads an array into *list, calling add for each element (add
-// appends it). null and false read as nil, [] as an empty non-nil slice
+// readList reads an array into *list, calling add for each element but
+// null (add appends it). null and false read as nil, [] as an empty non-nil slice
 // (the server sends [] for "asked for, none"), and an object as the list of
 // its values (PHP encodes an array with gaps, or an empty one in an object
 // context, that way).
@@ -547,7 +677,7 @@ func readList[T any](d *jsontext.Decoder, list *[]T, add func() error) error {
 		return err
 	case '{':
 		*list = []T{}
-		return readMembers(d, func([]byte) error { return add() })
+		return readMembers(d, func([]byte) error { return addEntry(d, add) })
 	case '[':
 	default:
 		return unexpected(d, "an array")
@@ -557,12 +687,23 @@ func readList[T any](d *jsontext.Decoder, list *[]T, add func() error) error {
 		return err
 	}
 	for d.PeekKind() != ']' {
-		if err := add(); err != nil {
+		if err := addEntry(d, add); err != nil {
 			return err
 		}
 	}
 	_, err := d.ReadToken()
 	return err
+}
+
+// addEntry calls add for the next entry of a list, unless it is null: a
+// null entry holds no record, so it is skipped (as the top-level lists
+// drop theirs, see dropNullEntries) rather than read as an empty record.
+func addEntry(d *jsontext.Decoder, add func() error) error {
+	if d.PeekKind() == 'n' {
+		_, err := d.ReadToken()
+		return err
+	}
+	return add()
 }
 
 // readStrings reads an array of lenient strings.
@@ -1102,14 +1243,20 @@ func requestFrom[R, M any](rec *M) *R {
 // overlay copies the non-empty fields of the request src over dst.
 func overlay[T any](dst, src *T) { codecOf[T]().overlay(unsafe.Pointer(dst), unsafe.Pointer(src)) }
 
-// checkText checks that every text of the request v is valid UTF-8 and that
-// no custom field is named like a built-in key.
+// checkText checks every text of the request v: valid UTF-8, stored by the
+// server as it is (checkStored), and no custom field named like a built-in
+// key.
 func checkText[T any](v *T) error {
 	m := codecOf[T]()
-	if err := m.textFields(unsafe.Pointer(v), checkUTF8); err != nil {
+	if err := checkCustomFields(m.customFields(unsafe.Pointer(v)), m.isBuiltin); err != nil {
 		return err
 	}
-	return checkCustomFields(m.customFields(unsafe.Pointer(v)), m.isBuiltin)
+	return m.textFields(unsafe.Pointer(v), func(f *fieldCodec, name func() string, value string) error {
+		if reason := f.checkStored(value); reason != "" {
+			return invalidField(name(), "%s", reason)
+		}
+		return nil
+	})
 }
 
 func (m *modelCodec) customFields(p unsafe.Pointer) map[string]string {
@@ -1122,17 +1269,29 @@ func (m *modelCodec) customFields(p unsafe.Pointer) map[string]string {
 // Requests.
 
 // textFields calls check for every text of the request at p (string fields,
-// address lines, list items) with its Go name, in field order.
-func (m *modelCodec) textFields(p unsafe.Pointer, check func(name, value string) error) error {
+// address lines, list items, custom field values, in field order) with its
+// field and a function that names it in Go ("Tags[1]"), called only for an
+// error.
+func (m *modelCodec) textFields(p unsafe.Pointer, check func(f *fieldCodec, name func() string, value string) error) error {
 	for _, f := range m.fields {
 		switch f.kind {
 		case kString:
-			if err := check(f.path, *(*string)(f.ptr(p))); err != nil {
+			if err := check(f, func() string { return f.path }, *(*string)(f.ptr(p))); err != nil {
 				return err
 			}
 		case kStrings:
-			for _, s := range *(*[]string)(f.ptr(p)) {
-				if err := check(f.path, s); err != nil {
+			for i, s := range *(*[]string)(f.ptr(p)) {
+				if err := check(f, func() string { return fmt.Sprintf("%s[%d]", f.path, i) }, s); err != nil {
+					return err
+				}
+			}
+		case kCustom:
+			fields := *(*map[string]string)(f.ptr(p))
+			if len(fields) == 0 {
+				continue // spares sorting no keys, which allocates
+			}
+			for _, k := range slices.Sorted(maps.Keys(fields)) {
+				if err := check(f, func() string { return fmt.Sprintf("CustomFields[%q]", k) }, fields[k]); err != nil {
 					return err
 				}
 			}
