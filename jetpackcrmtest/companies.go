@@ -92,7 +92,14 @@ func (s *Server) createCompany(req *apiRequest) *response {
 	}
 	c.Email = maxLen(email, companyEmailMaxLen)
 	for _, f := range companyFields {
-		if val, ok := sentValue(body, f.keys...); ok {
+		val, ok := sentValue(body, f.keys...)
+		if f.keys[0] == "avatar" {
+			// zeroBSCRM_textProcess twice, as for contacts.
+			if val, ok = sentAvatar(body); ok {
+				val = textProcess(textProcess(val))
+			}
+		}
+		if ok {
 			*f.field(c) = maxLen(val, f.maxLen)
 		} else if !keep {
 			*f.field(c) = ""
@@ -113,9 +120,14 @@ func (s *Server) createCompany(req *apiRequest) *response {
 	} else if !keep {
 		c.WPID = 0
 	}
+	// An empty() status gets the default; one PHP reads as -1 is then
+	// dropped by removeEmpties, and the company has none.
 	c.Status = sanitizeValue(body.vals["status"])
-	if c.Status == "" {
+	switch {
+	case c.Status == "" || c.Status == "0":
 		c.Status = s.cfg.defaultStatus
+	case isRemovedEmpty(c.Status):
+		c.Status = ""
 	}
 	c.Status = maxLen(c.Status, companyStatusMaxLen)
 	if a, ok := body.get("assign"); ok && s.isAdmin(phpInt(a)) {

@@ -69,19 +69,42 @@ func contactText(c *Contact) []string {
 
 // sentValue returns the sanitised value of the first present key, and false
 // when none is present or the value is one the plugin strips before saving
-// ("", "0", "-1").
+// (zeroBS_buildObjArr's removeEmpties: "", "0", and whatever PHP's (int)
+// reads as -1: "-1", "-01", "-1.5", "-1 Main St"). Contacts and companies
+// go through it; transactions do not (see sentText).
 func sentValue(body *object, keys ...string) (string, bool) {
+	s, ok := sentText(body, keys...)
+	if !ok || isRemovedEmpty(s) {
+		return "", false
+	}
+	return s, true
+}
+
+// sentText returns the sanitised value of the first present key, and false
+// when none is present or it is empty.
+func sentText(body *object, keys ...string) (string, bool) {
 	for _, k := range keys {
 		if v, ok := body.get(k); ok {
 			s := sanitizeValue(v)
-			if s == "" || s == "0" || s == "-1" {
-				return "", false
-			}
-			return s, true
+			return s, s != ""
 		}
 	}
 	return "", false
 }
+
+// sentAvatar is sentValue for the avatar, which the plugin does not pass
+// through sanitize_text_field (only zeroBSCRM_textProcess, see storedText).
+func sentAvatar(body *object) (string, bool) {
+	v, ok := body.get("avatar")
+	if s := strings.ToValidUTF8(phpString(v), ""); ok && !isRemovedEmpty(s) {
+		return s, true
+	}
+	return "", false
+}
+
+// isRemovedEmpty reports whether removeEmpties drops s: empty() or an
+// (int) cast of -1.
+func isRemovedEmpty(s string) bool { return s == "" || s == "0" || stringToInt(s) == -1 }
 
 // bodyObject decodes a request body for endpoints that treat anything but a
 // JSON object or array as {} (customers, companies).
@@ -167,7 +190,11 @@ func (s *Server) createCustomer(req *apiRequest) *response {
 	}
 	keep := s.cfg.fieldOverride && !isNew
 	for _, f := range contactFields {
-		if val, ok := sentValue(body, f.keys...); ok {
+		val, ok := sentValue(body, f.keys...)
+		if f.keys[0] == "avatar" {
+			val, ok = sentAvatar(body)
+		}
+		if ok {
 			*f.field(c) = f.storedText(val)
 		} else if !keep {
 			*f.field(c) = ""
@@ -191,7 +218,7 @@ func (s *Server) createCustomer(req *apiRequest) *response {
 	}
 
 	status := sanitizeValue(body.vals["status"])
-	if status == "" {
+	if isRemovedEmpty(status) {
 		status = s.cfg.defaultStatus
 	}
 	stickyStatus := "Customer"

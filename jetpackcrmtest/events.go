@@ -20,7 +20,7 @@ func (s *Server) createEvent(req *apiRequest) *response {
 	title := sanitizeValue(body.vals["title"])
 	from := sanitizeValue(body.vals["from"])
 	to := sanitizeValue(body.vals["to"])
-	if title == "" || from == "" || to == "" {
+	if title == "" || title == "0" || from == "" || to == "" { // empty() in the DAL
 		return createError("error", 100)
 	}
 	// (int) casts, as create_event.php does: a non-numeric id is 0, a

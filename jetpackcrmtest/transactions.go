@@ -85,11 +85,11 @@ func (s *Server) createTransaction(req *apiRequest) *response {
 		}
 	}
 	orderID := sanitizeValue(body.vals["orderid"])
-	if orderID == "" {
+	if orderID == "" || orderID == "0" { // ! empty( $orderid )
 		return emptyHTML(http.StatusOK) // exit() after the contact was made
 	}
 	status := sanitizeValue(body.vals["status"])
-	if status == "" || phpEmpty(body.vals["total"]) {
+	if status == "" || status == "0" || phpEmpty(body.vals["total"]) {
 		return createError("error", 100)
 	}
 	existing := s.db.transactionByRef(orderID)
@@ -110,21 +110,24 @@ func (s *Server) createTransaction(req *apiRequest) *response {
 	t.Status = maxLen(status, transactionStatusMaxLen)
 	t.Total = phpMoney(body.vals["total"])
 	for _, f := range transactionTextFields {
-		if val, ok := sentValue(body, f.keys...); ok {
+		if val, ok := sentText(body, f.keys...); ok {
+			if f.keys[0] == "currency" {
+				val = textProcess(val) // the DAL's "curr" format
+			}
 			*f.field(t) = maxLen(val, f.maxLen)
 		} else if !keep {
 			*f.field(t) = ""
 		}
 	}
 	for _, f := range transactionMoneyFields {
-		if _, ok := sentValue(body, f.key); ok {
+		if _, ok := sentText(body, f.key); ok {
 			*f.field(t) = phpMoney(body.vals[f.key])
 		} else if !keep {
 			*f.field(t) = "0.00"
 		}
 	}
 	for _, slug := range s.cfg.txCustomFields {
-		if val, ok := sentValue(body, slug); ok {
+		if val, ok := sentText(body, slug); ok {
 			if t.CustomFields == nil {
 				t.CustomFields = map[string]string{}
 			}

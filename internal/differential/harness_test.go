@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -480,6 +481,29 @@ func (r *run) when(key string, t time.Time) {
 
 // err records the class of an error (see errClass).
 func (r *run) err(key string, err error) { r.put(key, errClass(err)) }
+
+// sendRaw sends req to the create endpoint as the SDK writes it, but
+// without the SDK's validation (NewRequest and Do), so that a scenario
+// whose input the SDK refuses still compares what the site does with it.
+// It records the reply's error class under key and returns the ID the
+// reply names (0 when none).
+func (r *run) sendRaw(key, endpoint string, req any) int64 {
+	hreq, err := r.c.NewRequest(r.ctx, http.MethodPost, endpoint, nil, req)
+	if err != nil {
+		r.err(key, err)
+		return 0
+	}
+	var reply struct {
+		ID json.RawMessage `json:"id"`
+	}
+	_, err = r.c.Do(hreq, &reply)
+	r.err(key, err)
+	id, _ := strconv.ParseInt(strings.Trim(string(reply.ID), `"`), 10, 64)
+	return id
+}
+
+// refused reports whether err is the SDK's refusal before sending.
+func refused(err error) bool { return errors.Is(err, jetpackcrm.ErrInvalidInput) }
 
 // must records err under key and aborts the scenario when it is not nil.
 func (r *run) must(key string, err error) {

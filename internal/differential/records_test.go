@@ -2,6 +2,7 @@ package differential_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -33,6 +34,23 @@ func createTx(r *run, req *jetpackcrm.TransactionRequest) {
 	if req.Email != "" {
 		r.stored("contact")
 	}
+	if refused(err) && isTextRefusal(err) {
+		if id := r.sendRaw("raw", "create_transaction", req); id > 0 {
+			r.storedTransaction("raw.stored", id)
+		}
+		if req.Email != "" {
+			r.stored("raw.contact")
+		}
+	}
+}
+
+// isTextRefusal reports whether the SDK refused a text (rather than an
+// amount or a date, whose scenarios record the refusal only).
+func isTextRefusal(err error) bool {
+	var ve *jetpackcrm.ValidationError
+	return errors.As(err, &ve) && !strings.Contains(ve.Reason, "decimal") && !strings.Contains(ve.Reason, "digits") &&
+		!strings.Contains(ve.Reason, "outside what the server stores") && !strings.Contains(ve.Reason, "must not be zero") &&
+		!strings.Contains(ve.Reason, "after To")
 }
 
 func transactionScenarios() []scenario {
@@ -82,6 +100,12 @@ func transactionScenarios() []scenario {
 	b.add("tx/currency-other", func(r *run) {
 		req := txRequest(r, "T9", "", "9.99")
 		req.Currency = "EUR"
+		createTx(r, req)
+	})
+	// Transactions keep "0" and -1 (only contacts and companies drop them).
+	b.add("tx/zero-and-minus-one-values", func(r *run) {
+		req := txRequest(r, "Z", "", "1.00")
+		req.Title, req.Description, req.Type, req.Currency = "0", "-1", "-1 x", "0"
 		createTx(r, req)
 	})
 	for _, a := range awkward {
@@ -219,6 +243,11 @@ func createEvent(r *run, req *jetpackcrm.EventRequest) *jetpackcrm.Event {
 	if got != nil && got.ID > 0 {
 		r.storedEvent("stored", got.ID)
 	}
+	if refused(err) && isTextRefusal(err) {
+		if id := r.sendRaw("raw", "create_event", req); id > 0 {
+			r.storedEvent("raw.stored", id)
+		}
+	}
 	return got
 }
 
@@ -294,6 +323,12 @@ func eventScenarios() []scenario {
 		req.From, req.To = req.To, req.From
 		createEvent(r, req)
 	})
+	// 255 bytes as stored: 31 "é" as "&eacute;" and 7 bytes more.
+	b.add("event/title-at-the-limit", func(r *run) {
+		req := eventRequest(r, "")
+		req.Title = strings.Repeat("é", 31) + r.stamp[:7]
+		createEvent(r, req)
+	})
 	b.add("event/long-title", func(r *run) {
 		req := eventRequest(r, strings.Repeat("long ", 60))
 		createEvent(r, req)
@@ -332,6 +367,11 @@ func companyScenarios() []scenario {
 		if got != nil && got.ID > 0 {
 			r.storedCompany("stored", got.ID)
 		}
+		if refused(err) && isTextRefusal(err) {
+			if id := r.sendRaw("raw", "create_company", req); id > 0 {
+				r.storedCompany("raw.stored", id)
+			}
+		}
 	}
 	b.add("company/every-field", func(r *run) { createCo(r, every(r, "plain")) })
 	for _, u := range utf8Samples {
@@ -342,6 +382,14 @@ func companyScenarios() []scenario {
 	})
 	b.add("company/utf8-4byte/city", func(r *run) {
 		createCo(r, &jetpackcrm.CompanyRequest{Name: "Emoji city " + r.stamp, Email: r.email("co4c"), Address: jetpackcrm.Address{City: "x 😀"}})
+	})
+	b.add("company/zero-and-minus-one-values", func(r *run) {
+		createCo(r, &jetpackcrm.CompanyRequest{Name: "Zero " + r.stamp, Email: r.email("cozero"), Status: "-1",
+			Address: jetpackcrm.Address{City: "0", Postcode: "00"}, MainPhone: "-1"})
+	})
+	b.add("company/avatar", func(r *run) {
+		createCo(r, &jetpackcrm.CompanyRequest{Name: "Avatar " + r.stamp, Email: r.email("coavatar"),
+			Avatar: `https://example.com/logo.png?a=1&b="2" Zoë <x>`})
 	})
 	for _, a := range awkward {
 		b.add("company/awkward/"+a.name, func(r *run) {
