@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"maps"
@@ -778,7 +779,7 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 	if err := probe.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	current, resp, err := s.GetByEmail(ctx, email)
+	current, resp, err := s.getByEmail(ctx, op, email)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -895,14 +896,32 @@ func (s *CustomersService) Search(ctx context.Context, query string, opts *ListO
 	return out, resp, nil
 }
 
-// GetByEmail returns the contact whose main email or alias is exactly email
-// (GET customer_search?email=), with its tags, invoices and transactions.
-// The server answers a single object on a hit and [] on a miss; the miss
-// is returned as an error matching ErrNotFound.
+// GetByEmail returns the contact whose main email or alias is email,
+// compared case-insensitively as the site does, with its tags, invoices and
+// transactions. No contact with the email is an error matching ErrNotFound;
+// the error names the operation, never the address.
+//
+// It asks customer_search?email=, which answers a single object on a hit
+// and [] on a miss. That lookup never finds an address holding a character
+// WordPress escapes in query strings (an apostrophe, as in
+// o'neil@example.org: $_GET is slashed, so the site compares o\'neil): for
+// such an address GetByEmail searches the contacts (the customers list, whose
+// search travels unescaped in a JSON body) and keeps the exact match. That
+// search cannot see aliases: when it returns a contact that may hold the
+// address only as an alias, GetByEmail reports an error that does not
+// match ErrNotFound rather than a miss, so that a caller never creates a
+// contact that exists.
 func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Customer, *Response, error) {
-	const op = "Customers.GetByEmail"
+	return s.getByEmail(ctx, "Customers.GetByEmail", email)
+}
+
+// getByEmail is GetByEmail with the operation its errors name.
+func (s *CustomersService) getByEmail(ctx context.Context, op, email string) (*Customer, *Response, error) {
 	if err := checkEmail("email", email); err != nil {
 		return nil, nil, asValidation(op, err)
+	}
+	if strings.ContainsAny(email, wordPressSlashed) {
+		return s.searchByEmail(ctx, op, email)
 	}
 	var out customerOrNothing
 	resp, err := (*service)(s).owner().call(ctx, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
@@ -910,9 +929,61 @@ func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Custo
 		return nil, resp, err
 	}
 	if out.customer == nil {
-		return nil, resp, fmt.Errorf("jetpackcrm: %s: no contact with email %q: %w", op, email, ErrNotFound)
+		return nil, resp, noContactWithEmail(op)
 	}
 	return out.customer, resp, nil
+}
+
+// ErrAmbiguousEmail is returned by a lookup by email that can neither find
+// the contact nor rule it out (see GetByEmail). It does not match
+// ErrNotFound: creating the contact could overwrite one that exists.
+var ErrAmbiguousEmail = errors.New("jetpackcrm: contact lookup by email is ambiguous")
+
+// wordPressSlashed are the characters WordPress backslash-escapes in $_GET
+// (wp_magic_quotes) that an email can hold: customer_search?email= then
+// compares the escaped address and never finds the contact.
+const wordPressSlashed = `'"\`
+
+// noContactWithEmail is the miss of a lookup by email. It does not print the
+// address: errors end up in logs, and an address is personal data.
+func noContactWithEmail(op string) error {
+	return fmt.Errorf("jetpackcrm: %s: no contact has this email: %w", op, ErrNotFound)
+}
+
+// searchByEmail finds the contact with email by searching the contacts and
+// keeping the one whose email is email, case-insensitively. The search
+// (the DAL's LIKE on names, email, address and phones, and an exact alias
+// match) goes in the customers endpoint's JSON body, which WordPress does
+// not escape. The walk stops at the first exact match.
+func (s *CustomersService) searchByEmail(ctx context.Context, op, email string) (*Customer, *Response, error) {
+	opts := CustomerListOptions{Search: email, WithTags: true, WithInvoices: true, WithTransactions: true}
+	var last *Response
+	pages := iterate(ctx, DefaultIteratorPerPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+		o := opts
+		o.Page, o.PerPage = page, perPage
+		items, resp, err := s.List(ctx, &o)
+		if resp != nil {
+			last = resp
+		}
+		return items, resp, err
+	})
+	var other int64 // a contact the search matched by something else than its email
+	for c, err := range pages {
+		if err != nil {
+			return nil, last, err
+		}
+		if strings.EqualFold(c.Email, email) {
+			return c, last, nil
+		}
+		if other == 0 && !strings.Contains(strings.ToLower(c.Email), strings.ToLower(email)) {
+			other = c.ID
+		}
+	}
+	if other != 0 {
+		return nil, last, fmt.Errorf("jetpackcrm: %s: no contact has this main email, and the search also matched contact %d, "+
+			"which may hold it as an alias (the API does not list aliases); not a miss: %w", op, other, ErrAmbiguousEmail)
+	}
+	return nil, last, noContactWithEmail(op)
 }
 
 // customerOrNothing decodes customer_search by email: an object, or [].

@@ -566,7 +566,7 @@ func TestCustomersGetByEmail(t *testing.T) {
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.ErrorIs(t, err, ErrNotFound)
 		assert.NotErrorIs(t, err, ErrRejected)
-		assert.Contains(t, err.Error(), "nobody@example.com")
+		assert.NotContains(t, err.Error(), "nobody@example.com", "a miss names the operation, not the address")
 		assertErrorHidesSecret(t, err)
 	})
 }

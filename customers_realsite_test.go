@@ -1,0 +1,91 @@
+package jetpackcrm_test
+
+// Real-site tests of the lookups by email and of the bulk writes: what the
+// site does (WordPress slashes $_GET, emails match case-insensitively) is
+// the defect these guard against, so they run on every real site the
+// environment names and skip without one (internal/realsite).
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jpcrm-go/jetpackcrm"
+	"github.com/jpcrm-go/jetpackcrm/internal/realsite"
+)
+
+func realSiteContext(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// TestRealSiteApostropheEmailIsFound: customer_search?email= never finds an
+// address with an apostrophe (WordPress adds a backslash to $_GET values),
+// so GetByEmail, Update and a merging UpsertMany must find such a contact
+// another way, and never blank it by "creating" it again.
+func TestRealSiteApostropheEmailIsFound(t *testing.T) {
+	realsite.Each(t, func(t *testing.T, s realsite.Site) {
+		t.Parallel()
+		ctx := realSiteContext(t)
+		c := s.Client(t)
+		stamp := realsite.Stamp()
+		email := "o'neil-" + stamp + "@example.org"
+		// A LIKE match of the search that is not the contact: its email
+		// contains the other one.
+		lookalike := "jo'neil-" + stamp + "@example.org"
+		for _, r := range []*jetpackcrm.CustomerRequest{
+			{Email: lookalike, FirstName: "Jo", LastName: "Lookalike", Status: "Lead"},
+			{Email: email, FirstName: "Pat", LastName: "O'Neil", Status: "Lead", MobilePhone: "07700 900111",
+				Address: jetpackcrm.Address{Line1: "1 Quay St", City: "Cork"}, Tags: []string{"sdk-apostrophe"}},
+		} {
+			_, _, err := c.Customers.Create(ctx, r)
+			require.NoError(t, err)
+		}
+
+		for _, spelling := range []string{email, "O'Neil-" + stamp + "@Example.org"} {
+			got, _, err := c.Customers.GetByEmail(ctx, spelling)
+			require.NoError(t, err, "GetByEmail(%q)", spelling)
+			assert.Equal(t, email, got.Email)
+			assert.Equal(t, "Pat", got.FirstName)
+			assert.Equal(t, []string{"sdk-apostrophe"}, tagNamesOf(got.Tags), "tags come with the contact, as from customer_search")
+		}
+		_, _, err := c.Customers.GetByEmail(ctx, "o'nobody-"+stamp+"@example.org")
+		assert.ErrorIs(t, err, jetpackcrm.ErrNotFound)
+
+		updated, _, err := c.Customers.Update(ctx, email, &jetpackcrm.CustomerRequest{Address: jetpackcrm.Address{City: "Dublin"}})
+		require.NoError(t, err)
+		assert.Equal(t, "Dublin", updated.Address.City)
+
+		res, err := c.Customers.UpsertMany(ctx, []*jetpackcrm.CustomerRequest{{Email: email, LastName: "O'Neill"}},
+			jetpackcrm.BulkOptions{Merge: true})
+		require.NoError(t, err)
+		require.NoError(t, res[0].Err)
+		assert.Equal(t, jetpackcrm.BulkUpdated, res[0].Outcome, "the contact exists: merged, not created")
+
+		got, _, err := c.Customers.GetByEmail(ctx, email)
+		require.NoError(t, err)
+		assert.Equal(t, "O'Neill", got.LastName, "the merge was written")
+		assert.Equal(t, "Pat", got.FirstName, "nothing unsent was blanked")
+		assert.Equal(t, "Dublin", got.Address.City)
+		assert.Equal(t, "1 Quay St", got.Address.Line1)
+		assert.Equal(t, "07700 900111", got.MobilePhone)
+		assert.Equal(t, []string{"sdk-apostrophe"}, tagNamesOf(got.Tags))
+
+		other, _, err := c.Customers.GetByEmail(ctx, lookalike)
+		require.NoError(t, err)
+		assert.Equal(t, "Lookalike", other.LastName, "the lookalike was not touched")
+	})
+}
+
+func tagNamesOf(tags []jetpackcrm.Tag) []string {
+	names := []string{}
+	for _, t := range tags {
+		names = append(names, t.Name)
+	}
+	return names
+}
