@@ -77,6 +77,12 @@ type BulkResult struct {
 // are written one after the other in input order, never concurrently: two
 // concurrent upserts of a new email could create the contact twice.
 //
+// The site matches emails case-insensitively but stores the spelling it is
+// sent. With Merge, a contact keeps the spelling the site has (rows are
+// keys, not renames; Customers.Update renames). Without Merge each row is
+// sent as is, so the site ends up with the spelling of the batch's first
+// row of that email: the later rows are sent with it.
+//
 // The error is non-nil only when opts is invalid (nothing is sent) or ctx
 // ends before every request was tried; the requests not tried then carry a
 // *RequestError wrapping ctx's error.
@@ -117,8 +123,9 @@ func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerR
 		go func() {
 			defer wg.Done()
 			for group := range work {
+				first := requests[group[0]]
 				for _, i := range group {
-					finish(s.upsertOne(ctx, op, i, requests[i], opts.Merge))
+					finish(s.upsertOne(ctx, op, i, sameSpelling(requests[i], first), opts.Merge))
 				}
 			}
 		}()
@@ -176,6 +183,19 @@ func (s *CustomersService) upsertOne(ctx context.Context, op string, i int, req 
 		}
 	}
 	return res
+}
+
+// sameSpelling returns req with the email spelt as in first, the group's
+// first request: the site matches emails case-insensitively and stores the
+// spelling it is sent, so a later row spelt otherwise would rename the
+// contact the first one wrote.
+func sameSpelling(req, first *CustomerRequest) *CustomerRequest {
+	if req == nil || first == nil || req == first || req.Email == first.Email {
+		return req
+	}
+	r := *req
+	r.Email = first.Email
+	return &r
 }
 
 // groupByEmail returns the request indexes grouped by email, groups in the

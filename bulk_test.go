@@ -516,3 +516,70 @@ func TestUpsertManyContextEndingAfterTheLastGroupIsReported(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "First", got.FirstName, "the second request was not sent")
 }
+
+// TestUpsertManyKeepsTheStoredSpellingOfAnEmail: emails match
+// case-insensitively, and create_customer stores the spelling it is sent,
+// so rows whose emails differ only in case used to rename the contact. The
+// spelling on the site stays; only Update with a different address (case
+// included) renames.
+func TestUpsertManyKeepsTheStoredSpellingOfAnEmail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("merge", func(t *testing.T) {
+		t.Parallel()
+		srv, c := perfFake(t)
+		_, err := srv.SeedContact(jetpackcrmtest.Contact{Email: "ada@example.com", FirstName: "Ada"})
+		require.NoError(t, err)
+		res, err := c.Customers.UpsertMany(ctx, []*jetpackcrm.CustomerRequest{
+			{Email: "Ada@Example.com", LastName: "Lovelace"},
+			{Email: "ADA@EXAMPLE.COM", Address: jetpackcrm.Address{City: "London"}},
+			{Email: "Linus@Example.com", FirstName: "Linus"}, // new: created as first spelt
+			{Email: "linus@example.com", LastName: "Torvalds"},
+		}, jetpackcrm.BulkOptions{Merge: true})
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+		}
+		ada, ok := srv.ContactByEmail("ada@example.com")
+		require.True(t, ok)
+		assert.Equal(t, "ada@example.com", ada.Email, "the stored spelling stays")
+		assert.Equal(t, "Lovelace", ada.LastName)
+		assert.Equal(t, "London", ada.Address.City)
+		assert.Equal(t, "ada@example.com", res[1].Customer.Email, "the result is what was stored")
+		linus, ok := srv.ContactByEmail("linus@example.com")
+		require.True(t, ok)
+		assert.Equal(t, "Linus@Example.com", linus.Email, "the first spelling on the site stays")
+		assert.Equal(t, "Torvalds", linus.LastName)
+	})
+	t.Run("upsert", func(t *testing.T) {
+		t.Parallel()
+		srv, c := perfFake(t)
+		res, err := c.Customers.UpsertMany(ctx, []*jetpackcrm.CustomerRequest{
+			{Email: "Grace@Example.com", FirstName: "Grace"},
+			{Email: "grace@example.com", FirstName: "Grace", LastName: "Hopper"},
+		}, jetpackcrm.BulkOptions{})
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+		}
+		grace, ok := srv.ContactByEmail("grace@example.com")
+		require.True(t, ok)
+		assert.Equal(t, "Grace@Example.com", grace.Email, "later rows of the batch are sent with its first spelling")
+		assert.Equal(t, "Hopper", grace.LastName)
+	})
+	t.Run("Update renames when asked", func(t *testing.T) {
+		t.Parallel()
+		srv, c := perfFake(t)
+		_, err := srv.SeedContact(jetpackcrmtest.Contact{Email: "alan@example.com", FirstName: "Alan"})
+		require.NoError(t, err)
+		_, _, err = c.Customers.Update(ctx, "ALAN@example.com", &jetpackcrm.CustomerRequest{Email: "ALAN@example.com", LastName: "Turing"})
+		require.NoError(t, err)
+		alan, _ := srv.ContactByEmail("alan@example.com")
+		assert.Equal(t, "alan@example.com", alan.Email, "the lookup key is not a rename")
+		_, _, err = c.Customers.Update(ctx, "alan@example.com", &jetpackcrm.CustomerRequest{Email: "Alan@Example.com"})
+		require.NoError(t, err)
+		alan, _ = srv.ContactByEmail("alan@example.com")
+		assert.Equal(t, "Alan@Example.com", alan.Email, "a different spelling than the key is a rename")
+		assert.Equal(t, "Turing", alan.LastName)
+	})
+}

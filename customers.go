@@ -748,7 +748,10 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 // blanking the others: it reads the contact (customer_search by email),
 // merges the non-empty fields of changes over it, and writes the full record
 // back by ID, status and owner included. To change the email address, set
-// changes.Email. Tags in changes replace the contact's tags; nil leaves them.
+// changes.Email to another address than email; a changes.Email equal to
+// email is only the key, and the contact keeps the spelling the site has
+// (the site matches emails case-insensitively and would store the spelling
+// sent). Tags in changes replace the contact's tags; nil leaves them.
 //
 // Empty fields of changes mean "keep": the API cannot clear a field (the
 // server drops blank, 0 and -1 values). A contact whose status is
@@ -782,6 +785,13 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 	current, resp, err := s.getByEmail(ctx, op, email)
 	if err != nil {
 		return nil, resp, err
+	}
+	if changes.Email == email {
+		// The lookup key, not a new address: the site matched it
+		// case-insensitively, and sending this spelling would rename the
+		// contact to it.
+		probe.Email = ""
+		changes = &probe
 	}
 	merged := mergeCustomerRequest(current, changes)
 	if err := merged.validate(); err != nil {

@@ -89,3 +89,36 @@ func tagNamesOf(tags []jetpackcrm.Tag) []string {
 	}
 	return names
 }
+
+// TestRealSiteEmailSpellingIsKept: the site matches emails
+// case-insensitively and stores the spelling create_customer is sent, so a
+// batch whose rows differ only in case used to rename the contact.
+func TestRealSiteEmailSpellingIsKept(t *testing.T) {
+	realsite.Each(t, func(t *testing.T, s realsite.Site) {
+		t.Parallel()
+		ctx := realSiteContext(t)
+		c := s.Client(t)
+		stamp := realsite.Stamp()
+		stored := "case-" + stamp + "@example.org"
+		_, _, err := c.Customers.Create(ctx, &jetpackcrm.CustomerRequest{Email: stored, FirstName: "Case", Status: "Lead"})
+		require.NoError(t, err)
+		for _, merge := range []bool{true, false} {
+			res, err := c.Customers.UpsertMany(ctx, []*jetpackcrm.CustomerRequest{
+				{Email: "Case-" + stamp + "@Example.org", FirstName: "Case", LastName: "One", Status: "Lead"},
+				{Email: "CASE-" + stamp + "@EXAMPLE.ORG", FirstName: "Case", LastName: "Two", Status: "Lead"},
+			}, jetpackcrm.BulkOptions{Merge: merge})
+			require.NoError(t, err)
+			for _, r := range res {
+				require.NoError(t, r.Err)
+			}
+			got, _, err := c.Customers.GetByEmail(ctx, stored)
+			require.NoError(t, err)
+			assert.Equal(t, "Two", got.LastName)
+			if merge {
+				assert.Equal(t, stored, got.Email, "a merge keeps the spelling the site has")
+			} else {
+				assert.Equal(t, "Case-"+stamp+"@Example.org", got.Email, "a plain upsert stores the batch's first spelling")
+			}
+		}
+	})
+}
