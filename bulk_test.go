@@ -364,7 +364,7 @@ func TestUpsertManySameEmailSerializedInInputOrder(t *testing.T) {
 		assert.Equal(t, r.FirstName, got.FirstName, "%s: the last request wins", r.Email)
 		assert.Equal(t, r.LastName, got.LastName, "%s: the last request's blanks win too", r.Email)
 		assert.Equal(t, r.Address.City, got.Address.City, "%s", r.Email)
-		assert.Equal(t, r.Email, got.Email)
+		assert.Equal(t, strings.ToLower(r.Email), got.Email, "the first spelling of the batch stays")
 	}
 }
 
