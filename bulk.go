@@ -2,8 +2,10 @@ package jetpackcrm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +27,13 @@ type BulkOptions struct {
 	// no contact has its email. Without Merge each request is a plain
 	// create_customer upsert, which blanks the fields it does not send.
 	Merge bool
+	// DryRun decides every request and writes nothing: each one is checked
+	// and looked up by email, and its result says what the write would do
+	// (BulkCreated, BulkUpdated with the keys it would change in Changes,
+	// or BulkUnchanged), with Customer the stored contact (nil for a new
+	// one). Without Merge it decides for an overwrite, which also changes
+	// every field the request leaves empty.
+	DryRun bool
 	// OnResult, if set, is called once per request as it completes, one call
 	// at a time, in completion order (for progress reporting).
 	OnResult func(BulkResult)
@@ -43,6 +52,9 @@ const (
 	BulkCreated
 	// BulkUpdated: with Merge, the existing contact was updated.
 	BulkUpdated
+	// BulkUnchanged: the contact exists and the write would change none
+	// of its fields, so none was sent (or, in a dry run, none would be).
+	BulkUnchanged
 )
 
 // String names the outcome.
@@ -54,6 +66,8 @@ func (o BulkOutcome) String() string {
 		return "created"
 	case BulkUpdated:
 		return "updated"
+	case BulkUnchanged:
+		return "unchanged"
 	default:
 		return "failed"
 	}
@@ -63,9 +77,14 @@ func (o BulkOutcome) String() string {
 type BulkResult struct {
 	// Index is the request's position in the input.
 	Index int
-	// Outcome is what happened; Customer is set unless it failed.
+	// Outcome is what happened; Customer is set unless it failed (or, in a
+	// dry run, the contact is new).
 	Outcome  BulkOutcome
 	Customer *Customer
+	// Changes are the wire keys ("lname", "city", "tags", a custom field's
+	// slug...) whose stored value the write changes, when that is known
+	// (a dry run, or BulkUpdated with Merge), sorted.
+	Changes []string
 	// Err is the failure (a *ValidationError for a request refused before
 	// sending, an *APIError, ...).
 	Err error
@@ -125,7 +144,7 @@ func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerR
 			for group := range work {
 				first := requests[group[0]]
 				for _, i := range group {
-					finish(s.upsertOne(ctx, op, i, sameSpelling(requests[i], first), opts.Merge))
+					finish(s.upsertOne(ctx, op, i, sameSpelling(requests[i], first), &opts))
 				}
 			}
 		}()
@@ -159,13 +178,15 @@ feed:
 	return results, nil
 }
 
-func (s *CustomersService) upsertOne(ctx context.Context, op string, i int, req *CustomerRequest, merge bool) BulkResult {
+func (s *CustomersService) upsertOne(ctx context.Context, op string, i int, req *CustomerRequest, opts *BulkOptions) BulkResult {
 	res := BulkResult{Index: i}
-	if req == nil {
-		res.Err = invalid(op, fmt.Sprintf("requests[%d]", i), "nil *CustomerRequest")
+	if res.Err = s.checkBulkRequest(ctx, op, i, req); res.Err != nil {
 		return res
 	}
-	if !merge {
+	switch {
+	case opts.DryRun:
+		return s.decideOne(ctx, op, res, req, opts.Merge)
+	case !opts.Merge:
 		res.Customer, _, res.Err = s.Create(ctx, req)
 		if res.Err == nil {
 			res.Outcome = BulkUpserted
@@ -177,10 +198,54 @@ func (s *CustomersService) upsertOne(ctx context.Context, op string, i int, req 
 	case res.Err == nil:
 		res.Outcome = BulkUpdated
 	case errors.Is(res.Err, ErrNotFound):
+		// Only a certain miss: a lookup that could have missed the
+		// contact (ErrAmbiguousEmail) must not become a create, which
+		// would overwrite it with the request's fields alone.
 		res.Customer, _, res.Err = s.Create(ctx, req)
 		if res.Err == nil {
 			res.Outcome = BulkCreated
 		}
+	}
+	return res
+}
+
+// checkBulkRequest refuses, in op's name, a request that Create or Update
+// would refuse, before anything about it is read or written: a merging
+// bulk write must not blame Customers.Update for a new row.
+func (s *CustomersService) checkBulkRequest(ctx context.Context, op string, i int, req *CustomerRequest) error {
+	if req == nil {
+		return invalid(op, fmt.Sprintf("requests[%d]", i), "nil *CustomerRequest")
+	}
+	if err := req.validate(); err != nil {
+		return asValidation(op, err)
+	}
+	return (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectContact, req.CustomFields)
+}
+
+// decideOne is a dry run of one request: it looks the contact up and says
+// what the write would change.
+func (s *CustomersService) decideOne(ctx context.Context, op string, res BulkResult, req *CustomerRequest, merge bool) BulkResult {
+	current, _, err := s.getByEmail(ctx, op, req.Email)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		res.Outcome = BulkCreated
+		return res
+	case err != nil:
+		res.Err = err
+		return res
+	}
+	res.Customer = current
+	if merge {
+		res.Changes, res.Err = mergeChanges(current, req)
+	} else {
+		res.Changes, res.Err = overwriteChanges(current, req)
+	}
+	switch {
+	case res.Err != nil:
+	case len(res.Changes) == 0:
+		res.Outcome = BulkUnchanged
+	default:
+		res.Outcome = BulkUpdated
 	}
 	return res
 }
@@ -218,4 +283,109 @@ func groupByEmail(requests []*CustomerRequest) [][]int {
 		groups = append(groups, []int{i})
 	}
 	return groups
+}
+
+// stickyStatus is the status the site keeps whatever an upsert sends,
+// unless it sends "sticky" (CustomerRequest.ForceStatus).
+const stickyStatus = "Customer"
+
+// mergeChanges returns the wire keys whose stored value a merging write of
+// req (Customers.Update's) would change on current, sorted. The email is
+// only the key (the site keeps its spelling) unless req names the contact
+// by ID; a status the site would keep (sticky "Customer") is no change.
+func mergeChanges(current *Customer, req *CustomerRequest) ([]string, error) {
+	change := *req
+	if change.ID == 0 || change.Email == current.Email {
+		change.Email = ""
+	}
+	if current.Status == stickyStatus && !change.ForceStatus {
+		change.Status = ""
+	}
+	return changedKeys(customerRequestFrom(current), mergeCustomerRequest(current, &change))
+}
+
+// overwriteChanges returns the wire keys whose stored value a plain
+// create_customer upsert of req would change on current: those it sends
+// with another value and those it leaves out, which the site blanks. It
+// errs towards a change where the site's result is not known (an omitted
+// status resets to the site's default status, whatever that is).
+func overwriteChanges(current *Customer, req *CustomerRequest) ([]string, error) {
+	sent := *req
+	if len(sent.Tags) == 0 {
+		sent.Tags = tagNames(current.Tags) // not sent: left as they are
+	}
+	if current.Status == stickyStatus && !sent.ForceStatus {
+		sent.Status = current.Status
+	}
+	sent.ID = current.ID
+	keys, err := changedKeys(customerRequestFrom(current), &sent)
+	if err == nil && req.Status == "" && current.Status != stickyStatus && !slices.Contains(keys, "status") {
+		keys = append(keys, "status")
+		slices.Sort(keys)
+	}
+	return keys, err
+}
+
+// changedKeys returns the wire keys whose values differ between the bodies
+// of two writes, sorted. A key one body lacks equals "" (the site stores
+// nothing for either), strings compare with runs of white space folded to
+// one space and trimmed (the site stores them so), tags as sets, and the
+// "sticky" flag is not a value.
+func changedKeys(before, after *CustomerRequest) ([]string, error) {
+	a, err := wireValues(before)
+	if err != nil {
+		return nil, err
+	}
+	b, err := wireValues(after)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for k, va := range a {
+		if !sameWireValue(va, b[k]) {
+			keys = append(keys, k)
+		}
+	}
+	for k, vb := range b {
+		if _, ok := a[k]; !ok && !sameWireValue(nil, vb) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys, nil
+}
+
+func wireValues(r *CustomerRequest) (map[string]any, error) {
+	body, err := r.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, err
+	}
+	delete(m, "sticky")
+	return m, nil
+}
+
+func sameWireValue(a, b any) bool {
+	norm := func(v any) any {
+		switch v := v.(type) {
+		case nil:
+			return ""
+		case string:
+			return strings.Join(strings.Fields(v), " ")
+		case []any:
+			names := make([]string, 0, len(v))
+			for _, x := range v {
+				if s, ok := x.(string); ok && !isBlank(s) {
+					names = append(names, strings.Join(strings.Fields(s), " "))
+				}
+			}
+			slices.Sort(names)
+			return strings.Join(slices.Compact(names), "\x00")
+		}
+		return v
+	}
+	return norm(a) == norm(b)
 }

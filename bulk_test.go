@@ -583,3 +583,70 @@ func TestUpsertManyKeepsTheStoredSpellingOfAnEmail(t *testing.T) {
 		assert.Equal(t, "Turing", alan.LastName)
 	})
 }
+
+// TestUpsertManyDryRunDecidesWithoutWriting: a dry run reads (one lookup per
+// email) and writes nothing, and says for each request what its write
+// would do: merged, an overwrite also changes what the request leaves out.
+func TestUpsertManyDryRunDecidesWithoutWriting(t *testing.T) {
+	t.Parallel()
+	f, c := newCountingFake(t)
+	_, err := f.srv.SeedContact(jetpackcrmtest.Contact{Email: "ada@example.com", Status: "Lead", FirstName: "Ada", LastName: "Lovelace",
+		Address: jetpackcrmtest.Address{City: "London"}, Tags: []string{"vip"}})
+	require.NoError(t, err)
+	_, err = f.srv.SeedContact(jetpackcrmtest.Contact{Email: "grace@example.com", Status: "Customer", FirstName: "Grace", LastName: "Hopper"})
+	require.NoError(t, err)
+	reqs := []*jetpackcrm.CustomerRequest{
+		{Email: "ADA@example.com", FirstName: "Ada", LastName: "Lovelace", Status: "Lead", Address: jetpackcrm.Address{City: " London "}, Tags: []string{"vip"}},
+		{Email: "ada@example.com", LastName: "King"},
+		{Email: "grace@example.com", FirstName: "Grace", LastName: "Hopper", Status: "Lead"}, // sticky Customer: no change
+		{Email: "linus@example.com", FirstName: "Linus"},
+		{Email: "broken"},
+	}
+	type want struct {
+		outcome jetpackcrm.BulkOutcome
+		changes []string
+	}
+	for _, tc := range []struct {
+		merge bool
+		want  []want
+	}{
+		{true, []want{
+			{jetpackcrm.BulkUnchanged, nil}, {jetpackcrm.BulkUpdated, []string{"lname"}}, {jetpackcrm.BulkUnchanged, nil},
+			{jetpackcrm.BulkCreated, nil}, {jetpackcrm.BulkFailed, nil},
+		}},
+		{false, []want{
+			{jetpackcrm.BulkUpdated, []string{"email"}}, // an overwrite stores the spelling it is sent
+			// sent with the batch's first spelling of the email, ADA@...
+			{jetpackcrm.BulkUpdated, []string{"city", "email", "fname", "lname", "status"}},
+			{jetpackcrm.BulkUnchanged, nil}, {jetpackcrm.BulkCreated, nil}, {jetpackcrm.BulkFailed, nil},
+		}},
+	} {
+		res, err := c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Merge: tc.merge, DryRun: true})
+		require.NoError(t, err)
+		for i, r := range res {
+			assert.Equal(t, tc.want[i].outcome, r.Outcome, "merge=%v input %d: %v", tc.merge, i, r.Err)
+			assert.Equal(t, tc.want[i].changes, r.Changes, "merge=%v input %d", tc.merge, i)
+		}
+		assert.ErrorIs(t, res[4].Err, jetpackcrm.ErrInvalidInput)
+		assert.Equal(t, "ada@example.com", res[0].Customer.Email, "the stored contact")
+		assert.Nil(t, res[3].Customer)
+	}
+	assert.Zero(t, f.count("create_customer"), "a dry run writes nothing")
+	ada, _ := f.srv.ContactByEmail("ada@example.com")
+	assert.Equal(t, "Lovelace", ada.LastName)
+}
+
+// TestUpsertManyMergeValidationNamesUpsertMany: a refused new row in Merge
+// mode used to name Customers.Update, which it never reached.
+func TestUpsertManyMergeValidationNamesUpsertMany(t *testing.T) {
+	t.Parallel()
+	_, c := perfFake(t)
+	res, err := c.Customers.UpsertMany(context.Background(), []*jetpackcrm.CustomerRequest{{Email: "new@example.com", FirstName: "Bad\xff"}},
+		jetpackcrm.BulkOptions{Merge: true})
+	require.NoError(t, err)
+	var ve *jetpackcrm.ValidationError
+	require.ErrorAs(t, res[0].Err, &ve)
+	assert.Equal(t, "Customers.UpsertMany", ve.Op)
+	assert.Equal(t, "FirstName", ve.Field)
+	assert.NotContains(t, res[0].Err.Error(), "Customers.Update")
+}

@@ -732,6 +732,9 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 	if err := req.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
+	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectContact, req.CustomFields); err != nil {
+		return nil, nil, err
+	}
 	c := new(Customer)
 	payload, err := req.wireJSON()
 	if err != nil {
@@ -781,6 +784,9 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 	}
 	if err := probe.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
+	}
+	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectContact, changes.CustomFields); err != nil {
+		return nil, nil, err
 	}
 	current, resp, err := s.getByEmail(ctx, op, email)
 	if err != nil {

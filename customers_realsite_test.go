@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -120,5 +121,72 @@ func TestRealSiteEmailSpellingIsKept(t *testing.T) {
 				assert.Equal(t, "Case-"+stamp+"@Example.org", got.Email, "a plain upsert stores the batch's first spelling")
 			}
 		}
+	})
+}
+
+// TestRealSiteUnknownCustomFieldIsRefused: create_customer, create_company
+// and create_transaction store a custom field the site defines and drop
+// one it does not, echoing both back as if stored. The SDK learns the
+// defined slugs from the lists and refuses the others before writing.
+// scripts/site-custom-fields (run by scripts/sites) defines the fields.
+func TestRealSiteUnknownCustomFieldIsRefused(t *testing.T) {
+	realsite.Each(t, func(t *testing.T, s realsite.Site) {
+		t.Parallel()
+		ctx := realSiteContext(t)
+		c := s.Client(t)
+		stamp := realsite.Stamp()
+		for obj, slug := range map[jetpackcrm.ObjectType]string{
+			jetpackcrm.ObjectContact: realsite.ContactCustomField, jetpackcrm.ObjectCompany: realsite.CompanyCustomField,
+			jetpackcrm.ObjectTransaction: realsite.TransactionCustomField,
+		} {
+			slugs, err := c.CustomFieldSlugs(ctx, obj)
+			require.NoError(t, err, "the site has no %s yet: the real-site tests create some", obj)
+			require.Contains(t, slugs, slug, "the site lacks the test custom fields: run scripts/site-custom-fields")
+		}
+		unknown := "sdk-undefined-" + stamp
+		email := "cf-" + stamp + "@example.org"
+
+		_, _, err := c.Customers.Create(ctx, &jetpackcrm.CustomerRequest{Email: email, CustomFields: map[string]string{unknown: "lost"}})
+		require.ErrorIs(t, err, jetpackcrm.ErrInvalidInput)
+		_, _, err = c.Customers.GetByEmail(ctx, email)
+		require.ErrorIs(t, err, jetpackcrm.ErrNotFound, "nothing was written")
+		_, _, err = c.Customers.Create(ctx, &jetpackcrm.CustomerRequest{Email: email, CustomFields: map[string]string{realsite.ContactCustomField: "kept"}})
+		require.NoError(t, err)
+		_, _, err = c.Customers.Update(ctx, email, &jetpackcrm.CustomerRequest{CustomFields: map[string]string{unknown: "lost"}})
+		require.ErrorIs(t, err, jetpackcrm.ErrInvalidInput)
+		got, _, err := c.Customers.GetByEmail(ctx, email)
+		require.NoError(t, err)
+		assert.Equal(t, "kept", got.CustomFields[realsite.ContactCustomField])
+
+		_, _, err = c.Companies.Create(ctx, &jetpackcrm.CompanyRequest{Name: "CF " + stamp, Email: "co-" + email, CustomFields: map[string]string{unknown: "lost"}})
+		require.ErrorIs(t, err, jetpackcrm.ErrInvalidInput)
+		co, _, err := c.Companies.Create(ctx, &jetpackcrm.CompanyRequest{Name: "CF " + stamp, Email: "co-" + email, CustomFields: map[string]string{realsite.CompanyCustomField: "kept"}})
+		require.NoError(t, err)
+		var stored *jetpackcrm.Company
+		for x, err := range c.Companies.All(ctx, &jetpackcrm.ListOptions{PerPage: 500}) {
+			require.NoError(t, err)
+			if x.ID == co.ID {
+				stored = x
+			}
+		}
+		require.NotNil(t, stored)
+		assert.Equal(t, "kept", stored.CustomFields[realsite.CompanyCustomField])
+
+		tx := &jetpackcrm.TransactionRequest{OrderID: "CF-" + stamp, Status: "Succeeded", Total: decimal.RequireFromString("1.50"),
+			CustomFields: map[string]string{unknown: "lost"}}
+		_, _, err = c.Transactions.Create(ctx, tx)
+		require.ErrorIs(t, err, jetpackcrm.ErrInvalidInput)
+		tx.CustomFields = map[string]string{realsite.TransactionCustomField: "kept"}
+		_, _, err = c.Transactions.Create(ctx, tx)
+		require.NoError(t, err)
+		var storedTx *jetpackcrm.Transaction
+		for x, err := range c.Transactions.All(ctx, &jetpackcrm.ListOptions{PerPage: 500}) {
+			require.NoError(t, err)
+			if x.OrderID == tx.OrderID {
+				storedTx = x
+			}
+		}
+		require.NotNil(t, storedTx)
+		assert.Equal(t, "kept", storedTx.CustomFields[realsite.TransactionCustomField])
 	})
 }
