@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Bulk limits.
@@ -102,9 +103,11 @@ type BulkResult struct {
 // sent as is, so the site ends up with the spelling of the batch's first
 // row of that email: the later rows are sent with it.
 //
-// The error is non-nil only when opts is invalid (nothing is sent) or ctx
-// ends before every request was tried; the requests not tried then carry a
-// *RequestError wrapping ctx's error.
+// The error is non-nil only when opts is invalid (nothing is sent), when
+// the site refuses the credentials (a 401: the requests not tried then
+// carry an error matching ErrUnauthorized, and none is sent after it), or
+// when ctx ends before every request was tried; the requests not tried then
+// carry a *RequestError wrapping ctx's error.
 func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error) {
 	const op = "Customers.UpsertMany"
 	if opts.Concurrency < 0 || opts.Concurrency > MaxBulkConcurrency {
@@ -126,8 +129,18 @@ func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerR
 		workers = len(groups)
 	}
 
+	// refused is the first 401: the site refused the credentials, and
+	// every later request would be refused the same way.
+	var refused atomic.Pointer[error]
+	notTried := func(i int) BulkResult {
+		return BulkResult{Index: i, Err: fmt.Errorf("jetpackcrm: %s: not sent: the site refused the credentials for an earlier request: %w", op, *refused.Load())}
+	}
 	var report sync.Mutex
 	finish := func(r BulkResult) {
+		if r.Err != nil && errors.Is(r.Err, ErrUnauthorized) && refused.Load() == nil {
+			err := r.Err
+			refused.CompareAndSwap(nil, &err)
+		}
 		results[r.Index] = r
 		if opts.OnResult != nil {
 			report.Lock()
@@ -144,6 +157,10 @@ func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerR
 			for group := range work {
 				first := requests[group[0]]
 				for _, i := range group {
+					if refused.Load() != nil {
+						finish(notTried(i))
+						continue
+					}
 					finish(s.upsertOne(ctx, op, i, sameSpelling(requests[i], first), &opts))
 				}
 			}
@@ -152,6 +169,9 @@ func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerR
 	sent := 0
 feed:
 	for _, g := range groups {
+		if refused.Load() != nil {
+			break
+		}
 		select {
 		case work <- g:
 			sent++
@@ -163,8 +183,15 @@ feed:
 	wg.Wait()
 	for _, g := range groups[sent:] {
 		for _, i := range g {
+			if refused.Load() != nil {
+				finish(notTried(i))
+				continue
+			}
 			finish(BulkResult{Index: i, Err: &RequestError{Method: "POST", Endpoint: "create_customer", Err: ctx.Err()}})
 		}
+	}
+	if err := refused.Load(); err != nil {
+		return results, fmt.Errorf("jetpackcrm: %s: stopped: the site refused the credentials: %w", op, *err)
 	}
 	// The context may also have ended after every group was handed out:
 	// the requests a worker then could not send carry its error too.

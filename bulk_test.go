@@ -650,3 +650,27 @@ func TestUpsertManyMergeValidationNamesUpsertMany(t *testing.T) {
 	assert.Equal(t, "FirstName", ve.Field)
 	assert.NotContains(t, res[0].Err.Error(), "Customers.Update")
 }
+
+// TestUpsertManyStopsWhenTheCredentialsAreRefused: after a 401 every other
+// request would be refused the same way; none is sent.
+func TestUpsertManyStopsWhenTheCredentialsAreRefused(t *testing.T) {
+	t.Parallel()
+	f, _ := newCountingFake(t)
+	c, err := jetpackcrm.NewClient(f.srv.URL, f.srv.APIKey, "jpcrm_sk_wrong", jetpackcrm.WithoutRetries())
+	require.NoError(t, err)
+	reqs := perfBulkRequests(0, 50)
+	for _, merge := range []bool{false, true} {
+		res, err := c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Concurrency: 2, Merge: merge})
+		require.ErrorIs(t, err, jetpackcrm.ErrUnauthorized)
+		for _, r := range res {
+			assert.ErrorIs(t, r.Err, jetpackcrm.ErrUnauthorized)
+		}
+		assertNoSecretIn(t, err.Error(), "jpcrm_sk_wrong")
+	}
+	assert.LessOrEqual(t, f.srv.RequestCount(), 4, "at most the requests in flight when the first 401 came")
+}
+
+func assertNoSecretIn(t *testing.T, text, secret string) {
+	t.Helper()
+	assert.NotContains(t, text, secret)
+}

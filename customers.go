@@ -502,6 +502,21 @@ func (cr *CustomerRequest) wireJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Validate reports, as a *ValidationError naming the field, why
+// Customers.Create would refuse the request before sending it, or nil. It
+// does not check custom-field slugs against the site (Create does: see
+// Client.CustomFieldSlugs).
+func (cr *CustomerRequest) Validate() error {
+	const op = "CustomerRequest.Validate"
+	if cr == nil {
+		return invalid(op, "", "nil *CustomerRequest")
+	}
+	if err := cr.validate(); err != nil {
+		return asValidation(op, err)
+	}
+	return nil
+}
+
 // validate checks the request before anything is sent: a valid email (the
 // server answers {"errors":1} without one), no negative IDs, valid UTF-8
 // everywhere, no custom field named like a built-in key. It returns an
@@ -639,6 +654,7 @@ type CustomersAPI interface {
 	Update(ctx context.Context, email string, changes *CustomerRequest) (*Customer, *Response, error)
 	List(ctx context.Context, opts *CustomerListOptions) ([]*Customer, *Response, error)
 	Search(ctx context.Context, query string, opts *ListOptions) ([]*Customer, *Response, error)
+	SearchAll(ctx context.Context, query string, opts *ListOptions) iter.Seq2[*Customer, error]
 	GetByEmail(ctx context.Context, email string) (*Customer, *Response, error)
 	All(ctx context.Context, opts *CustomerListOptions) iter.Seq2[*Customer, error]
 	UpsertMany(ctx context.Context, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error)
@@ -910,6 +926,29 @@ func (s *CustomersService) Search(ctx context.Context, query string, opts *ListO
 	page, perPage := opts.effective()
 	resp.setPage(page, perPage, len(out))
 	return out, resp, nil
+}
+
+// SearchAll iterates over every contact Search(query) matches, page by page
+// (PerPage defaults to 100), in ID order. Like the All iterators it stops
+// on a short or empty page or when the caller breaks, yields an error once
+// and stops, never yields a contact twice, and ends with ErrPagingStalled
+// when a full page brings nothing new (a server that ignores paging would
+// otherwise be asked for ever).
+func (s *CustomersService) SearchAll(ctx context.Context, query string, opts *ListOptions) iter.Seq2[*Customer, error] {
+	const op = "Customers.SearchAll"
+	if err := opts.validate(op); err != nil {
+		return errorSeq[Customer](err)
+	}
+	if !utf8.ValidString(query) {
+		return errorSeq[Customer](invalid(op, "query", "not valid UTF-8"))
+	}
+	perPage := 0
+	if opts != nil {
+		perPage = opts.PerPage
+	}
+	return iterate(ctx, perPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+		return s.Search(ctx, query, &ListOptions{Page: page, PerPage: perPage})
+	})
 }
 
 // GetByEmail returns the contact whose main email or alias is email,
