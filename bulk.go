@@ -23,17 +23,19 @@ type BulkOptions struct {
 	// Concurrency is the number of requests in flight (default 4, at most
 	// 64). The Client's rate limit and its 429 pause apply to all of them.
 	Concurrency int
-	// Merge writes each contact with Customers.Update (read, merge, write:
-	// nothing unsent is blanked) and creates it with Customers.Create when
-	// no contact has its email. Without Merge each request is a plain
-	// create_customer upsert, which blanks the fields it does not send.
+	// Merge makes UpsertMany a Customers.Sync (with its defaults): each
+	// request is merged into the stored contact as Customers.Update does
+	// (nothing unsent is blanked), written only when it changes something
+	// (BulkUnchanged otherwise), and created when no contact has its email.
+	// Without Merge each request is a plain create_customer upsert, sent as
+	// is without any read, which blanks the fields it does not send.
 	Merge bool
-	// DryRun decides every request and writes nothing: each one is checked
-	// and looked up by email, and its result says what the write would do
-	// (BulkCreated, BulkUpdated with the keys it would change in Changes,
-	// or BulkUnchanged), with Customer the stored contact (nil for a new
-	// one). Without Merge it decides for an overwrite, which also changes
-	// every field the request leaves empty.
+	// DryRun decides every request and writes nothing (a Sync with
+	// DryRun): each one is checked and its contact found, and its result
+	// says what the write would do (BulkCreated, BulkUpdated with the keys
+	// it would change in Changes, or BulkUnchanged), with Customer the
+	// stored contact (nil for a new one). Without Merge it decides for an
+	// overwrite, which also changes every field the request leaves empty.
 	DryRun bool
 	// OnResult, if set, is called once per request as it completes, one call
 	// at a time, in completion order (for progress reporting).
@@ -92,7 +94,9 @@ type BulkResult struct {
 }
 
 // UpsertMany writes many contacts with bounded concurrency and returns one
-// result per request, in input order. A request that fails does not stop
+// result per request, in input order. Without Merge or DryRun it sends each
+// request as a create_customer upsert and reads nothing; with either it is
+// Customers.Sync (see BulkOptions). A request that fails does not stop
 // the others. Requests for the same email (compared case-insensitively)
 // are written one after the other in input order, never concurrently: two
 // concurrent upserts of a new email could create the contact twice.
@@ -110,44 +114,90 @@ type BulkResult struct {
 // carry a *RequestError wrapping ctx's error.
 func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error) {
 	const op = "Customers.UpsertMany"
-	if opts.Concurrency < 0 || opts.Concurrency > MaxBulkConcurrency {
-		return nil, invalid(op, "Concurrency", "must be between 1 and %d, got %d", MaxBulkConcurrency, opts.Concurrency)
+	if opts.Merge || opts.DryRun {
+		return s.sync(ctx, op, requests, SyncOptions{Concurrency: opts.Concurrency, Overwrite: !opts.Merge, DryRun: opts.DryRun, OnResult: opts.OnResult})
 	}
-	if err := (*service)(s).owner().ready(op); err != nil {
+	run, workers, err := s.newBulkRun(ctx, op, len(requests), opts.Concurrency, opts.OnResult)
+	if err != nil {
 		return nil, err
 	}
-	if ctx == nil {
-		return nil, invalid(op, "ctx", "nil context")
-	}
-	workers := opts.Concurrency
-	if workers == 0 {
-		workers = DefaultBulkConcurrency
-	}
-	results := make([]BulkResult, len(requests))
-	groups := groupByEmail(requests)
-	if workers > len(groups) {
-		workers = len(groups)
-	}
+	return run.run(ctx, groupByEmail(requests), workers, func(ctx context.Context, group []int) {
+		first := requests[group[0]]
+		for _, i := range group {
+			if run.stopped() {
+				run.notTried(i)
+				continue
+			}
+			req := sameSpelling(requests[i], first)
+			res := BulkResult{Index: i}
+			if res.Err = s.checkBulkRequest(ctx, op, i, req); res.Err == nil {
+				if res.Customer, _, res.Err = s.Create(ctx, req); res.Err == nil {
+					res.Outcome = BulkUpserted
+				}
+			}
+			run.finish(res)
+		}
+	})
+}
 
-	// refused is the first 401: the site refused the credentials, and
-	// every later request would be refused the same way.
-	var refused atomic.Pointer[error]
-	notTried := func(i int) BulkResult {
-		return BulkResult{Index: i, Err: fmt.Errorf("jetpackcrm: %s: not sent: the site refused the credentials for an earlier request: %w", op, *refused.Load())}
+// bulkRun is the machinery of a bulk write shared by UpsertMany and Sync:
+// one result per request, OnResult one call at a time, groups of requests
+// (one email each) handed to workers in input order, a stop at the first
+// 401 (every later request would be refused the same way), and the
+// requests not tried when ctx ends or the site refuses the credentials.
+type bulkRun struct {
+	op       string
+	results  []BulkResult
+	onResult func(BulkResult)
+	report   sync.Mutex
+	// refused is the first 401's error.
+	refused atomic.Pointer[error]
+}
+
+// newBulkRun checks what every bulk write needs and returns its run and
+// the number of workers.
+func (s *CustomersService) newBulkRun(ctx context.Context, op string, n, concurrency int, onResult func(BulkResult)) (*bulkRun, int, error) {
+	if concurrency < 0 || concurrency > MaxBulkConcurrency {
+		return nil, 0, invalid(op, "Concurrency", "must be between 1 and %d, got %d", MaxBulkConcurrency, concurrency)
 	}
-	var report sync.Mutex
-	finish := func(r BulkResult) {
-		if r.Err != nil && errors.Is(r.Err, ErrUnauthorized) && refused.Load() == nil {
-			err := r.Err
-			refused.CompareAndSwap(nil, &err)
-		}
-		results[r.Index] = r
-		if opts.OnResult != nil {
-			report.Lock()
-			opts.OnResult(r)
-			report.Unlock()
-		}
+	if err := (*service)(s).owner().ready(op); err != nil {
+		return nil, 0, err
 	}
+	if ctx == nil {
+		return nil, 0, invalid(op, "ctx", "nil context")
+	}
+	if concurrency == 0 {
+		concurrency = DefaultBulkConcurrency
+	}
+	return &bulkRun{op: op, results: make([]BulkResult, n), onResult: onResult}, concurrency, nil
+}
+
+func (r *bulkRun) finish(res BulkResult) {
+	if res.Err != nil && errors.Is(res.Err, ErrUnauthorized) && r.refused.Load() == nil {
+		err := res.Err
+		r.refused.CompareAndSwap(nil, &err)
+	}
+	r.results[res.Index] = res
+	if r.onResult != nil {
+		r.report.Lock()
+		r.onResult(res)
+		r.report.Unlock()
+	}
+}
+
+// stopped reports whether the site refused the credentials: nothing more
+// is sent then.
+func (r *bulkRun) stopped() bool { return r.refused.Load() != nil }
+
+// notTried finishes request i as not sent because of the 401.
+func (r *bulkRun) notTried(i int) {
+	r.finish(BulkResult{Index: i, Err: fmt.Errorf("jetpackcrm: %s: not sent: the site refused the credentials for an earlier request: %w", r.op, *r.refused.Load())})
+}
+
+// run hands the groups to workers, which call do for each (do finishes
+// every request of its group), and then finishes the requests not tried.
+func (r *bulkRun) run(ctx context.Context, groups [][]int, workers int, do func(ctx context.Context, group []int)) ([]BulkResult, error) {
+	workers = min(workers, len(groups))
 	work := make(chan []int)
 	var wg sync.WaitGroup
 	for range workers {
@@ -155,21 +205,14 @@ func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerR
 		go func() {
 			defer wg.Done()
 			for group := range work {
-				first := requests[group[0]]
-				for _, i := range group {
-					if refused.Load() != nil {
-						finish(notTried(i))
-						continue
-					}
-					finish(s.upsertOne(ctx, op, i, sameSpelling(requests[i], first), &opts))
-				}
+				do(ctx, group)
 			}
 		}()
 	}
 	sent := 0
 feed:
 	for _, g := range groups {
-		if refused.Load() != nil {
+		if r.stopped() {
 			break
 		}
 		select {
@@ -183,57 +226,26 @@ feed:
 	wg.Wait()
 	for _, g := range groups[sent:] {
 		for _, i := range g {
-			if refused.Load() != nil {
-				finish(notTried(i))
+			if r.stopped() {
+				r.notTried(i)
 				continue
 			}
-			finish(BulkResult{Index: i, Err: &RequestError{Method: "POST", Endpoint: "create_customer", Err: ctx.Err()}})
+			r.finish(BulkResult{Index: i, Err: &RequestError{Method: "POST", Endpoint: "create_customer", Err: ctx.Err()}})
 		}
 	}
-	if err := refused.Load(); err != nil {
-		return results, fmt.Errorf("jetpackcrm: %s: stopped: the site refused the credentials: %w", op, *err)
+	if err := r.refused.Load(); err != nil {
+		return r.results, fmt.Errorf("jetpackcrm: %s: stopped: the site refused the credentials: %w", r.op, *err)
 	}
 	// The context may also have ended after every group was handed out:
 	// the requests a worker then could not send carry its error too.
 	if err := ctx.Err(); err != nil {
-		for _, r := range results {
-			if errors.Is(r.Err, err) {
-				return results, fmt.Errorf("jetpackcrm: %s: stopped before every request was tried: %w", op, err)
+		for _, res := range r.results {
+			if errors.Is(res.Err, err) {
+				return r.results, fmt.Errorf("jetpackcrm: %s: stopped before every request was tried: %w", r.op, err)
 			}
 		}
 	}
-	return results, nil
-}
-
-func (s *CustomersService) upsertOne(ctx context.Context, op string, i int, req *CustomerRequest, opts *BulkOptions) BulkResult {
-	res := BulkResult{Index: i}
-	if res.Err = s.checkBulkRequest(ctx, op, i, req); res.Err != nil {
-		return res
-	}
-	switch {
-	case opts.DryRun:
-		return s.decideOne(ctx, op, res, req, opts.Merge)
-	case !opts.Merge:
-		res.Customer, _, res.Err = s.Create(ctx, req)
-		if res.Err == nil {
-			res.Outcome = BulkUpserted
-		}
-		return res
-	}
-	res.Customer, _, res.Err = s.Update(ctx, req.Email, req)
-	switch {
-	case res.Err == nil:
-		res.Outcome = BulkUpdated
-	case errors.Is(res.Err, ErrNotFound):
-		// Only a certain miss: a lookup that could have missed the
-		// contact (ErrAmbiguousEmail) must not become a create, which
-		// would overwrite it with the request's fields alone.
-		res.Customer, _, res.Err = s.Create(ctx, req)
-		if res.Err == nil {
-			res.Outcome = BulkCreated
-		}
-	}
-	return res
+	return r.results, nil
 }
 
 // checkBulkRequest refuses, in op's name, a request that Create or Update
@@ -247,34 +259,6 @@ func (s *CustomersService) checkBulkRequest(ctx context.Context, op string, i in
 		return asValidation(op, err)
 	}
 	return (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectContact, req.CustomFields)
-}
-
-// decideOne is a dry run of one request: it looks the contact up and says
-// what the write would change.
-func (s *CustomersService) decideOne(ctx context.Context, op string, res BulkResult, req *CustomerRequest, merge bool) BulkResult {
-	current, _, err := s.getByEmail(ctx, op, req.Email)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		res.Outcome = BulkCreated
-		return res
-	case err != nil:
-		res.Err = err
-		return res
-	}
-	res.Customer = current
-	if merge {
-		res.Changes, res.Err = mergeChanges(current, req)
-	} else {
-		res.Changes, res.Err = overwriteChanges(current, req)
-	}
-	switch {
-	case res.Err != nil:
-	case len(res.Changes) == 0:
-		res.Outcome = BulkUnchanged
-	default:
-		res.Outcome = BulkUpdated
-	}
-	return res
 }
 
 // sameSpelling returns req with the email spelt as in first, the group's

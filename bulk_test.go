@@ -615,9 +615,8 @@ func TestUpsertManyDryRunDecidesWithoutWriting(t *testing.T) {
 			{jetpackcrm.BulkCreated, nil}, {jetpackcrm.BulkFailed, nil},
 		}},
 		{false, []want{
-			{jetpackcrm.BulkUpdated, []string{"email"}}, // an overwrite stores the spelling it is sent
-			// sent with the batch's first spelling of the email, ADA@...
-			{jetpackcrm.BulkUpdated, []string{"city", "email", "fname", "lname", "status"}},
+			{jetpackcrm.BulkUnchanged, nil}, // the email is the key: the site's spelling stays
+			{jetpackcrm.BulkUpdated, []string{"city", "fname", "lname", "status"}},
 			{jetpackcrm.BulkUnchanged, nil}, {jetpackcrm.BulkCreated, nil}, {jetpackcrm.BulkFailed, nil},
 		}},
 	} {
@@ -673,4 +672,29 @@ func TestUpsertManyStopsWhenTheCredentialsAreRefused(t *testing.T) {
 func assertNoSecretIn(t *testing.T, text, secret string) {
 	t.Helper()
 	assert.NotContains(t, text, secret)
+}
+
+// TestUpsertManyMergeWritesOnlyWhatChanged: a merging UpsertMany (a Sync)
+// used to read and rewrite every contact; a second pass over unchanged
+// contacts now reads the list once and writes nothing.
+func TestUpsertManyMergeWritesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	f, c := newCountingFake(t)
+	reqs := perfBulkRequests(7, 200)
+	res, err := c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Merge: true})
+	require.NoError(t, err)
+	for _, r := range res {
+		require.NoError(t, r.Err)
+		require.Equal(t, jetpackcrm.BulkCreated, r.Outcome)
+	}
+	writes := f.count("create_customer")
+	reads := f.count("customers") + f.count("customer_search")
+	res, err = c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Merge: true})
+	require.NoError(t, err)
+	for _, r := range res {
+		require.NoError(t, r.Err)
+		assert.Equal(t, jetpackcrm.BulkUnchanged, r.Outcome)
+	}
+	assert.Equal(t, writes, f.count("create_customer"), "no write")
+	assert.Equal(t, 1, f.count("customers")+f.count("customer_search")-reads, "one read of the list")
 }

@@ -658,6 +658,7 @@ type CustomersAPI interface {
 	GetByEmail(ctx context.Context, email string) (*Customer, *Response, error)
 	All(ctx context.Context, opts *CustomerListOptions) iter.Seq2[*Customer, error]
 	UpsertMany(ctx context.Context, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error)
+	Sync(ctx context.Context, requests []*CustomerRequest, opts SyncOptions) ([]BulkResult, error)
 }
 
 var _ CustomersAPI = (*CustomersService)(nil)
@@ -815,6 +816,12 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 		probe.Email = ""
 		changes = &probe
 	}
+	return s.writeMerged(ctx, op, current, changes)
+}
+
+// writeMerged writes changes merged over current, the full record by ID,
+// and returns what was written (the second half of Update).
+func (s *CustomersService) writeMerged(ctx context.Context, op string, current *Customer, changes *CustomerRequest) (*Customer, *Response, error) {
 	merged := mergeCustomerRequest(current, changes)
 	if err := merged.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
@@ -824,7 +831,7 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 	if err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	resp, err = (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, written)
+	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, written)
 	if err != nil {
 		return nil, resp, err
 	}

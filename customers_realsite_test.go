@@ -7,6 +7,10 @@ package jetpackcrm_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -188,5 +192,101 @@ func TestRealSiteUnknownCustomFieldIsRefused(t *testing.T) {
 		}
 		require.NotNil(t, storedTx)
 		assert.Equal(t, "kept", storedTx.CustomFields[realsite.TransactionCustomField])
+	})
+}
+
+// countingTransport counts the requests per endpoint that a client sends.
+type countingTransport struct {
+	mu    sync.Mutex
+	calls map[string]int
+	next  http.RoundTripper
+}
+
+func (ct *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	ep := strings.Trim(strings.TrimPrefix(r.URL.Path, "/zbs_api/"), "/")
+	ct.mu.Lock()
+	ct.calls[ep]++
+	ct.mu.Unlock()
+	return ct.next.RoundTrip(r)
+}
+
+func (ct *countingTransport) take() map[string]int {
+	ct.mu.Lock()
+	defer ct.mu.Unlock()
+	m := ct.calls
+	ct.calls = map[string]int{}
+	return m
+}
+
+// TestRealSiteSyncWritesOnlyWhatChanged runs Customers.Sync three times on
+// each real site over contacts of its own: a first pass that creates them,
+// a second that writes nothing, and one with 2 changed that writes those 2
+// and blanks nothing. The site is shared and holds others' contacts, so the
+// reads are bounded by its size, not by the batch's.
+func TestRealSiteSyncWritesOnlyWhatChanged(t *testing.T) {
+	realsite.Each(t, func(t *testing.T, s realsite.Site) {
+		t.Parallel()
+		ctx := realSiteContext(t)
+		ct := &countingTransport{calls: map[string]int{}, next: http.DefaultTransport}
+		c := s.Client(t, jetpackcrm.WithHTTPClient(&http.Client{Transport: ct}))
+		stamp := realsite.Stamp()
+		const n = 60
+		var reqs []*jetpackcrm.CustomerRequest
+		for i := range n {
+			reqs = append(reqs, &jetpackcrm.CustomerRequest{Email: fmt.Sprintf("sync-%s-%d@example.org", stamp, i), Status: "Lead",
+				FirstName: "Sync", LastName: fmt.Sprint("Person", i), Address: jetpackcrm.Address{City: "Leeds"}, MobilePhone: "07700 900000"})
+		}
+		reqs[0].Email = "o'sync-" + stamp + "@example.org"
+
+		t0 := time.Now()
+		res, err := c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{})
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+			assert.Equal(t, jetpackcrm.BulkCreated, r.Outcome)
+		}
+		first := ct.take()
+		t.Logf("first pass over %d contacts: %v in %v", n, first, time.Since(t0))
+		assert.Equal(t, n, first["create_customer"], "one write per new contact")
+
+		// Second pass, two of them spelt in another case: nothing changes.
+		reqs[1].Email = strings.ToUpper(reqs[1].Email)
+		reqs[0].Email = "O'SYNC-" + stamp + "@EXAMPLE.ORG"
+		t0 = time.Now()
+		res, err = c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{})
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+			assert.Equal(t, jetpackcrm.BulkUnchanged, r.Outcome, "request %d", r.Index)
+		}
+		second := ct.take()
+		assert.Zero(t, second["create_customer"], "no write")
+		t.Logf("second pass over %d contacts: %v in %v", n, second, time.Since(t0))
+
+		// Two changed, one of them the apostrophe address.
+		reqs[0].Address = jetpackcrm.Address{City: "Cork"}
+		reqs[30].LastName = "Changed"
+		reqs[30].MobilePhone = ""
+		t0 = time.Now()
+		res, err = c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{})
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+		}
+		assert.Equal(t, map[jetpackcrm.BulkOutcome]int{jetpackcrm.BulkUnchanged: n - 2, jetpackcrm.BulkUpdated: 2}, outcomes(res))
+		third := ct.take()
+		t.Logf("pass with 2 changed: %v in %v", third, time.Since(t0))
+		assert.Equal(t, 2, third["create_customer"], "a write per changed contact")
+		got, _, err := c.Customers.GetByEmail(ctx, "o'sync-"+stamp+"@example.org")
+		require.NoError(t, err)
+		assert.Equal(t, "o'sync-"+stamp+"@example.org", got.Email, "the site's spelling stays")
+		assert.Equal(t, "Cork", got.Address.City)
+		assert.Equal(t, "Person0", got.LastName, "nothing blanked")
+		assert.Equal(t, "07700 900000", got.MobilePhone)
+		got, _, err = c.Customers.GetByEmail(ctx, reqs[30].Email)
+		require.NoError(t, err)
+		assert.Equal(t, "Changed", got.LastName)
+		assert.Equal(t, "07700 900000", got.MobilePhone, "a field the request leaves empty is kept")
+		assert.Equal(t, "Leeds", got.Address.City)
 	})
 }

@@ -163,8 +163,9 @@ func TestGetByEmailSearchThatMayHaveMatchedAnAliasIsNotAMiss(t *testing.T) {
 	assert.NotErrorIs(t, err, jetpackcrm.ErrNotFound)
 	assert.NotContains(t, err.Error(), "neil")
 
-	res, err := c.Customers.UpsertMany(context.Background(), []*jetpackcrm.CustomerRequest{{Email: "o'neil@example.org", FirstName: "Pat"}},
-		jetpackcrm.BulkOptions{Merge: true})
+	// A merge that looks each email up does not create it either.
+	res, err := c.Customers.Sync(context.Background(), []*jetpackcrm.CustomerRequest{{Email: "o'neil@example.org", FirstName: "Pat"}},
+		jetpackcrm.SyncOptions{Lookup: jetpackcrm.LookupPerRow})
 	require.NoError(t, err)
 	assert.Equal(t, jetpackcrm.BulkFailed, res[0].Outcome)
 	assert.ErrorIs(t, res[0].Err, jetpackcrm.ErrAmbiguousEmail)

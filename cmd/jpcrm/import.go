@@ -291,18 +291,24 @@ func (a *app) progress(n int, what string, o *importOptions) (func(jetpackcrm.Bu
 	if o.noProgress || !a.stderrIsTerminal() {
 		return nil, func() {}
 	}
-	bar := progressbar.NewOptions(n,
-		progressbar.OptionSetWriter(a.stderr),
+	bar := newProgressBar(a.stderr, n, what, 100*time.Millisecond)
+	return func(jetpackcrm.BulkResult) { _ = bar.Add(1) }, func() { _ = bar.Finish() }
+}
+
+// newProgressBar is the import's progress bar: rows done of n, rows per
+// second and the time left, redrawn at most every throttle.
+func newProgressBar(w io.Writer, n int, what string, throttle time.Duration) *progressbar.ProgressBar {
+	return progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
 		progressbar.OptionSetItsString("rows"),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionThrottle(throttle),
 		progressbar.OptionClearOnFinish(),
 	)
-	return func(jetpackcrm.BulkResult) { _ = bar.Add(1) }, func() { _ = bar.Finish() }
 }
 
 // failRow records a failed result on its row: refused before sending (a
@@ -322,36 +328,18 @@ func (a *app) failRow(ctx context.Context, r *importRow, err error) {
 	}
 }
 
-// sendRows writes the valid rows through Customers.UpsertMany and records
-// each row's outcome. The error is non-nil only if ctx ended first.
+// sendRows writes the valid rows through Customers.Sync, which writes only
+// the contacts a row changes, and records each row's outcome. The error is
+// non-nil only if the import stopped early (ctx ended, or the site refused
+// the credentials).
 func (a *app) sendRows(ctx context.Context, c *jetpackcrm.Client, rows []*importRow, o *importOptions) error {
 	valid, reqs := validRows(rows)
-	var existing map[string]bool
-	if o.overwrite {
-		// create_customer does not say whether it created or overwrote:
-		// a dry run of the overwrite (reads only) tells.
-		decided, err := c.Customers.UpsertMany(ctx, reqs, jetpackcrm.BulkOptions{Concurrency: o.concurrency, DryRun: true})
-		if decided == nil {
-			return err
-		}
-		existing = map[string]bool{}
-		for i, res := range decided {
-			if res.Err == nil && res.Customer != nil {
-				existing[strings.ToLower(valid[i].req.Email)] = true
-			}
-		}
-	}
 	onResult, done := a.progress(len(reqs), "importing", o)
-	results, err := c.Customers.UpsertMany(ctx, reqs, jetpackcrm.BulkOptions{
-		Concurrency: o.concurrency, Merge: !o.overwrite, OnResult: onResult,
-	})
+	results, err := c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{Concurrency: o.concurrency, Overwrite: o.overwrite, OnResult: onResult})
 	done()
 	if results == nil { // refused options: nothing was sent
 		return err
 	}
-	// Outcomes in input order: in overwrite mode, the first successful row
-	// of an email that did not exist created it; any later one updated it.
-	created := map[string]bool{}
 	for i, r := range valid {
 		res := results[i]
 		if res.Err != nil {
@@ -361,18 +349,10 @@ func (a *app) sendRows(ctx context.Context, c *jetpackcrm.Client, rows []*import
 		switch res.Outcome {
 		case jetpackcrm.BulkCreated:
 			r.outcome = rowCreated
-		case jetpackcrm.BulkUpdated:
-			r.outcome = rowUpdated
 		case jetpackcrm.BulkUnchanged:
 			r.outcome = rowUnchanged
 		default:
-			k := strings.ToLower(r.req.Email)
-			if existing[k] || created[k] {
-				r.outcome = rowUpdated
-			} else {
-				r.outcome = rowCreated
-				created[k] = true
-			}
+			r.outcome = rowUpdated
 		}
 	}
 	return err
@@ -386,10 +366,10 @@ func (a *app) sendRows(ctx context.Context, c *jetpackcrm.Client, rows []*import
 func (a *app) decideRows(ctx context.Context, c *jetpackcrm.Client, rows []*importRow, o *importOptions) (*dryRunSite, error) {
 	valid, reqs := validRows(rows)
 	onResult, done := a.progress(2*len(reqs), "checking", o)
-	merge, err := c.Customers.UpsertMany(ctx, reqs, jetpackcrm.BulkOptions{Concurrency: o.concurrency, Merge: true, DryRun: true, OnResult: onResult})
+	merge, err := c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{Concurrency: o.concurrency, DryRun: true, OnResult: onResult})
 	var overwrite []jetpackcrm.BulkResult
 	if err == nil {
-		overwrite, err = c.Customers.UpsertMany(ctx, reqs, jetpackcrm.BulkOptions{Concurrency: o.concurrency, DryRun: true, OnResult: onResult})
+		overwrite, err = c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{Concurrency: o.concurrency, Overwrite: true, DryRun: true, OnResult: onResult})
 	}
 	done()
 	if merge == nil || overwrite == nil {

@@ -194,9 +194,15 @@ func TestImport1000Rows(t *testing.T) {
 		assert.Equal(t, "Leeds", c.Address.City)
 		assert.Equal(t, "silver", c.CustomFields["membership-level"])
 	}
-	// Requests: one contact to learn the custom fields, then per good row
-	// a lookup and a write, and nothing else.
-	assert.Equal(t, map[string]int{"customers": 1, "customer_search": 980, "create_customer": 980}, endpointCounts(srv))
+	// Requests: one contact to learn the custom fields, one page of the
+	// site's contacts (all 25), a write per good row, and nothing else but
+	// a re-read of the list's end per second of creating (SyncOptions.
+	// RecheckAfter), as a slow machine may take over a second.
+	counts := endpointCounts(srv)
+	assert.Equal(t, 980, counts["create_customer"])
+	assert.GreaterOrEqual(t, counts["customers"], 2)
+	assert.LessOrEqual(t, counts["customers"], 12)
+	assert.Len(t, counts, 2, "%v", counts)
 
 	// The 20 bad rows are reported, with their line and reason.
 	rows := readCSV(t, sum.FailedRowsFile)
@@ -359,24 +365,24 @@ func TestImportRefusedRows(t *testing.T) {
 }
 
 // TestImportExistingLookup checks the created/updated classification in
-// both modes on a site much bigger than the file.
+// both modes on a site much bigger than the file: one small page of the
+// site's contacts, then a lookup per email.
 func TestImportExistingLookup(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
 	seeded := srv.SeedContacts(300)
-	path := writeFile(t, "two.csv", "email,fname\n"+seeded[249].Email+",Updated\nbrand.new@example.com,New\n")
 	for _, tc := range []struct {
-		mode             string
+		mode, fname      string
 		created, updated int
-	}{{"--overwrite", 1, 1}, {"--update", 0, 2}} {
+	}{{"--overwrite", "Updated", 1, 1}, {"--update", "Again", 0, 2}} {
+		path := writeFile(t, "two.csv", "email,fname\n"+seeded[249].Email+","+tc.fname+"\nbrand.new@example.com,"+tc.fname+"\n")
 		srv.ResetLog()
 		r := ok(t, envOf(srv), "customers", "import", path, "-o", "json", tc.mode)
 		var sum importSummary
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &sum))
 		assert.Equal(t, tc.created, sum.Created, tc.mode)
 		assert.Equal(t, tc.updated, sum.Updated, tc.mode)
-		assert.Equal(t, 2, endpointCounts(srv)["create_customer"], tc.mode)
-		assert.Equal(t, 2, endpointCounts(srv)["customer_search"], "%s: a lookup per email", tc.mode)
+		assert.Equal(t, map[string]int{"customers": 1, "customer_search": 2, "create_customer": 2}, endpointCounts(srv), tc.mode)
 	}
 }
 
@@ -389,10 +395,14 @@ func TestImportExportRoundTrip(t *testing.T) {
 	for _, format := range []string{"csv", "jsonl"} {
 		out := ok(t, env, "customers", "export", "-o", format).stdout
 		path := writeFile(t, "export."+format, out)
+		// Both modes find that the site already holds every row: nothing
+		// is written.
+		srv.ResetLog()
 		r := ok(t, env, "customers", "import", path)
-		assert.Contains(t, r.stdout, "updated        13", format)
+		assert.Contains(t, r.stdout, "unchanged      13", format)
 		r = ok(t, env, "customers", "import", path, "--overwrite")
-		assert.Contains(t, r.stdout, "updated        13", format)
+		assert.Contains(t, r.stdout, "unchanged      13", format)
+		assert.Zero(t, endpointCounts(srv)["create_customer"], format)
 		assert.Equal(t, before, srv.Contacts(), "%s: an export imports back unchanged", format)
 	}
 }
@@ -425,4 +435,20 @@ func TestImportInterrupted(t *testing.T) {
 	written := len(srv.Contacts())
 	assert.True(t, written == sum.Created || written == sum.Created+1, "written %d, created %d", written, sum.Created)
 	assert.Len(t, readCSV(t, sum.FailedRowsFile), 1+sum.Interrupted)
+}
+
+// TestImportProgressBarShowsRateAndETA: on a terminal the import draws rows
+// done, rows per second and the time left.
+func TestImportProgressBarShowsRateAndETA(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	bar := newProgressBar(&out, 100, "importing", 0)
+	for range 10 {
+		require.NoError(t, bar.Add(1))
+	}
+	s := out.String()
+	assert.Contains(t, s, "importing")
+	assert.Contains(t, s, "10/100")
+	assert.Contains(t, s, "rows/s")
+	assert.Regexp(t, `\[[0-9]+s:[0-9]+s\]`, s, "elapsed and time left")
 }
