@@ -192,7 +192,9 @@ func (s *CompaniesService) List(ctx context.Context, opts *ListOptions) ([]*Comp
 	return out, resp, nil
 }
 
-// All iterates over every company (PerPage defaults to 100).
+// All iterates over every company (PerPage defaults to 100). Jetpack CRM
+// 6.4 lists companies oldest first and 6.6 newest first: the walk takes
+// either.
 func (s *CompaniesService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Company, error] {
-	return allPages(ctx, "Companies.All", opts, ascendingIDs, func(c *Company) int64 { return c.ID }, s.List)
+	return allPages(ctx, "Companies.All", opts, unorderedIDs, func(c *Company) int64 { return c.ID }, s.List)
 }

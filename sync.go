@@ -453,6 +453,7 @@ func (r *syncRun) one(ctx context.Context, i int, req *CustomerRequest, cur *con
 			return res
 		}
 		if fresh.c == nil { // deleted since the list was read
+			*cur = fresh
 			return r.create(ctx, res, req, cur)
 		}
 		*cur = fresh
@@ -492,13 +493,15 @@ func (r *syncRun) create(ctx context.Context, res BulkResult, req *CustomerReque
 		cs := r.listed[strings.ToLower(req.Email)]
 		r.mu.Unlock()
 		if len(cs) > 0 { // added by someone else meanwhile
-			found, err := r.find(ctx, req.Email)
+			found, err := r.lookup(ctx, req.Email)
 			if err != nil {
 				res.Err = err
 				return res
 			}
 			*cur = found
-			return r.one(ctx, res.Index, req, cur)
+			if found.c != nil {
+				return r.one(ctx, res.Index, req, cur) // a merge over what was just read
+			}
 		}
 	}
 	r.mu.Lock()

@@ -359,3 +359,35 @@ func TestSyncOnResultOncePerRequest(t *testing.T) {
 	require.NoError(t, err)
 	log.assertOncePerInput(t, len(reqs))
 }
+
+// TestSyncRecreatesAContactDeletedSinceTheList: the list shows the contact,
+// the fresh read before the merge finds none (deleted meanwhile): it is
+// created, once.
+func TestSyncRecreatesAContactDeletedSinceTheList(t *testing.T) {
+	t.Parallel()
+	var creates, searches atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.Contains(r.URL.Path, "/customers/"):
+			_, _ = io.WriteString(w, `[{"id":"3","email":"gone@example.org","fname":"Gone"}]`)
+		case strings.Contains(r.URL.Path, "/customer_search/"):
+			searches.Add(1)
+			_, _ = io.WriteString(w, `[]`)
+		case strings.Contains(r.URL.Path, "/create_customer/"):
+			creates.Add(1)
+			_, _ = io.WriteString(w, `{"email":"gone@example.org","fname":"Back","id":10}`)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	c, err := jetpackcrm.NewClient(ts.URL, "jpcrm_pk_key", "jpcrm_sk_secret", jetpackcrm.WithoutRetries())
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := c.Customers.Sync(ctx, []*jetpackcrm.CustomerRequest{{Email: "gone@example.org", FirstName: "Back"}}, jetpackcrm.SyncOptions{})
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	assert.Equal(t, jetpackcrm.BulkCreated, res[0].Outcome)
+	assert.Equal(t, int32(1), creates.Load())
+	assert.Equal(t, int32(1), searches.Load())
+}
