@@ -306,9 +306,12 @@ func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, cre
 		err = json.Unmarshal(clean, v)
 	}
 	if err == nil {
-		if !ci.write {
-			// A read lists what was stored; a write's echo is what was sent.
-			fromStore(v)
+		// A read lists what was stored, some of it encoded; a write's echo
+		// is what was sent, which the server stored sanitised.
+		if ci.write {
+			mapDecoded(v, passEcho)
+		} else {
+			mapDecoded(v, passRead)
 		}
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Address is a postal address. Contacts and companies each have a main and
@@ -483,7 +484,10 @@ func (s *CustomersService) writeMerged(ctx context.Context, op string, current *
 		// with a backslash, listed without it). Nothing is written.
 		ve := asValidation(op, err).(*ValidationError)
 		ve.Reason = "the contact holds a value here that the write-back of the whole contact would not keep (" + ve.Reason + "); nothing was written"
-		return nil, resp, ve
+		return nil, nil, ve
+	}
+	if field, why := codecOf[CustomerRequest]().alteredOnWriteBack(unsafe.Pointer(merged), unsafe.Pointer(changes)); field != "" {
+		return nil, nil, invalid(op, field, "the contact %s; nothing was written", why)
 	}
 	payload, err := marshalRequest(merged)
 	if err != nil {
@@ -741,10 +745,10 @@ func (c *customerOrNothing) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// fromStore decodes the text the server lists encoded (see fromStore).
-func (c *customerOrNothing) fromStore() {
+// mapText maps the contact's text (see mapDecoded).
+func (c *customerOrNothing) mapText(pass textPass) {
 	if c.customer != nil {
-		fromStore(c.customer)
+		mapDecoded(c.customer, pass)
 	}
 }
 

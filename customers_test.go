@@ -1121,3 +1121,58 @@ func TestCustomerRequestValidateIsExported(t *testing.T) {
 	}
 	assert.NoError(t, (&CustomerRequest{Email: "a@example.com", CustomFields: map[string]string{"tier": "gold"}}).Validate())
 }
+
+// TestCustomersUpdateNeverAltersWhatItDoesNotChange: Update writes the
+// whole contact back. What the site lists encoded (an avatar, twice through
+// htmlentities; tag quotes) goes back as it was written, not encoded once
+// more (the avatar grew with every Update); a value the write-back would
+// alter (two spaces where a listed-away backslash stood) is refused,
+// naming the field, and nothing is written.
+func TestCustomersUpdateNeverAltersWhatItDoesNotChange(t *testing.T) {
+	t.Parallel()
+	contact := func(fname string) string {
+		return `{"id":"1","email":"` + adaEmail + `","status":"Lead","fname":` + strconv.Quote(fname) + `,"lname":"Lovelace","city":"London",` +
+			`"avatar":"https://example.com/a.png?s=1&amp;amp;d=&amp;quot;2&amp;quot;","tags":[{"id":"3","name":"O&#39;Neil"}],"wpid":"-1","owner":"-1"}`
+	}
+	env := setup(t)
+	serveWire(env, http.MethodGet, "customer_search", jsonResponder(200, contact("Ada")))
+	w := serveWire(env, http.MethodPost, "create_customer", jsonResponder(200, `{"email":"`+adaEmail+`","id":1}`))
+	_, _, err := env.client.Customers.Update(context.Background(), adaEmail, &CustomerRequest{Address: Address{City: "Paris"}})
+	require.NoError(t, err)
+	var sent map[string]any
+	require.NoError(t, json.Unmarshal(w.single(t).Body, &sent))
+	assert.Equal(t, `https://example.com/a.png?s=1&d="2"`, sent["avatar"], "as it was written")
+	assert.Equal(t, []any{"O'Neil"}, sent["tags"], "the tag's own name: the site finds the same tag")
+	assert.Equal(t, "Paris", sent["city"])
+
+	env = setup(t)
+	serveWire(env, http.MethodGet, "customer_search", jsonResponder(200, contact(`O'Neil  "Q"`)))
+	w = serveWire(env, http.MethodPost, "create_customer", jsonResponder(200, `{"email":"`+adaEmail+`","id":1}`))
+	_, _, err = env.client.Customers.Update(context.Background(), adaEmail, &CustomerRequest{Address: Address{City: "Paris"}})
+	assertValidationError(t, err, "Customers.Update", "FirstName")
+	assert.Contains(t, err.Error(), "nothing was written")
+	assert.Empty(t, w.requests(), "nothing written")
+	// Changing that very field is a change like any other.
+	_, _, err = env.client.Customers.Update(context.Background(), adaEmail, &CustomerRequest{FirstName: "Pat"})
+	require.NoError(t, err)
+	assert.Len(t, w.requests(), 1)
+}
+
+// TestCreateRepliesAreReturnedAsStored: a create reply echoes the request;
+// the site stores its white space folded and trimmed (sanitize_text_field;
+// tag names trimmed), and Create returns that, not the echo as sent.
+func TestCreateRepliesAreReturnedAsStored(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveWire(env, http.MethodPost, "create_customer", echoResponder)
+	c, _, err := env.client.Customers.Create(context.Background(), &CustomerRequest{Email: "a@example.com",
+		FirstName: "  Ada \t Lovelace ", Address: Address{City: "New\nYork"}, Tags: []string{" vip  list\n"},
+		Avatar: " a  b ", CustomFields: map[string]string{"x": "a  b"}})
+	require.NoError(t, err)
+	assert.Equal(t, "Ada Lovelace", c.FirstName)
+	assert.Equal(t, "New York", c.Address.City)
+	require.Len(t, c.Tags, 1)
+	assert.Equal(t, "vip  list", c.Tags[0].Name)
+	assert.Equal(t, " a  b ", c.Avatar, "not sanitised by the site")
+	assert.Equal(t, "a b", c.CustomFields["x"])
+}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 
@@ -222,15 +223,16 @@ func checkMoney(field string, d decimal.Decimal) error {
 // to an answer, the plugin and WordPress change text in ways that differ by
 // field; textRules names those ways (a field's text= option), and a field's
 // max=, chars=, zero and minusone options add what its column and the
-// plugin's data layer do. A request is refused (checkStored) when what a
-// read would give back is not what was sent: the SDK never reports a write
-// it knows the server alters or drops. On a model field, the rule says what
-// the SDK decodes on read (fromStore).
+// plugin's data layer do. A request is refused (checkStored) when the site
+// would store something else than what was sent, or nothing, apart from
+// white space, which the site folds and trims (asStored) and the SDK
+// returns folded (the create replies are mapped so). On a model field, the
+// rule says what the SDK decodes on read (fromStore).
 
 // textRule is one way the server stores a text and lists it back.
 type textRule struct {
 	// sanitized: sanitize_text_field on the way in (tags stripped, white
-	// space collapsed and trimmed, percent-encoded octets removed).
+	// space folded and trimmed, percent-encoded octets removed).
 	sanitized bool
 	// keepsSlashes: no stripslashes on the way in or out; elsewhere a
 	// backslash is lost (the API lists most fields through stripslashes).
@@ -255,8 +257,70 @@ var textRules = map[string]*textRule{
 	"entities": {sanitized: true, entities: 1},
 	// Avatars: zeroBSCRM_textProcess twice, nothing else.
 	"avatar": {entities: 2},
-	// Tag names.
+	// Tag names (trimmed, inner white space kept).
 	"tag": {tagName: true},
+}
+
+// asStored is s with its white space as the server stores it: for
+// sanitize_text_field, runs of spaces, tabs and line breaks folded into one
+// space and the ends trimmed; for a tag name, the ends trimmed. (The rest of
+// what the server changes is refused by checkStored.)
+func (r *textRule) asStored(s string) string {
+	switch {
+	case r.sanitized:
+		return foldSpace(s)
+	case r.tagName:
+		return strings.Trim(s, phpTrimmed)
+	}
+	return s
+}
+
+// phpTrimmed is what PHP's trim() removes.
+const phpTrimmed = " \t\n\r\x00\x0b"
+
+// foldSpace is sanitize_text_field's white space rule:
+// preg_replace('/[\r\n\t ]+/', ' ') then trim().
+func foldSpace(s string) string {
+	if !needsFolding(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\n', '\r':
+			space = true
+		default:
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteByte(c)
+		}
+	}
+	if space {
+		b.WriteByte(' ')
+	}
+	return strings.Trim(b.String(), phpTrimmed)
+}
+
+// needsFolding reports whether foldSpace would change s.
+func needsFolding(s string) bool {
+	if s != strings.Trim(s, phpTrimmed) {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\n', '\r':
+			return true
+		case ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkStored returns why the server would not store s as it is in field f
@@ -284,6 +348,8 @@ func (f *fieldCodec) checkStored(s string) string {
 			return why
 		}
 	}
+	// What follows applies to the text as the server keeps it.
+	s = r.asStored(s)
 	switch {
 	case !r.keepsSlashes && strings.IndexByte(s, '\\') >= 0:
 		return "holds a backslash, which the server drops (it strips backslashes from this field, PHP's stripslashes)"
@@ -307,9 +373,10 @@ func (f *fieldCodec) checkStored(s string) string {
 	return ""
 }
 
-// stored is s as its column holds it, for the length limits: characters
-// outside the BMP as the references the SDK writes (see text.go), tag
-// quotes as the plugin writes them, then the htmlentities passes.
+// stored is s (whose white space is as stored) as its column holds it, for
+// the length limits: characters outside the BMP as the references the SDK
+// writes (see text.go), tag quotes as the plugin writes them, then the
+// htmlentities passes.
 func (r *textRule) stored(s string) string {
 	s = encodeSupplementaryString(s)
 	if r.tagName {
@@ -359,17 +426,12 @@ var (
 )
 
 // sanitizeChange returns how WordPress's sanitize_text_field would change s
-// (see wp-includes/formatting.php), or "" when it keeps s as it is.
+// (see wp-includes/formatting.php) beyond its white space (asStored), or ""
+// when it keeps s as it is.
 func sanitizeChange(s string) string {
 	switch {
 	case strings.IndexByte(s, '<') >= 0:
 		return `holds "<", which the server changes (it strips HTML tags and stores a lone "<" as "&lt;", sanitize_text_field)`
-	case strings.ContainsAny(s, "\t\n\r"):
-		return "holds a tab or a line break, which the server turns into a space (sanitize_text_field)"
-	case strings.Contains(s, "  "):
-		return "holds two spaces in a row, which the server collapses into one (sanitize_text_field)"
-	case strings.Trim(s, " \x00\x0b") != s:
-		return "starts or ends with white space, which the server trims (sanitize_text_field)"
 	case hasPercentOctet(s):
 		return `holds "%" followed by two hexadecimal digits (like "%41"), which the server removes as a percent-encoded byte (sanitize_text_field)`
 	}
@@ -384,10 +446,8 @@ func tagNameChange(s string) string {
 		return "blank: the server drops blank tags"
 	case strings.IndexByte(s, '<') >= 0:
 		return `holds "<", which the server removes from tag names (with any HTML tag)`
-	case strings.IndexByte(s, 0) >= 0:
+	case strings.IndexByte(strings.Trim(s, phpTrimmed), 0) >= 0:
 		return "holds a NUL character, which the server removes from tag names"
-	case strings.Trim(s, " \t\n\r\x00\x0b") != s:
-		return "starts or ends with white space, which the server trims from tag names"
 	case strings.Contains(s, "&#34;") || strings.Contains(s, "&#39;"):
 		return `holds "&#34;" or "&#39;", which is how the server stores a quote in a tag name: it would read back as the quote`
 	}
@@ -454,4 +514,39 @@ func readsAsMinusOne(s string) bool {
 	}
 	v, err := strconv.ParseFloat(s[:i], 64)
 	return err == nil && v > -2 && v <= -1
+}
+
+// alteredOnWriteBack returns the first text of merged, a request made of a
+// stored record with changes over it, that came from the record and that
+// the server would store differently if it were written back (white space
+// it folds: a value written by another client, or listed without the
+// backslash it holds), and how; "" when there is none. The text of changes
+// has passed checkStored.
+func (m *modelCodec) alteredOnWriteBack(merged, changes unsafe.Pointer) (field, why string) {
+	const reason = "holds white space the site would fold or trim if the contact were written back"
+	for _, f := range m.fields {
+		switch f.kind {
+		case kString:
+			if v := *(*string)(f.ptr(merged)); *(*string)(f.ptr(changes)) == "" && f.text.asStored(v) != v {
+				return f.path, reason
+			}
+		case kStrings:
+			if len(*(*[]string)(f.ptr(changes))) > 0 {
+				continue
+			}
+			for i, v := range *(*[]string)(f.ptr(merged)) {
+				if f.text.asStored(v) != v {
+					return fmt.Sprintf("%s[%d]", f.path, i), reason
+				}
+			}
+		case kCustom:
+			fields, changed := *(*map[string]string)(f.ptr(merged)), *(*map[string]string)(f.ptr(changes))
+			for _, k := range slices.Sorted(maps.Keys(fields)) {
+				if v := fields[k]; changed[k] == "" && f.text.asStored(v) != v {
+					return fmt.Sprintf("CustomFields[%q]", k), reason
+				}
+			}
+		}
+	}
+	return "", ""
 }

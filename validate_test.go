@@ -376,11 +376,9 @@ func TestTextTheServerWouldChangeIsRefused(t *testing.T) {
 		"100%ff":         "percent-encoded byte",
 		"<b>Bold</b>":    "HTML tags",
 		"a < b":          `lone "<"`,
-		"tab\there":      "tab or a line break",
-		"two\nlines":     "tab or a line break",
-		"two  spaces":    "two spaces in a row",
-		" leading":       "white space",
-		"trailing ":      "white space",
+		" <i>x</i> ":     "HTML tags",
+		"  -1 ":          "-1",
+		" 0":             `"0"`,
 		`Back\slash`:     "backslash",
 		"0":              `"0"`,
 		"-1":             "-1",
@@ -393,7 +391,9 @@ func TestTextTheServerWouldChangeIsRefused(t *testing.T) {
 		"&#x1f600;":      "would read back as it",
 	}
 	accepted := []string{"O'Neil", `Say "hi"`, "100% sure", "100%off", "a > b", "Tom &amp; Jerry", "a & b", "-2", "0.0", "00",
-		"+0", "-", "-x", "-1e5", "Zoë 日本語 😀", "plain"}
+		"+0", "-", "-x", "-1e5", "Zoë 日本語 😀", "plain",
+		// White space is folded and trimmed by the site, and returned so.
+		"tab\there", "two\nlines", "two  spaces", " leading", "trailing ", "  lots \t of\n  space  "}
 	calls := []struct {
 		field string
 		set   func(v string) interface{ validate() error }
@@ -459,8 +459,8 @@ func TestTagNamesTheServerWouldChangeAreRefused(t *testing.T) {
 		"   ":        "blank",
 		"<b>vip</b>": `"<"`,
 		"a < b":      `"<"`,
-		" vip":       "white space",
-		"vip\n":      "white space",
+		"\t\n":       "blank",
+		" 0 ":        `"0"`,
 		"0":          `"0"`,
 		"a&#39;b":    "&#39;",
 		`Back\slash`: "backslash",
@@ -476,9 +476,31 @@ func TestTagNamesTheServerWouldChangeAreRefused(t *testing.T) {
 		err = (&CompanyRequest{Name: "Co", Email: "a@example.com", Tags: []string{tag}}).validate()
 		assert.Error(t, err, "company tag %q", tag)
 	}
-	for _, tag := range []string{"vip", "O'Neil", `Say "hi"`, "lots \t of\n  space", "100% sure", "Caf%C3%A9", "a & b", "-1", "Zoë 😀"} {
+	for _, tag := range []string{"vip", "O'Neil", `Say "hi"`, "lots \t of\n  space", " trimmed\n", "100% sure", "Caf%C3%A9", "a & b", "-1", "Zoë 😀"} {
 		assert.NoError(t, (&CustomerRequest{Email: "a@example.com", Tags: []string{tag}}).validate(), "%q", tag)
 	}
+}
+
+// TestWhiteSpaceIsFoldedAsTheSiteDoes: sanitize_text_field folds runs of
+// spaces, tabs and line breaks into one space and trims the ends; tag names
+// are only trimmed; an avatar keeps its white space. Lengths count the
+// folded text.
+func TestWhiteSpaceIsFoldedAsTheSiteDoes(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":                        "",
+		"plain":                   "plain",
+		"  lots \t of\n  space  ": "lots of space",
+		"a\r\nb":                  "a b",
+		"\x00a  b\x0b":            "a b",
+		"a\x00 b":                 "a\x00 b",
+		"\u00a0a":                 "\u00a0a", // not PHP white space
+	} {
+		assert.Equal(t, want, textRules[""].asStored(in), "%q", in)
+	}
+	assert.Equal(t, "lots \t of", textRules["tag"].asStored(" lots \t of\n"))
+	assert.Equal(t, " a  b ", textRules["avatar"].asStored(" a  b "))
+	assert.NoError(t, (&CustomerRequest{Email: "a@example.com", FirstName: " " + strings.Repeat("a", 100) + "\n"}).validate(), "100 bytes once trimmed")
 }
 
 func TestReadsAsMinusOne(t *testing.T) {
@@ -506,12 +528,12 @@ func TestTextRefusalsSendNothing(t *testing.T) {
 	assertValidationError(t, err, "Customers.Update", "LastName")
 	res, err := env.client.Customers.UpsertMany(ctx, []*CustomerRequest{{Email: "a@example.com", Prefix: "0"}}, BulkOptions{})
 	require.NoError(t, err)
-	assertValidationError(t, res[0].Err, "Customers.Create", "Prefix")
+	assertValidationError(t, res[0].Err, "Customers.UpsertMany", "Prefix")
 	_, _, err = env.client.Companies.Create(ctx, &CompanyRequest{Name: `Back\slash`, Email: "a@example.com"})
 	assertValidationError(t, err, "Companies.Create", "Name")
 	_, _, err = env.client.Transactions.Create(ctx, &TransactionRequest{OrderID: "o", Status: "0", Total: decimal.NewFromInt(1)})
 	assertValidationError(t, err, "Transactions.Create", "Status")
-	_, _, err = env.client.Events.Create(ctx, &EventRequest{Title: "a  b", From: time.Unix(1e9, 0), To: time.Unix(1e9+60, 0)})
+	_, _, err = env.client.Events.Create(ctx, &EventRequest{Title: "a <b>", From: time.Unix(1e9, 0), To: time.Unix(1e9+60, 0)})
 	assertValidationError(t, err, "Events.Create", "Title")
 	assert.Zero(t, sent.Load())
 }

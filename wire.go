@@ -188,10 +188,9 @@ type modelCodec struct {
 	fallback *fieldCodec
 	links    []*fieldCodec
 	id       *fieldCodec // the model's own "id"
-	// storedText are the fields the server lists encoded (their text rule
-	// decodes them, see fromStore); storedNested the embedded models that
-	// have such fields, at any depth.
-	storedText, storedNested []*fieldCodec
+	// passText are, for each textPass, the fields whose text it maps;
+	// passNested the embedded models that have such fields, at any depth.
+	passText, passNested [nPasses][]*fieldCodec
 	// keys is the model whose keys custom fields must not use (a request's
 	// custom fields must not name a key of the record it writes).
 	keys *modelCodec
@@ -213,15 +212,14 @@ type registry struct {
 	byType map[reflect.Type]*modelCodec
 	// targets decode a body into *T or *[]*T in one pass (see decodeWire).
 	targets map[reflect.Type]func(b []byte, v any) error
-	// stored decode, in a *T or *[]*T read from the server, the text it
-	// lists encoded (see fromStore).
-	stored map[reflect.Type]func(v any)
+	// passes map the text of a decoded *T or *[]*T (see mapText).
+	passes map[reflect.Type]func(v any, pass textPass)
 }
 
 // codecs is built on first use from the models' tags.
 var codecs = sync.OnceValue(func() *registry {
 	r := &registry{byType: map[reflect.Type]*modelCodec{}, targets: map[reflect.Type]func([]byte, any) error{},
-		stored: map[reflect.Type]func(any){}}
+		passes: map[reflect.Type]func(any, textPass){}}
 	register[Customer](r, "Customer")
 	register[Company](r, "Company")
 	register[Transaction](r, "Transaction")
@@ -242,7 +240,7 @@ var codecs = sync.OnceValue(func() *registry {
 	for _, m := range r.byType {
 		m.build(r)
 	}
-	r.findStored()
+	r.findPasses()
 	r.byType[reflect.TypeFor[CustomerRequest]()].keys = r.byType[reflect.TypeFor[Customer]()]
 	r.byType[reflect.TypeFor[CompanyRequest]()].keys = r.byType[reflect.TypeFor[Company]()]
 	r.byType[reflect.TypeFor[TransactionRequest]()].keys = r.byType[reflect.TypeFor[Transaction]()]
@@ -292,16 +290,16 @@ func register[T any](r *registry, name string) *modelCodec {
 	r.targets[reflect.TypeFor[*[]*T]()] = func(b []byte, v any) error {
 		return decodeAll(b, func(d *jsontext.Decoder) error { return decodeTopList(d, m, v.(*[]*T)) })
 	}
-	r.stored[reflect.TypeFor[*T]()] = func(v any) {
+	r.passes[reflect.TypeFor[*T]()] = func(v any, pass textPass) {
 		if p := v.(*T); p != nil {
-			m.fromStore(unsafe.Pointer(p))
+			m.mapText(unsafe.Pointer(p), pass)
 		}
 	}
-	r.stored[reflect.TypeFor[*[]*T]()] = func(v any) {
+	r.passes[reflect.TypeFor[*[]*T]()] = func(v any, pass textPass) {
 		if list := v.(*[]*T); list != nil {
 			for _, e := range *list {
 				if e != nil {
-					m.fromStore(unsafe.Pointer(e))
+					m.mapText(unsafe.Pointer(e), pass)
 				}
 			}
 		}
@@ -309,84 +307,126 @@ func register[T any](r *registry, name string) *modelCodec {
 	return m
 }
 
-// findStored fills every codec's storedText and storedNested.
-func (r *registry) findStored() {
-	for _, m := range r.byType {
-		for _, f := range m.fields {
-			if f.kind == kString && (f.text.entities > 0 || f.text.tagName) {
-				m.storedText = append(m.storedText, f)
-			}
-		}
+// textPass is a mapping of the text of decoded models, from the wire to
+// what the server holds (the rules are validate.go's textRules).
+type textPass uint8
+
+const (
+	// passRead is for reads: the server lists some fields encoded
+	// (htmlentities, tag quotes), decoded to the text that was written.
+	passRead textPass = iota
+	// passEcho is for create replies, which echo the request: its text as
+	// the server stores it (white space folded and trimmed).
+	passEcho
+	nPasses
+)
+
+// inPass reports whether pass maps the field's text.
+func (f *fieldCodec) inPass(pass textPass) bool {
+	switch pass {
+	case passRead:
+		return f.kind == kString && (f.text.entities > 0 || f.text.tagName)
+	default:
+		return (f.kind == kString || f.kind == kCustom) && (f.text.sanitized || f.text.tagName)
 	}
-	// Embedded models, to a fixed point (a contact embeds transactions that
-	// embed contacts).
-	for changed := true; changed; {
-		changed = false
+}
+
+// mapString is the field's text after pass.
+func (f *fieldCodec) mapString(pass textPass, s string) string {
+	if pass == passRead {
+		return f.text.fromStore(s)
+	}
+	return f.text.asStored(s)
+}
+
+// findPasses fills every codec's passText and passNested.
+func (r *registry) findPasses() {
+	for pass := range nPasses {
 		for _, m := range r.byType {
 			for _, f := range m.fields {
-				switch f.kind {
-				case kList, kValues, kOne, kMap, kModel:
-				default:
-					continue
+				if f.inPass(pass) {
+					m.passText[pass] = append(m.passText[pass], f)
 				}
-				if (len(f.elem.storedText) > 0 || len(f.elem.storedNested) > 0) && !slices.Contains(m.storedNested, f) {
-					m.storedNested = append(m.storedNested, f)
-					changed = true
+			}
+		}
+		// Embedded models, to a fixed point (a contact embeds transactions
+		// that embed contacts).
+		for changed := true; changed; {
+			changed = false
+			for _, m := range r.byType {
+				for _, f := range m.fields {
+					switch f.kind {
+					case kList, kValues, kOne, kMap, kModel:
+					default:
+						continue
+					}
+					if (len(f.elem.passText[pass]) > 0 || len(f.elem.passNested[pass]) > 0) && !slices.Contains(m.passNested[pass], f) {
+						m.passNested[pass] = append(m.passNested[pass], f)
+						changed = true
+					}
 				}
 			}
 		}
 	}
 }
 
-// fromStore decodes, in the model at p and the models it embeds, the text
-// the server lists encoded (htmlentities, tag quotes) into the text that
-// was written. Reads get it (decodeBody); a create reply, which echoes the
-// request, does not.
-func (m *modelCodec) fromStore(p unsafe.Pointer) {
-	for _, f := range m.storedText {
+// mapText maps, in the model at p and the models it embeds, the text pass
+// maps.
+func (m *modelCodec) mapText(p unsafe.Pointer, pass textPass) {
+	for _, f := range m.passText[pass] {
+		if f.kind == kCustom {
+			for k, v := range *(*map[string]string)(f.ptr(p)) {
+				if s := f.mapString(pass, v); s != v {
+					(*(*map[string]string)(f.ptr(p)))[k] = s
+				}
+			}
+			continue
+		}
 		s := (*string)(f.ptr(p))
-		*s = f.text.fromStore(*s)
+		*s = f.mapString(pass, *s)
 	}
-	for _, f := range m.storedNested {
+	for _, f := range m.passNested[pass] {
 		fp := f.ptr(p)
 		switch f.kind {
 		case kList: // []*T: a slice of pointers
 			for _, e := range *(*[]unsafe.Pointer)(fp) {
 				if e != nil {
-					f.elem.fromStore(e)
+					f.elem.mapText(e, pass)
 				}
 			}
 		case kOne:
 			if e := *(*unsafe.Pointer)(fp); e != nil {
-				f.elem.fromStore(e)
+				f.elem.mapText(e, pass)
 			}
 		case kModel:
-			f.elem.fromStore(fp)
+			f.elem.mapText(fp, pass)
 		case kValues:
 			v := reflect.NewAt(f.typ, fp).Elem()
 			for i := range v.Len() {
-				f.elem.fromStore(v.Index(i).Addr().UnsafePointer())
+				f.elem.mapText(v.Index(i).Addr().UnsafePointer(), pass)
 			}
 		case kMap:
 			v := reflect.NewAt(f.typ, fp).Elem()
 			for it := v.MapRange(); it.Next(); {
 				e := reflect.New(f.typ.Elem())
 				e.Elem().Set(it.Value())
-				f.elem.fromStore(e.UnsafePointer())
+				f.elem.mapText(e.UnsafePointer(), pass)
 				v.SetMapIndex(it.Key(), e.Elem())
 			}
 		}
 	}
 }
 
-// fromStore decodes, in a value a read decoded (a *T or *[]*T of a model,
-// or a type with its own fromStore method), the text the server lists
-// encoded. Other values are left alone.
-func fromStore(v any) {
-	if f := codecs().stored[reflect.TypeOf(v)]; f != nil {
-		f(v)
-	} else if s, ok := v.(interface{ fromStore() }); ok {
-		s.fromStore()
+// mapDecoded maps the text of a value decodeBody decoded (a *T or *[]*T of
+// a model, or a type with its own mapText method): for a read, what the
+// server lists encoded is decoded (passRead); for a create reply, which
+// echoes the request, the text becomes what the server stores (passEcho).
+// Other values are left alone.
+func mapDecoded(v any, pass textPass) {
+	if f := codecs().passes[reflect.TypeOf(v)]; f != nil {
+		f(v, pass)
+	} else if s, ok := v.(interface{ mapText(textPass) }); ok {
+		s.mapText(pass)
 	}
 }
 
