@@ -25,6 +25,19 @@ func TestDifferentialDiffKeys(t *testing.T) {
 	assert.Empty(t, diffKeys(a, a))
 }
 
+func TestDifferentialReturnedDiffersFromStored(t *testing.T) {
+	t.Parallel()
+	ok := result{{"returned.ID", "contact#1"}, {"returned.FirstName", `"Ada"`}, {"returned.Tags[0].ID", "tag#0"},
+		{"stored[0].ID", "contact#1"}, {"stored[0].FirstName", `"Ada"`}, {"stored[0].Tags[0].ID", "tag#1"}}
+	assert.Empty(t, returnedDiffersFromStored(ok))
+	cut := result{{"returned.FirstName", `"aaaa"`}, {"stored[0].FirstName", `"a..."`}, {"returned.Title", `"O'Neil"`},
+		{"stored.Title", `"O&#039;Neil"`}, {"returned.City", `"x"`}}
+	msg := returnedDiffersFromStored(cut)
+	assert.Contains(t, msg, `FirstName: returned "aaaa", stored "a..."`)
+	assert.Contains(t, msg, `Title: returned "O'Neil", stored "O&#039;Neil"`)
+	assert.NotContains(t, msg, "City", "not read back: nothing to compare")
+}
+
 func TestDifferentialVerdict(t *testing.T) {
 	t.Parallel()
 	known := &knownDifference{scenario: "s", keys: []string{"b", "a"}, reason: "why"}

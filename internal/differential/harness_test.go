@@ -116,6 +116,11 @@ func testSite(t *testing.T, s realsite.Site) {
 				o.known = lookupKnown(sc.name, version)
 				outcomes[i] = o
 				checkOutcome(t, o, version)
+				for side, res := range map[string]result{"fake": o.fake, "site " + version: o.real} {
+					if msg := returnedDiffersFromStored(res); msg != "" {
+						t.Errorf("on the %s, the SDK returned a value that differs from what was stored:\n%s", side, msg)
+					}
+				}
 			})
 		}
 	})
@@ -144,6 +149,34 @@ func verdict(o outcome, version string) string {
 	}
 	return ""
 }
+
+// returnedDiffersFromStored checks the SDK's promise that a value it
+// returns from a write is what the site stored: every returned.F of a
+// result must equal stored.F (or stored[0].F) where the scenario read it
+// back, but for what the site sets itself (IDs, times, owners, the records
+// it links) and the custom fields a site defines beyond those sent. It
+// returns the values that differ, or "".
+func returnedDiffersFromStored(res result) string {
+	var b strings.Builder
+	for _, l := range res {
+		f, ok := strings.CutPrefix(l.key, "returned.")
+		if !ok || siteSet.MatchString(f) {
+			continue
+		}
+		for _, k := range []string{"stored." + f, "stored[0]." + f} {
+			if v, ok := res.get(k); ok {
+				if v != l.value {
+					fmt.Fprintf(&b, "  %s: returned %s, stored %s\n", f, l.value, v)
+				}
+				break
+			}
+		}
+	}
+	return b.String()
+}
+
+// siteSet are the fields of a returned record that the site sets itself.
+var siteSet = regexp.MustCompile(`^(ID|Created|LastUpdated|Owner|CustomerID|CustomFields\.len|Contact|Company|Reminders|Tags\[\d+\]\.(ID|Slug|ObjectType|Created|LastUpdated))`)
 
 // report prints the summary line and the known differences, and appends
 // them to $JCRM_DIFFERENTIAL_REPORT when set (go test hides the output of
