@@ -375,10 +375,16 @@ func flagTrue(on bool) string {
 //   - Tags replace all of the contact's tags (an empty list leaves them).
 //   - A contact whose status is "Customer" keeps it ("sticky" status) even
 //     when another Status is sent.
-//   - The answer echoes what was sent plus the ID, not what was stored.
+//   - The answer echoes what was sent plus the ID, not what was stored
+//     (Create returns it with white space folded as the site stores it;
+//     text the site would store otherwise is refused, see CustomerRequest).
+//   - Concurrent Creates of one email that is not on the site yet can make
+//     duplicate contacts: the site looks the email up, then inserts, without
+//     a lock. Send one email's writes one after the other, or use
+//     UpsertMany, which serialises the rows of one email.
 //
 // It is retried after 5xx and network errors: an upsert keyed by email
-// cannot duplicate the contact.
+// cannot duplicate the contact (a retry comes after its attempt, never beside it).
 func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*Customer, *Response, error) {
 	const op = "Customers.Create"
 	if req == nil {

@@ -203,21 +203,49 @@ func concurrentWorker(ctx context.Context, c *jetpackcrm.Client, stamp string, w
 	return nil
 }
 
-// TestRealSiteConcurrentSameEmail sends many upserts of one new email at
-// once: the site makes one contact, and every call succeeds.
+// TestRealSiteConcurrentSameEmail: what the SDK guarantees for many writes
+// of one new email at once, and only that. UpsertMany serialises the rows
+// of one email (compared case-insensitively), in input order, whatever its
+// concurrency: 16 rows with 16 workers make one contact, holding the last
+// row. Independent Customers.Create calls are not serialised, and the site
+// does not guarantee one contact for them: it looks the email up and
+// inserts without a lock, so concurrent creates of a new email can make
+// duplicate contacts (this test used to assert one and failed now and
+// then; Create's doc names the trap). For them it asserts what does hold:
+// every call succeeds, at least one contact has the email, each holds one
+// of the names sent.
 func TestRealSiteConcurrentSameEmail(t *testing.T) {
 	realsite.Each(t, func(t *testing.T, s realsite.Site) {
 		t.Parallel()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		c := s.Client(t)
-		stamp := realsite.Stamp()
-		email := "same." + stamp + "@example.com"
-		var wg sync.WaitGroup
-		names := make([]string, 16)
-		errs := make([]error, len(names))
+		const n = 16
+		names := make([]string, n)
 		for i := range names {
 			names[i] = "Racer" + strconv.Itoa(i)
+		}
+
+		stamp := realsite.Stamp()
+		email := "same." + stamp + "@example.com"
+		reqs := make([]*jetpackcrm.CustomerRequest, n)
+		for i := range reqs {
+			reqs[i] = &jetpackcrm.CustomerRequest{Email: email, FirstName: names[i]}
+		}
+		res, err := c.Customers.UpsertMany(ctx, reqs, jetpackcrm.BulkOptions{Concurrency: n})
+		require.NoError(t, err)
+		for _, r := range res {
+			assert.NoError(t, r.Err, "row %d", r.Index)
+		}
+		got := withStamp(t, ctx, c, stamp)
+		require.Len(t, got, 1, "UpsertMany wrote the rows of one email one after the other: one contact")
+		assert.Equal(t, names[n-1], got[0].FirstName, "the last row, written last")
+
+		stamp = realsite.Stamp()
+		email = "race." + stamp + "@example.com"
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range names {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -226,12 +254,30 @@ func TestRealSiteConcurrentSameEmail(t *testing.T) {
 		}
 		wg.Wait()
 		for i, err := range errs {
-			assert.NoError(t, err, "upsert %d", i)
+			assert.NoError(t, err, "create %d", i)
 		}
-		got := mine(t, ctx, c, stamp, 100)
-		require.Len(t, got, 1, "concurrent upserts of one email made one contact")
-		assert.Contains(t, names, got[email].FirstName)
+		got = withStamp(t, ctx, c, stamp)
+		require.NotEmpty(t, got, "the email has a contact")
+		for _, cu := range got {
+			assert.Equal(t, email, cu.Email)
+			assert.Contains(t, names, cu.FirstName)
+		}
+		if len(got) > 1 {
+			t.Logf("%d concurrent creates of one new email made %d contacts on %s (the site does not serialise them)", n, len(got), s.Name)
+		}
 	})
+}
+
+// withStamp returns every contact whose searched fields hold stamp, in ID
+// order, duplicates of an email included (mine refuses those).
+func withStamp(t *testing.T, ctx context.Context, c *jetpackcrm.Client, stamp string) []*jetpackcrm.Customer {
+	t.Helper()
+	var out []*jetpackcrm.Customer
+	for cu, err := range c.Customers.All(ctx, &jetpackcrm.CustomerListOptions{Search: stamp, ListOptions: jetpackcrm.ListOptions{PerPage: 100}}) {
+		require.NoError(t, err)
+		out = append(out, cu)
+	}
+	return out
 }
 
 // TestRealSiteFaultProxy sends writes and reads through a proxy that
