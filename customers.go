@@ -419,7 +419,8 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 // replace the contact's tags; nil leaves them.
 //
 // Empty fields of changes mean "keep": the API cannot clear a field (the
-// server drops blank, 0 and -1 values). A contact whose status is
+// server drops blank values, and "0" and -1, which the SDK refuses: see
+// CustomerRequest). A contact whose status is
 // "Customer" keeps it unless changes.ForceStatus is set (sticky status).
 //
 // The returned contact is the second read: what the site holds, after its

@@ -210,7 +210,9 @@ func TestRealSiteEventTextRoundTrips(t *testing.T) {
 			"3-byte": "日本語 €", "4-byte": "Party 😀 𝄞", "nbsp": "a\u00a0b", "whitespace": "  lots \t of\n  space  ",
 		}
 		// As the site folds white space (sanitize_text_field: not NBSP).
-		fold := func(s string) string { return strings.Trim(regexp.MustCompile(`[\r\n\t ]+`).ReplaceAllString(s, " "), " ") }
+		fold := func(s string) string {
+			return strings.Trim(regexp.MustCompile(`[\r\n\t ]+`).ReplaceAllString(s, " "), " ")
+		}
 		ids := map[string]int64{}
 		for name, text := range kept {
 			req := &jetpackcrm.EventRequest{Title: text + " " + stamp, Notes: text, From: from, To: from}
