@@ -1291,12 +1291,10 @@ func checkText[T any](v *T) error {
 	if err := checkCustomFields(m.customFields(unsafe.Pointer(v)), m.isBuiltin); err != nil {
 		return err
 	}
-	return m.textFields(unsafe.Pointer(v), func(f *fieldCodec, name func() string, value string) error {
-		if reason := f.checkStored(value); reason != "" {
-			return invalidField(name(), "%s", reason)
-		}
-		return nil
-	})
+	if name, reason := m.textFields(unsafe.Pointer(v), (*fieldCodec).checkStored); reason != "" {
+		return invalidField(name, "%s", reason)
+	}
+	return nil
 }
 
 func (m *modelCodec) customFields(p unsafe.Pointer) map[string]string {
@@ -1309,20 +1307,20 @@ func (m *modelCodec) customFields(p unsafe.Pointer) map[string]string {
 // Requests.
 
 // textFields calls check for every text of the request at p (string fields,
-// address lines, list items, custom field values, in field order) with its
-// field and a function that names it in Go ("Tags[1]"), called only for an
-// error.
-func (m *modelCodec) textFields(p unsafe.Pointer, check func(f *fieldCodec, name func() string, value string) error) error {
+// address lines, list items, custom field values, in field order) and
+// returns the first reason it gives, with the Go name of the text
+// ("Tags[1]"); "" when there is none.
+func (m *modelCodec) textFields(p unsafe.Pointer, check func(f *fieldCodec, value string) string) (name, reason string) {
 	for _, f := range m.fields {
 		switch f.kind {
 		case kString:
-			if err := check(f, func() string { return f.path }, *(*string)(f.ptr(p))); err != nil {
-				return err
+			if reason := check(f, *(*string)(f.ptr(p))); reason != "" {
+				return f.path, reason
 			}
 		case kStrings:
 			for i, s := range *(*[]string)(f.ptr(p)) {
-				if err := check(f, func() string { return fmt.Sprintf("%s[%d]", f.path, i) }, s); err != nil {
-					return err
+				if reason := check(f, s); reason != "" {
+					return fmt.Sprintf("%s[%d]", f.path, i), reason
 				}
 			}
 		case kCustom:
@@ -1331,13 +1329,13 @@ func (m *modelCodec) textFields(p unsafe.Pointer, check func(f *fieldCodec, name
 				continue // spares sorting no keys, which allocates
 			}
 			for _, k := range slices.Sorted(maps.Keys(fields)) {
-				if err := check(f, func() string { return fmt.Sprintf("CustomFields[%q]", k) }, fields[k]); err != nil {
-					return err
+				if reason := check(f, fields[k]); reason != "" {
+					return fmt.Sprintf("CustomFields[%q]", k), reason
 				}
 			}
 		}
 	}
-	return nil
+	return "", ""
 }
 
 // overlay copies the non-empty fields of the request at src over dst; custom
