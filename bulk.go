@@ -82,6 +82,13 @@ type BulkResult struct {
 // *RequestError wrapping ctx's error.
 func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error) {
 	const op = "Customers.UpsertMany"
+	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // the writes' spans are its children
+	results, err := s.upsertMany(ctx, op, requests, opts)
+	scope.end(err)
+	return results, err
+}
+
+func (s *CustomersService) upsertMany(ctx context.Context, op string, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error) {
 	if opts.Concurrency < 0 || opts.Concurrency > MaxBulkConcurrency {
 		return nil, invalid(op, "Concurrency", "must be between 1 and %d, got %d", MaxBulkConcurrency, opts.Concurrency)
 	}

@@ -736,7 +736,7 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 	if err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, c)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_customer", nil, payload, true, c)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -763,6 +763,13 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 // ID and email, so repeating it cannot duplicate the contact.
 func (s *CustomersService) Update(ctx context.Context, email string, changes *CustomerRequest) (*Customer, *Response, error) {
 	const op = "Customers.Update"
+	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // one span for the read and the write
+	c, resp, err := s.update(ctx, op, email, changes)
+	scope.end(err)
+	return c, resp, err
+}
+
+func (s *CustomersService) update(ctx context.Context, op, email string, changes *CustomerRequest) (*Customer, *Response, error) {
 	if changes == nil {
 		return nil, nil, invalid(op, "", "nil *CustomerRequest")
 	}
@@ -791,7 +798,7 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 	if err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	resp, err = (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, written)
+	resp, err = (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_customer", nil, payload, true, written)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -834,7 +841,7 @@ func (s *CustomersService) List(ctx context.Context, opts *CustomerListOptions) 
 			Owned: opts.Owner, Company: opts.CompanyID}
 	}
 	var out []*Customer
-	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "customers", nil, &body, true, &out)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "customers", nil, &body, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -886,7 +893,7 @@ func (s *CustomersService) Search(ctx context.Context, query string, opts *ListO
 		q.Page, q.PerPage = opts.Page, opts.PerPage
 	}
 	var out []*Customer
-	resp, err := (*service)(s).owner().call(ctx, http.MethodGet, "customer_search", &q, nil, true, &out)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodGet, "customer_search", &q, nil, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -905,7 +912,7 @@ func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Custo
 		return nil, nil, asValidation(op, err)
 	}
 	var out customerOrNothing
-	resp, err := (*service)(s).owner().call(ctx, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -400,7 +400,7 @@ func (s *EventsService) Create(ctx context.Context, req *EventRequest) (*Event, 
 		return nil, nil, asValidation(op, err)
 	}
 	e := new(Event)
-	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_event", nil, req, req.ID > 0, e)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_event", nil, req, req.ID > 0, e)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/time/rate"
 )
 
@@ -25,6 +27,9 @@ type config struct {
 	maxResponseBytes int64
 	insecureHTTP     bool
 	queryRouting     bool
+	// OpenTelemetry (otel.go): nil records nothing.
+	tracerProvider trace.TracerProvider
+	meterProvider  metric.MeterProvider
 }
 
 // WithHTTPClient makes the Client send through hc (its Transport, Timeout,

@@ -57,6 +57,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		cp := *req
 		out = &cp
 	}
+	st.telemetry().pausing(t.client.pause)
 	if err := t.client.pause.wait(ctx); err != nil {
 		cancel()
 		return nil, &notSentError{err: err, final: true}
@@ -73,6 +74,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	u.RawQuery = withCredentials(u.RawQuery, t.client.creds)
 	out.URL = &u
 
+	out, att := st.telemetry().startAttempt(req, out)
 	start := time.Now()
 	resp, err := t.base.RoundTrip(out)
 	if resp == nil {
@@ -92,6 +94,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 	}
+	att.end(resp, err)
 	t.logAttempt(req, st, resp, err, time.Since(start))
 	return resp, err
 }

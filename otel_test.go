@@ -1,0 +1,508 @@
+package jetpackcrm
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
+)
+
+// recorder collects what a Client records through the otel SDK's
+// in-memory span recorder and manual metric reader.
+type recorder struct {
+	spans  *tracetest.SpanRecorder
+	tp     *sdktrace.TracerProvider
+	reader *sdkmetric.ManualReader
+	mp     *sdkmetric.MeterProvider
+}
+
+func newRecorder() *recorder {
+	r := &recorder{spans: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
+	r.tp = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(r.spans))
+	r.mp = sdkmetric.NewMeterProvider(sdkmetric.WithReader(r.reader))
+	return r
+}
+
+func (r *recorder) options() []Option {
+	return []Option{WithTracerProvider(r.tp), WithMeterProvider(r.mp)}
+}
+
+// spanView is an ended span in a form tests compare and print.
+type spanView struct {
+	Name   string
+	Kind   trace.SpanKind
+	Parent string // the parent's name, "" for a root or a parent not recorded
+	Attrs  map[string]string
+	Events []string // name{key=value,...}
+	Status string   // code, and description if any
+}
+
+func (r *recorder) ended(t testing.TB) []spanView {
+	t.Helper()
+	spans := r.spans.Ended()
+	names := map[trace.SpanID]string{}
+	for _, s := range spans {
+		names[s.SpanContext().SpanID()] = s.Name()
+	}
+	views := make([]spanView, 0, len(spans))
+	for _, s := range spans {
+		v := spanView{Name: s.Name(), Kind: s.SpanKind(), Parent: names[s.Parent().SpanID()], Attrs: map[string]string{}}
+		for _, kv := range s.Attributes() {
+			v.Attrs[string(kv.Key)] = kv.Value.String()
+		}
+		for _, e := range s.Events() {
+			set := attribute.NewSet(e.Attributes...)
+			v.Events = append(v.Events, e.Name+"{"+set.Encoded(attribute.DefaultEncoder())+"}")
+		}
+		v.Status = s.Status().Code.String()
+		if d := s.Status().Description; d != "" {
+			v.Status += ": " + d
+		}
+		views = append(views, v)
+	}
+	return views
+}
+
+// named returns the views with this name, in the order they ended.
+func named(views []spanView, name string) []spanView {
+	var out []spanView
+	for _, v := range views {
+		if v.Name == name {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// texts is every string a span holds: name, attribute keys and values,
+// events, status description, links.
+func (r *recorder) texts() []string {
+	var out []string
+	for _, s := range r.spans.Ended() {
+		out = append(out, s.Name(), s.Status().Description)
+		out = append(out, attrTexts(s.Attributes())...)
+		for _, e := range s.Events() {
+			out = append(out, e.Name)
+			out = append(out, attrTexts(e.Attributes)...)
+		}
+		for _, l := range s.Links() {
+			out = append(out, l.SpanContext.TraceState().String())
+			out = append(out, attrTexts(l.Attributes)...)
+		}
+	}
+	return out
+}
+
+func attrTexts(kvs []attribute.KeyValue) []string {
+	var out []string
+	for _, kv := range kvs {
+		out = append(out, string(kv.Key), kv.Value.String())
+	}
+	return out
+}
+
+// points is every data point of the named metric: its attributes encoded,
+// and its count (histogram) or value (sum).
+func (r *recorder) points(t testing.TB, name string) map[string]float64 {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, r.reader.Collect(context.Background(), &rm))
+	out := map[string]float64{}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name != name {
+				continue
+			}
+			switch d := m.Data.(type) {
+			case metricdata.Histogram[float64]:
+				for _, p := range d.DataPoints {
+					out[p.Attributes.Encoded(attribute.DefaultEncoder())] += float64(p.Count)
+				}
+			case metricdata.Sum[int64]:
+				for _, p := range d.DataPoints {
+					out[p.Attributes.Encoded(attribute.DefaultEncoder())] += float64(p.Value)
+				}
+			default:
+				t.Fatalf("metric %s has unexpected data %T", name, m.Data)
+			}
+		}
+	}
+	return out
+}
+
+// metricTexts is every string the metrics hold: names, descriptions,
+// units and every data point's attributes.
+func (r *recorder) metricTexts(t testing.TB) []string {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, r.reader.Collect(context.Background(), &rm))
+	var out []string
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			out = append(out, m.Name, m.Description, m.Unit)
+			var sets []attribute.Set
+			switch d := m.Data.(type) {
+			case metricdata.Histogram[float64]:
+				for _, p := range d.DataPoints {
+					sets = append(sets, p.Attributes)
+				}
+			case metricdata.Sum[int64]:
+				for _, p := range d.DataPoints {
+					sets = append(sets, p.Attributes)
+				}
+			default:
+				t.Fatalf("metric %s has unexpected data %T", m.Name, m.Data)
+			}
+			for _, s := range sets {
+				out = append(out, attrTexts(s.ToSlice())...)
+			}
+		}
+	}
+	return out
+}
+
+// assertNoSecretAnyCase is assertNoSecret, case-insensitively: it also
+// catches escapes written in lower case (%2f) and lower-cased copies.
+func assertNoSecretAnyCase(t testing.TB, texts ...string) {
+	t.Helper()
+	for _, text := range texts {
+		low := strings.ToLower(text)
+		for _, form := range secretForms {
+			if strings.Contains(low, strings.ToLower(form)) {
+				t.Errorf("credential form %q leaked in: %s", form, text)
+			}
+		}
+	}
+}
+
+// dump prints views as a tree-ish list, for the test log.
+func dump(views []spanView) string {
+	var b strings.Builder
+	for _, v := range views {
+		keys := make([]string, 0, len(v.Attrs))
+		for k := range v.Attrs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(&b, "%s [%s] parent=%q status=%s\n", v.Name, v.Kind, v.Parent, v.Status)
+		for _, k := range keys {
+			fmt.Fprintf(&b, "    %s=%s\n", k, v.Attrs[k])
+		}
+		for _, e := range v.Events {
+			fmt.Fprintf(&b, "    event %s\n", e)
+		}
+	}
+	return b.String()
+}
+
+func TestTelemetryOptionsRefuseNil(t *testing.T) {
+	t.Parallel()
+	var tp *sdktrace.TracerProvider
+	var mp *sdkmetric.MeterProvider
+	for _, opt := range []Option{WithTracerProvider(nil), WithMeterProvider(nil), WithTracerProvider(tp), WithMeterProvider(mp)} {
+		_, err := NewClient(testSite, testKey, testSecret, opt)
+		assert.ErrorIs(t, err, ErrInvalidInput)
+	}
+}
+
+func TestTelemetryOffRecordsNothing(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveWire(env, http.MethodGet, "status", replay(t, 1))
+	_, _, err := env.client.Status(context.Background())
+	require.NoError(t, err)
+	assert.Nil(t, env.client.tel, "no telemetry state without the options")
+}
+
+// An Update that reads (500, then the contact) and writes (500, 500, then
+// the answer): one span for the operation, the read's own span inside it,
+// a client span per HTTP request, the retries as events.
+func TestTelemetryUpdateShapes(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		env := setup(t, rec.options()...)
+		serveWire(env, http.MethodGet, "customer_search", replay(t, 110).Then(replay(t, 74)))
+		serveWire(env, http.MethodPost, "create_customer", replay(t, 110).Then(replay(t, 110)).Then(replay(t, 29)))
+
+		ctx, parent := rec.tp.Tracer("test").Start(context.Background(), "caller")
+		_, _, err := env.client.Customers.Update(ctx, adaEmail, &CustomerRequest{Address: Address{City: "Marylebone"}})
+		parent.End()
+		require.NoError(t, err)
+
+		views := rec.ended(t)
+		t.Logf("exported spans:\n%s", dump(views))
+		require.Len(t, views, 8, "caller, Update, GetByEmail, 2 GETs, 3 POSTs")
+
+		update := named(views, "jetpackcrm Customers.Update")
+		require.Len(t, update, 1, "the write joins the operation's span")
+		assert.Equal(t, trace.SpanKindInternal, update[0].Kind)
+		assert.Equal(t, "caller", update[0].Parent)
+		assert.Equal(t, "Unset", update[0].Status)
+		require.Len(t, update[0].Events, 2, "two retries of the write")
+		assert.Contains(t, update[0].Events[0], "jetpackcrm.retry{error.type=500,http.response.status_code=500,jetpackcrm.retry.attempt=1,jetpackcrm.retry.wait=")
+		assert.Contains(t, update[0].Events[1], "jetpackcrm.retry.attempt=2")
+
+		read := named(views, "jetpackcrm Customers.GetByEmail")
+		require.Len(t, read, 1)
+		assert.Equal(t, "jetpackcrm Customers.Update", read[0].Parent)
+		assert.Equal(t, map[string]string{"jetpackcrm.endpoint": "customer_search", "jetpackcrm.attempts": "2"}, read[0].Attrs)
+		require.Len(t, read[0].Events, 1)
+
+		gets := named(views, "GET")
+		require.Len(t, gets, 2)
+		query := url.Values{"email": {adaEmail}}.Encode()
+		assert.Equal(t, spanView{Name: "GET", Kind: trace.SpanKindClient, Parent: "jetpackcrm Customers.GetByEmail", Status: "Error",
+			Attrs: map[string]string{
+				"http.request.method": "GET", "server.address": "crm.example.com", "server.port": "443",
+				"url.full":                  "https://crm.example.com/wp/zbs_api/customer_search/?" + query + "&api_key=REDACTED&api_secret=REDACTED",
+				"jetpackcrm.endpoint":       "customer_search",
+				"http.response.status_code": "500", "error.type": "500", "network.protocol.version": "1.1",
+			}}, gets[0])
+		assert.Equal(t, "1", gets[1].Attrs["http.request.resend_count"])
+		assert.Equal(t, "200", gets[1].Attrs["http.response.status_code"])
+		assert.Equal(t, "Unset", gets[1].Status)
+		assert.NotContains(t, gets[1].Attrs, "error.type")
+
+		posts := named(views, "POST")
+		require.Len(t, posts, 3)
+		for i, p := range posts {
+			assert.Equal(t, "jetpackcrm Customers.Update", p.Parent, "the write's requests are the operation's children")
+			assert.Equal(t, trace.SpanKindClient, p.Kind)
+			assert.Equal(t, "https://crm.example.com/wp/zbs_api/create_customer/?api_key=REDACTED&api_secret=REDACTED", p.Attrs["url.full"])
+			if i == 0 {
+				assert.NotContains(t, p.Attrs, "http.request.resend_count", "the first request is not a resend")
+			} else {
+				assert.Equal(t, fmt.Sprint(i), p.Attrs["http.request.resend_count"])
+			}
+		}
+
+		point := func(errType, method, status string) string {
+			return errType + "http.request.method=" + method + ",http.response.status_code=" + status +
+				",network.protocol.version=1.1,server.address=crm.example.com,server.port=443"
+		}
+		assert.Equal(t, map[string]float64{
+			point("error.type=500,", "GET", "500"):  1,
+			point("", "GET", "200"):                 1,
+			point("error.type=500,", "POST", "500"): 2,
+			point("", "POST", "200"):                1,
+		}, rec.points(t, "http.client.request.duration"))
+		assert.Equal(t, map[string]float64{
+			"error.type=500,http.request.method=GET,jetpackcrm.operation=Customers.GetByEmail,server.address=crm.example.com,server.port=443": 1,
+			"error.type=500,http.request.method=POST,jetpackcrm.operation=Customers.Update,server.address=crm.example.com,server.port=443":    2,
+		}, rec.points(t, "jetpackcrm.client.retries"))
+	})
+}
+
+func TestTelemetryInstruments(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder()
+	env := setup(t, rec.options()...)
+	serveWire(env, http.MethodGet, "status", replay(t, 1))
+	_, _, err := env.client.Status(context.Background())
+	require.NoError(t, err)
+
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, rec.reader.Collect(context.Background(), &rm))
+	require.Len(t, rm.ScopeMetrics, 1)
+	sm := rm.ScopeMetrics[0]
+	assert.Equal(t, instrumentationName, sm.Scope.Name)
+	assert.Equal(t, Version, sm.Scope.Version)
+	require.Len(t, sm.Metrics, 1, "the retries counter has no point without a retry")
+	m := sm.Metrics[0]
+	assert.Equal(t, "http.client.request.duration", m.Name)
+	assert.Equal(t, "s", m.Unit)
+	h, ok := m.Data.(metricdata.Histogram[float64])
+	require.True(t, ok)
+	require.Len(t, h.DataPoints, 1)
+	assert.Equal(t, []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}, h.DataPoints[0].Bounds,
+		"the conventions' buckets")
+}
+
+// One 429 pauses the whole Client: a call that starts during the pause
+// records the wait as an event; the call that got the 429 records a retry.
+func TestTelemetrySharedPauseEvent(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		env := setup(t, rec.options()...)
+		limited := func(req *http.Request) (*http.Response, error) {
+			resp := httpmock.NewStringResponse(http.StatusTooManyRequests, `{"success":false}`)
+			resp.Header.Set("Retry-After", "3")
+			return resp, nil
+		}
+		serveWire(env, http.MethodGet, "status", httpmock.Responder(limited).Then(replay(t, 1)))
+
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			_, _, err := env.client.Status(context.Background())
+			assert.NoError(t, err)
+		})
+		synctest.Wait() // the first call has its 429 and waits 3 s
+		_, _, err := env.client.StatusFull(context.Background())
+		require.NoError(t, err)
+		wg.Wait()
+
+		views := rec.ended(t)
+		t.Logf("exported spans:\n%s", dump(views))
+		first := named(views, "jetpackcrm Client.Status")
+		require.Len(t, first, 1)
+		assert.Equal(t, []string{"jetpackcrm.retry{error.type=429,http.response.status_code=429,jetpackcrm.retry.attempt=1,jetpackcrm.retry.wait=3}"}, first[0].Events)
+		second := named(views, "jetpackcrm Client.StatusFull")
+		require.Len(t, second, 1)
+		assert.Equal(t, []string{"jetpackcrm.pause{jetpackcrm.pause.wait=3}"}, second[0].Events)
+		assert.Equal(t, map[string]float64{
+			"error.type=429,http.request.method=GET,jetpackcrm.operation=Client.Status,server.address=crm.example.com,server.port=443": 1,
+		}, rec.points(t, "jetpackcrm.client.retries"))
+	})
+}
+
+// Iterators: a span per page call; Client.Do: a span named after it.
+func TestTelemetryIteratorPagesAndDo(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder()
+	env := setup(t, rec.options()...)
+	serveWire(env, http.MethodPost, "customers",
+		jsonResponder(200, `[{"id":"1","email":"a@example.com"},{"id":"2","email":"b@example.com"}]`).Then(jsonResponder(200, `[{"id":"3","email":"c@example.com"}]`)))
+	serveWire(env, http.MethodGet, "status", replay(t, 1))
+	ctx := context.Background()
+	n := 0
+	for _, err := range env.client.Customers.All(ctx, &CustomerListOptions{ListOptions: ListOptions{PerPage: 2}}) {
+		require.NoError(t, err)
+		n++
+	}
+	require.Equal(t, 3, n)
+	req, err := env.client.NewRequest(ctx, http.MethodGet, "status", nil, nil)
+	require.NoError(t, err)
+	_, err = env.client.Do(req, nil)
+	require.NoError(t, err)
+
+	views := rec.ended(t)
+	pages := named(views, "jetpackcrm Customers.List")
+	require.Len(t, pages, 2, "one span per page")
+	for _, p := range pages {
+		assert.Equal(t, "customers", p.Attrs["jetpackcrm.endpoint"])
+	}
+	do := named(views, "jetpackcrm Client.Do")
+	require.Len(t, do, 1)
+	assert.Equal(t, "status", do[0].Attrs["jetpackcrm.endpoint"])
+	posts := named(views, "POST")
+	require.Len(t, posts, 2)
+	assert.Equal(t, "jetpackcrm Customers.List", posts[0].Parent)
+	gets := named(views, "GET")
+	require.Len(t, gets, 1)
+	assert.Equal(t, "jetpackcrm Client.Do", gets[0].Parent)
+}
+
+// Calls refused before any request record nothing, whether alone or in
+// an operation made of several calls.
+func TestTelemetryRefusedCallsRecordNothing(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder()
+	env := setup(t, rec.options()...)
+	ctx := context.Background()
+	_, _, err := env.client.Customers.Create(ctx, &CustomerRequest{})
+	require.ErrorIs(t, err, ErrInvalidInput)
+	_, _, err = env.client.Customers.Update(ctx, "not an email", &CustomerRequest{})
+	require.ErrorIs(t, err, ErrInvalidInput)
+	assert.Empty(t, rec.spans.Ended())
+	assert.Empty(t, rec.points(t, "http.client.request.duration"))
+}
+
+// Every error path of the hygiene suite, with tracing and metrics on: no
+// span name, attribute, event, status description, link or metric
+// attribute holds the key or the secret in any form.
+func TestTelemetryNeverHoldsSecrets(t *testing.T) {
+	t.Parallel()
+	for _, tc := range leakCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := newRecorder()
+			_, _, _, err := tc.run(t, rec.options()...)
+			require.Error(t, err, "every case is an error path")
+
+			views := rec.ended(t)
+			calls := 0
+			for _, v := range views {
+				if v.Kind == trace.SpanKindInternal {
+					calls++
+					assert.True(t, strings.HasPrefix(v.Status, codes.Error.String()), "the call span records the failure: %s", v.Status)
+					assert.NotEmpty(t, v.Attrs["error.type"])
+				}
+				if u, ok := v.Attrs["url.full"]; ok {
+					assert.Contains(t, u, "api_key=REDACTED&api_secret=REDACTED")
+				}
+			}
+			assert.Equal(t, 1, calls, "one call span:\n%s", dump(views))
+			assertNoSecretAnyCase(t, rec.texts()...)
+			assertNoSecretAnyCase(t, rec.metricTexts(t)...)
+		})
+	}
+}
+
+// benchTransport answers every request at once from memory, so that the
+// allocations measured are the SDK's.
+type benchTransport struct{ body []byte }
+
+func (b benchTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp := httpmock.NewBytesResponse(http.StatusOK, b.body)
+	resp.Header.Set("Content-Type", "application/json")
+	resp.Request = req
+	return resp, nil
+}
+
+// BenchmarkTelemetry compares a call without telemetry, with no-op
+// providers and with the SDK's recording providers: the first must not
+// allocate more than the SDK did before telemetry existed.
+func BenchmarkTelemetry(b *testing.B) {
+	body := recorded.MustByNumber(b, 1).ResponseBody
+	rec := newRecorder()
+	noopTP, noopMP := noopProviders()
+	for _, bc := range []struct {
+		name string
+		opts []Option
+	}{
+		{"telemetry=off", nil},
+		{"telemetry=noop", []Option{WithTracerProvider(noopTP), WithMeterProvider(noopMP)}},
+		{"telemetry=sdk", rec.options()},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			opts := append([]Option{WithHTTPClient(&http.Client{Transport: benchTransport{body}})}, bc.opts...)
+			c, err := NewClient(testSite, testKey, testSecret, opts...)
+			require.NoError(b, err)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := c.Status(ctx); err != nil {
+					b.Fatal(err)
+				}
+				rec.spans.Reset()
+			}
+		})
+	}
+}
+
+func noopProviders() (trace.TracerProvider, metric.MeterProvider) {
+	return tracenoop.NewTracerProvider(), metricnoop.NewMeterProvider()
+}
