@@ -121,6 +121,9 @@ func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, erro
 		pause:            &pauseGate{},
 	}
 	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter)
+	if err := c.wrapTransport(cfg.transportWrapper); err != nil {
+		return nil, invalid(op, "opts", "%s", err)
+	}
 	if c.tel, err = newTelemetry(cfg.tracerProvider, cfg.meterProvider, creds); err != nil {
 		return nil, invalid(op, "opts", "%s", creds.redact(err.Error()))
 	}

@@ -548,3 +548,72 @@ func (sc *callScope) end(err error) {
 		sc.t.endSpan(sc.span, err, "")
 	}
 }
+
+// WithTransportWrapper puts wrap's transport between the SDK's own layer
+// (spans, retries, the shared pause, the throttle) and the layer that adds
+// the API key and secret to the query string, which then calls the
+// Transport of WithHTTPClient's client (or the default one). It is the
+// place for instrumentation that records request URLs, such as otelhttp:
+//
+//	jetpackcrm.WithTransportWrapper(func(rt http.RoundTripper) http.RoundTripper {
+//		return otelhttp.NewTransport(rt)
+//	})
+//
+// The requests wrap's transport sees carry no credentials, and the
+// responses and errors it gets back have them removed. Do not wrap the
+// Transport given to WithHTTPClient with such instrumentation instead: the
+// credentials are added above that Transport, so it sees them in every URL.
+// wrap is called once, by NewClient; it must not return nil.
+func WithTransportWrapper(wrap func(http.RoundTripper) http.RoundTripper) Option {
+	return func(c *config) error {
+		if wrap == nil {
+			return errors.New("WithTransportWrapper: nil function")
+		}
+		c.transportWrapper = wrap
+		return nil
+	}
+}
+
+// wrapTransport applies WithTransportWrapper: the credentials move from the
+// Client's transport to a credentialTransport under the wrapper.
+func (c *Client) wrapTransport(wrap func(http.RoundTripper) http.RoundTripper) error {
+	if wrap == nil {
+		return nil
+	}
+	t := c.httpClient.Transport.(*transport)
+	below := &credentialTransport{base: t.base, creds: c.creds}
+	w := wrap(below)
+	if w == nil || isNilInterface(w) {
+		return errors.New("WithTransportWrapper: the function returned a nil http.RoundTripper")
+	}
+	t.base, t.below = w, below
+	return nil
+}
+
+// credentialTransport adds the credentials at the bottom of the chain,
+// under a WithTransportWrapper transport, and removes them from what it
+// hands back up.
+type credentialTransport struct {
+	base  http.RoundTripper
+	creds *credentials
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *credentialTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	out := *req // a RoundTripper must not modify the request it is given
+	u := *req.URL
+	u.RawQuery = withCredentials(u.RawQuery, t.creds)
+	out.URL = &u
+	resp, err := t.base.RoundTrip(&out)
+	if resp != nil {
+		scrubResponse(resp, req, t.creds)
+	}
+	return resp, t.creds.redactError(err)
+}
+
+// CloseIdleConnections passes http.Client.CloseIdleConnections on.
+func (t *credentialTransport) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
@@ -167,7 +169,15 @@ func (r *recorder) metricTexts(t testing.TB) []string {
 				for _, p := range d.DataPoints {
 					sets = append(sets, p.Attributes)
 				}
+			case metricdata.Histogram[int64]:
+				for _, p := range d.DataPoints {
+					sets = append(sets, p.Attributes)
+				}
 			case metricdata.Sum[int64]:
+				for _, p := range d.DataPoints {
+					sets = append(sets, p.Attributes)
+				}
+			case metricdata.Sum[float64]:
 				for _, p := range d.DataPoints {
 					sets = append(sets, p.Attributes)
 				}
@@ -505,4 +515,121 @@ func BenchmarkTelemetry(b *testing.B) {
 
 func noopProviders() (trace.TracerProvider, metric.MeterProvider) {
 	return tracenoop.NewTracerProvider(), metricnoop.NewMeterProvider()
+}
+
+// otelhttpWrapper is the README's setup for otelhttp: between the SDK's
+// own layer and the layer that adds the credentials.
+func otelhttpWrapper(rec *recorder) Option {
+	return WithTransportWrapper(func(rt http.RoundTripper) http.RoundTripper {
+		return otelhttp.NewTransport(rt, otelhttp.WithTracerProvider(rec.tp), otelhttp.WithMeterProvider(rec.mp))
+	})
+}
+
+func TestTransportWrapperRefusesNil(t *testing.T) {
+	t.Parallel()
+	_, err := NewClient(testSite, testKey, testSecret, WithTransportWrapper(nil))
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	_, err = NewClient(testSite, testKey, testSecret, WithTransportWrapper(func(http.RoundTripper) http.RoundTripper { return nil }))
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	var typedNil *otelhttp.Transport
+	_, err = NewClient(testSite, testKey, testSecret, WithTransportWrapper(func(http.RoundTripper) http.RoundTripper { return typedNil }))
+	assert.ErrorIs(t, err, ErrInvalidInput)
+}
+
+// Why the README says not to put otelhttp in WithHTTPClient's Transport:
+// the credentials are added above it, so it records them.
+func TestOtelhttpInHTTPClientRecordsTheCredentials(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder()
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, testAPI+"status/", replay(t, 1))
+	c, err := NewClient(testSite, testKey, testSecret,
+		WithHTTPClient(&http.Client{Transport: otelhttp.NewTransport(mock, otelhttp.WithTracerProvider(rec.tp))}))
+	require.NoError(t, err)
+	_, _, err = c.Status(context.Background())
+	require.NoError(t, err)
+	spans := named(rec.ended(t), "HTTP GET")
+	require.Len(t, spans, 1)
+	assert.Contains(t, spans[0].Attrs["url.full"], url.QueryEscape(testSecret))
+}
+
+// The README's setup: otelhttp's spans nest under the SDK's request span,
+// its url.full has no credentials, and the server still gets them.
+func TestOtelhttpWrapperShapes(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder()
+	env := setup(t, append(rec.options(), otelhttpWrapper(rec))...)
+	serveWire(env, http.MethodGet, "status", replay(t, 1)) // fails without the credentials
+	_, _, err := env.client.Status(context.Background())
+	require.NoError(t, err)
+
+	views := rec.ended(t)
+	t.Logf("exported spans:\n%s", dump(views))
+	inner := named(views, "HTTP GET")
+	require.Len(t, inner, 1)
+	assert.Equal(t, "GET", inner[0].Parent, "otelhttp's span is a child of the SDK's request span")
+	assert.Equal(t, testAPI+"status/", inner[0].Attrs["url.full"])
+	assert.Equal(t, "200", inner[0].Attrs["http.response.status_code"])
+	sdk := named(views, "GET")
+	require.Len(t, sdk, 1)
+	assert.Equal(t, "jetpackcrm Client.Status", sdk[0].Parent)
+	assert.Len(t, rec.points(t, "http.client.request.duration"), 2, "the SDK's and otelhttp's, in two scopes")
+}
+
+// Same-host redirects are still followed, with the credentials added again
+// under the wrapper and stripped from the Location it sees.
+func TestOtelhttpWrapperFollowsSameHostRedirects(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder()
+	var sawCreds []bool
+	var mu sync.Mutex
+	srv := httptestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		mu.Lock()
+		sawCreds = append(sawCreds, q.Get("api_key") == testKey && q.Get("api_secret") == testSecret)
+		mu.Unlock()
+		if q.Get("moved") == "" {
+			http.Redirect(w, r, r.URL.Path+"?moved=1&"+r.URL.RawQuery, http.StatusMovedPermanently)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(recorded.MustByNumber(t, 1).ResponseBody)
+	})
+	c, err := NewClient(srv.URL, testKey, testSecret, append(rec.options(), otelhttpWrapper(rec))...)
+	require.NoError(t, err)
+	_, _, err = c.Status(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, true}, sawCreds, "both hops carried the credentials")
+	inner := named(rec.ended(t), "HTTP GET")
+	require.Len(t, inner, 2)
+	assert.Equal(t, srv.URL+"/zbs_api/status/?moved=1", inner[1].Attrs["url.full"])
+	assertNoSecretAnyCase(t, rec.texts()...)
+}
+
+// The README's setup on every error path of the hygiene suite: neither the
+// SDK's telemetry nor otelhttp's holds the credentials.
+func TestOtelhttpWrapperNeverHoldsSecrets(t *testing.T) {
+	t.Parallel()
+	for _, tc := range leakCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := newRecorder()
+			_, logs, _, err := tc.run(t, append(rec.options(), otelhttpWrapper(rec))...)
+			require.Error(t, err, "every case is an error path")
+			assertErrorHidesSecret(t, err)
+			assertNoSecret(t, logs.String())
+			sent := len(named(rec.ended(t), "GET")) + len(named(rec.ended(t), "POST"))
+			otel := len(named(rec.ended(t), "HTTP GET")) + len(named(rec.ended(t), "HTTP POST"))
+			assert.Equal(t, sent, otel, "otelhttp saw every request the SDK sent")
+			assertNoSecretAnyCase(t, rec.texts()...)
+			assertNoSecretAnyCase(t, rec.metricTexts(t)...)
+		})
+	}
+}
+
+func httptestServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
 }

@@ -29,6 +29,9 @@ type transport struct {
 	limiter *rate.Limiter
 	// timeout, if set, bounds each attempt, body included.
 	timeout time.Duration
+	// below, if set, adds the credentials instead, under the transport of
+	// WithTransportWrapper that base then is (otel.go).
+	below *credentialTransport
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -70,9 +73,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &notSentError{err: err, final: true}
 		}
 	}
-	u := *req.URL
-	u.RawQuery = withCredentials(u.RawQuery, t.client.creds)
-	out.URL = &u
+	if t.below == nil {
+		u := *req.URL
+		u.RawQuery = withCredentials(u.RawQuery, t.client.creds)
+		out.URL = &u
+	}
 
 	out, att := st.telemetry().startAttempt(req, out)
 	start := time.Now()
@@ -83,25 +88,35 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	}
 	if resp != nil {
-		resp.Request = req
-		if loc := resp.Header.Get("Location"); loc != "" {
-			resp.Header.Set("Location", stripCredentials(loc, t.client.creds))
-		}
-		// A misconfigured host can echo the request URL in any header.
-		for _, vs := range resp.Header {
-			for i, v := range vs {
-				vs[i] = t.client.creds.redact(v)
-			}
-		}
+		scrubResponse(resp, req, t.client.creds)
 	}
 	att.end(resp, err)
 	t.logAttempt(req, st, resp, err, time.Since(start))
 	return resp, err
 }
 
+// scrubResponse makes resp answer req (which has no credentials) and
+// removes the credentials from its headers.
+func scrubResponse(resp *http.Response, req *http.Request, creds *credentials) {
+	resp.Request = req
+	if loc := resp.Header.Get("Location"); loc != "" {
+		resp.Header.Set("Location", stripCredentials(loc, creds))
+	}
+	// A misconfigured host can echo the request URL in any header.
+	for _, vs := range resp.Header {
+		for i, v := range vs {
+			vs[i] = creds.redact(v)
+		}
+	}
+}
+
 // CloseIdleConnections passes http.Client.CloseIdleConnections on to the
 // wrapped transport, which net/http cannot reach through this wrapper.
 func (t *transport) CloseIdleConnections() {
+	if t.below != nil {
+		t.below.CloseIdleConnections() // the wrapper may not pass it on
+		return
+	}
 	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
 		c.CloseIdleConnections()
 	}
