@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -16,180 +15,22 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/jpcrm-go/jetpackcrm/internal/oteltest"
 	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
 )
 
-// recorder collects what a Client records through the otel SDK's
-// in-memory span recorder and manual metric reader.
-type recorder struct {
-	spans  *tracetest.SpanRecorder
-	tp     *sdktrace.TracerProvider
-	reader *sdkmetric.ManualReader
-	mp     *sdkmetric.MeterProvider
-}
-
-func newRecorder() *recorder {
-	r := &recorder{spans: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
-	r.tp = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(r.spans))
-	r.mp = sdkmetric.NewMeterProvider(sdkmetric.WithReader(r.reader))
-	return r
-}
-
-func (r *recorder) options() []Option {
-	return []Option{WithTracerProvider(r.tp), WithMeterProvider(r.mp)}
-}
-
-// spanView is an ended span in a form tests compare and print.
-type spanView struct {
-	Name   string
-	Kind   trace.SpanKind
-	Parent string // the parent's name, "" for a root or a parent not recorded
-	Attrs  map[string]string
-	Events []string // name{key=value,...}
-	Status string   // code, and description if any
-}
-
-func (r *recorder) ended(t testing.TB) []spanView {
-	t.Helper()
-	spans := r.spans.Ended()
-	names := map[trace.SpanID]string{}
-	for _, s := range spans {
-		names[s.SpanContext().SpanID()] = s.Name()
-	}
-	views := make([]spanView, 0, len(spans))
-	for _, s := range spans {
-		v := spanView{Name: s.Name(), Kind: s.SpanKind(), Parent: names[s.Parent().SpanID()], Attrs: map[string]string{}}
-		for _, kv := range s.Attributes() {
-			v.Attrs[string(kv.Key)] = kv.Value.String()
-		}
-		for _, e := range s.Events() {
-			set := attribute.NewSet(e.Attributes...)
-			v.Events = append(v.Events, e.Name+"{"+set.Encoded(attribute.DefaultEncoder())+"}")
-		}
-		v.Status = s.Status().Code.String()
-		if d := s.Status().Description; d != "" {
-			v.Status += ": " + d
-		}
-		views = append(views, v)
-	}
-	return views
-}
-
-// named returns the views with this name, in the order they ended.
-func named(views []spanView, name string) []spanView {
-	var out []spanView
-	for _, v := range views {
-		if v.Name == name {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// texts is every string a span holds: name, attribute keys and values,
-// events, status description, links.
-func (r *recorder) texts() []string {
-	var out []string
-	for _, s := range r.spans.Ended() {
-		out = append(out, s.Name(), s.Status().Description)
-		out = append(out, attrTexts(s.Attributes())...)
-		for _, e := range s.Events() {
-			out = append(out, e.Name)
-			out = append(out, attrTexts(e.Attributes)...)
-		}
-		for _, l := range s.Links() {
-			out = append(out, l.SpanContext.TraceState().String())
-			out = append(out, attrTexts(l.Attributes)...)
-		}
-	}
-	return out
-}
-
-func attrTexts(kvs []attribute.KeyValue) []string {
-	var out []string
-	for _, kv := range kvs {
-		out = append(out, string(kv.Key), kv.Value.String())
-	}
-	return out
-}
-
-// points is every data point of the named metric: its attributes encoded,
-// and its count (histogram) or value (sum).
-func (r *recorder) points(t testing.TB, name string) map[string]float64 {
-	t.Helper()
-	var rm metricdata.ResourceMetrics
-	require.NoError(t, r.reader.Collect(context.Background(), &rm))
-	out := map[string]float64{}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != name {
-				continue
-			}
-			switch d := m.Data.(type) {
-			case metricdata.Histogram[float64]:
-				for _, p := range d.DataPoints {
-					out[p.Attributes.Encoded(attribute.DefaultEncoder())] += float64(p.Count)
-				}
-			case metricdata.Sum[int64]:
-				for _, p := range d.DataPoints {
-					out[p.Attributes.Encoded(attribute.DefaultEncoder())] += float64(p.Value)
-				}
-			default:
-				t.Fatalf("metric %s has unexpected data %T", name, m.Data)
-			}
-		}
-	}
-	return out
-}
-
-// metricTexts is every string the metrics hold: names, descriptions,
-// units and every data point's attributes.
-func (r *recorder) metricTexts(t testing.TB) []string {
-	t.Helper()
-	var rm metricdata.ResourceMetrics
-	require.NoError(t, r.reader.Collect(context.Background(), &rm))
-	var out []string
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			out = append(out, m.Name, m.Description, m.Unit)
-			var sets []attribute.Set
-			switch d := m.Data.(type) {
-			case metricdata.Histogram[float64]:
-				for _, p := range d.DataPoints {
-					sets = append(sets, p.Attributes)
-				}
-			case metricdata.Histogram[int64]:
-				for _, p := range d.DataPoints {
-					sets = append(sets, p.Attributes)
-				}
-			case metricdata.Sum[int64]:
-				for _, p := range d.DataPoints {
-					sets = append(sets, p.Attributes)
-				}
-			case metricdata.Sum[float64]:
-				for _, p := range d.DataPoints {
-					sets = append(sets, p.Attributes)
-				}
-			default:
-				t.Fatalf("metric %s has unexpected data %T", m.Name, m.Data)
-			}
-			for _, s := range sets {
-				out = append(out, attrTexts(s.ToSlice())...)
-			}
-		}
-	}
-	return out
+// telemetryOptions gives a Client the recorder's providers.
+func telemetryOptions(rec *oteltest.Recorder) []Option {
+	return []Option{WithTracerProvider(rec.TP), WithMeterProvider(rec.MP)}
 }
 
 // assertNoSecretAnyCase is assertNoSecret, case-insensitively: it also
@@ -204,26 +45,6 @@ func assertNoSecretAnyCase(t testing.TB, texts ...string) {
 			}
 		}
 	}
-}
-
-// dump prints views as a tree-ish list, for the test log.
-func dump(views []spanView) string {
-	var b strings.Builder
-	for _, v := range views {
-		keys := make([]string, 0, len(v.Attrs))
-		for k := range v.Attrs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		fmt.Fprintf(&b, "%s [%s] parent=%q status=%s\n", v.Name, v.Kind, v.Parent, v.Status)
-		for _, k := range keys {
-			fmt.Fprintf(&b, "    %s=%s\n", k, v.Attrs[k])
-		}
-		for _, e := range v.Events {
-			fmt.Fprintf(&b, "    event %s\n", e)
-		}
-	}
-	return b.String()
 }
 
 func TestTelemetryOptionsRefuseNil(t *testing.T) {
@@ -251,21 +72,21 @@ func TestTelemetryOffRecordsNothing(t *testing.T) {
 func TestTelemetryUpdateShapes(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		rec := newRecorder()
-		env := setup(t, rec.options()...)
+		rec := oteltest.NewRecorder()
+		env := setup(t, telemetryOptions(rec)...)
 		serveWire(env, http.MethodGet, "customer_search", replay(t, 110).Then(replay(t, 74)))
 		serveWire(env, http.MethodPost, "create_customer", replay(t, 110).Then(replay(t, 110)).Then(replay(t, 29)))
 
-		ctx, parent := rec.tp.Tracer("test").Start(context.Background(), "caller")
+		ctx, parent := rec.TP.Tracer("test").Start(context.Background(), "caller")
 		_, _, err := env.client.Customers.Update(ctx, adaEmail, &CustomerRequest{Address: Address{City: "Marylebone"}})
 		parent.End()
 		require.NoError(t, err)
 
-		views := rec.ended(t)
-		t.Logf("exported spans:\n%s", dump(views))
+		views := rec.Ended(t)
+		t.Logf("exported spans:\n%s", oteltest.Dump(views))
 		require.Len(t, views, 8, "caller, Update, GetByEmail, 2 GETs, 3 POSTs")
 
-		update := named(views, "jetpackcrm Customers.Update")
+		update := oteltest.Named(views, "jetpackcrm Customers.Update")
 		require.Len(t, update, 1, "the write joins the operation's span")
 		assert.Equal(t, trace.SpanKindInternal, update[0].Kind)
 		assert.Equal(t, "caller", update[0].Parent)
@@ -274,16 +95,16 @@ func TestTelemetryUpdateShapes(t *testing.T) {
 		assert.Contains(t, update[0].Events[0], "jetpackcrm.retry{error.type=500,http.response.status_code=500,jetpackcrm.retry.attempt=1,jetpackcrm.retry.wait=")
 		assert.Contains(t, update[0].Events[1], "jetpackcrm.retry.attempt=2")
 
-		read := named(views, "jetpackcrm Customers.GetByEmail")
+		read := oteltest.Named(views, "jetpackcrm Customers.GetByEmail")
 		require.Len(t, read, 1)
 		assert.Equal(t, "jetpackcrm Customers.Update", read[0].Parent)
 		assert.Equal(t, map[string]string{"jetpackcrm.endpoint": "customer_search", "jetpackcrm.attempts": "2"}, read[0].Attrs)
 		require.Len(t, read[0].Events, 1)
 
-		gets := named(views, "GET")
+		gets := oteltest.Named(views, "GET")
 		require.Len(t, gets, 2)
 		query := url.Values{"email": {adaEmail}}.Encode()
-		assert.Equal(t, spanView{Name: "GET", Kind: trace.SpanKindClient, Parent: "jetpackcrm Customers.GetByEmail", Status: "Error",
+		assert.Equal(t, oteltest.SpanView{Name: "GET", Kind: trace.SpanKindClient, Parent: "jetpackcrm Customers.GetByEmail", Status: "Error",
 			Attrs: map[string]string{
 				"http.request.method": "GET", "server.address": "crm.example.com", "server.port": "443",
 				"url.full":                  "https://crm.example.com/wp/zbs_api/customer_search/?" + query + "&api_key=REDACTED&api_secret=REDACTED",
@@ -295,7 +116,7 @@ func TestTelemetryUpdateShapes(t *testing.T) {
 		assert.Equal(t, "Unset", gets[1].Status)
 		assert.NotContains(t, gets[1].Attrs, "error.type")
 
-		posts := named(views, "POST")
+		posts := oteltest.Named(views, "POST")
 		require.Len(t, posts, 3)
 		for i, p := range posts {
 			assert.Equal(t, "jetpackcrm Customers.Update", p.Parent, "the write's requests are the operation's children")
@@ -317,24 +138,24 @@ func TestTelemetryUpdateShapes(t *testing.T) {
 			point("", "GET", "200"):                 1,
 			point("error.type=500,", "POST", "500"): 2,
 			point("", "POST", "200"):                1,
-		}, rec.points(t, "http.client.request.duration"))
+		}, rec.Points(t, "http.client.request.duration"))
 		assert.Equal(t, map[string]float64{
 			"error.type=500,http.request.method=GET,jetpackcrm.operation=Customers.GetByEmail,server.address=crm.example.com,server.port=443": 1,
 			"error.type=500,http.request.method=POST,jetpackcrm.operation=Customers.Update,server.address=crm.example.com,server.port=443":    2,
-		}, rec.points(t, "jetpackcrm.client.retries"))
+		}, rec.Points(t, "jetpackcrm.client.retries"))
 	})
 }
 
 func TestTelemetryInstruments(t *testing.T) {
 	t.Parallel()
-	rec := newRecorder()
-	env := setup(t, rec.options()...)
+	rec := oteltest.NewRecorder()
+	env := setup(t, telemetryOptions(rec)...)
 	serveWire(env, http.MethodGet, "status", replay(t, 1))
 	_, _, err := env.client.Status(context.Background())
 	require.NoError(t, err)
 
 	var rm metricdata.ResourceMetrics
-	require.NoError(t, rec.reader.Collect(context.Background(), &rm))
+	require.NoError(t, rec.Reader.Collect(context.Background(), &rm))
 	require.Len(t, rm.ScopeMetrics, 1)
 	sm := rm.ScopeMetrics[0]
 	assert.Equal(t, instrumentationName, sm.Scope.Name)
@@ -355,8 +176,8 @@ func TestTelemetryInstruments(t *testing.T) {
 func TestTelemetrySharedPauseEvent(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		rec := newRecorder()
-		env := setup(t, rec.options()...)
+		rec := oteltest.NewRecorder()
+		env := setup(t, telemetryOptions(rec)...)
 		limited := func(req *http.Request) (*http.Response, error) {
 			resp := httpmock.NewStringResponse(http.StatusTooManyRequests, `{"success":false}`)
 			resp.Header.Set("Retry-After", "3")
@@ -374,25 +195,25 @@ func TestTelemetrySharedPauseEvent(t *testing.T) {
 		require.NoError(t, err)
 		wg.Wait()
 
-		views := rec.ended(t)
-		t.Logf("exported spans:\n%s", dump(views))
-		first := named(views, "jetpackcrm Client.Status")
+		views := rec.Ended(t)
+		t.Logf("exported spans:\n%s", oteltest.Dump(views))
+		first := oteltest.Named(views, "jetpackcrm Client.Status")
 		require.Len(t, first, 1)
 		assert.Equal(t, []string{"jetpackcrm.retry{error.type=429,http.response.status_code=429,jetpackcrm.retry.attempt=1,jetpackcrm.retry.wait=3}"}, first[0].Events)
-		second := named(views, "jetpackcrm Client.StatusFull")
+		second := oteltest.Named(views, "jetpackcrm Client.StatusFull")
 		require.Len(t, second, 1)
 		assert.Equal(t, []string{"jetpackcrm.pause{jetpackcrm.pause.wait=3}"}, second[0].Events)
 		assert.Equal(t, map[string]float64{
 			"error.type=429,http.request.method=GET,jetpackcrm.operation=Client.Status,server.address=crm.example.com,server.port=443": 1,
-		}, rec.points(t, "jetpackcrm.client.retries"))
+		}, rec.Points(t, "jetpackcrm.client.retries"))
 	})
 }
 
 // Iterators: a span per page call; Client.Do: a span named after it.
 func TestTelemetryIteratorPagesAndDo(t *testing.T) {
 	t.Parallel()
-	rec := newRecorder()
-	env := setup(t, rec.options()...)
+	rec := oteltest.NewRecorder()
+	env := setup(t, telemetryOptions(rec)...)
 	serveWire(env, http.MethodPost, "customers",
 		jsonResponder(200, `[{"id":"1","email":"a@example.com"},{"id":"2","email":"b@example.com"}]`).Then(jsonResponder(200, `[{"id":"3","email":"c@example.com"}]`)))
 	serveWire(env, http.MethodGet, "status", replay(t, 1))
@@ -408,19 +229,19 @@ func TestTelemetryIteratorPagesAndDo(t *testing.T) {
 	_, err = env.client.Do(req, nil)
 	require.NoError(t, err)
 
-	views := rec.ended(t)
-	pages := named(views, "jetpackcrm Customers.List")
+	views := rec.Ended(t)
+	pages := oteltest.Named(views, "jetpackcrm Customers.List")
 	require.Len(t, pages, 2, "one span per page")
 	for _, p := range pages {
 		assert.Equal(t, "customers", p.Attrs["jetpackcrm.endpoint"])
 	}
-	do := named(views, "jetpackcrm Client.Do")
+	do := oteltest.Named(views, "jetpackcrm Client.Do")
 	require.Len(t, do, 1)
 	assert.Equal(t, "status", do[0].Attrs["jetpackcrm.endpoint"])
-	posts := named(views, "POST")
+	posts := oteltest.Named(views, "POST")
 	require.Len(t, posts, 2)
 	assert.Equal(t, "jetpackcrm Customers.List", posts[0].Parent)
-	gets := named(views, "GET")
+	gets := oteltest.Named(views, "GET")
 	require.Len(t, gets, 1)
 	assert.Equal(t, "jetpackcrm Client.Do", gets[0].Parent)
 }
@@ -429,15 +250,15 @@ func TestTelemetryIteratorPagesAndDo(t *testing.T) {
 // an operation made of several calls.
 func TestTelemetryRefusedCallsRecordNothing(t *testing.T) {
 	t.Parallel()
-	rec := newRecorder()
-	env := setup(t, rec.options()...)
+	rec := oteltest.NewRecorder()
+	env := setup(t, telemetryOptions(rec)...)
 	ctx := context.Background()
 	_, _, err := env.client.Customers.Create(ctx, &CustomerRequest{})
 	require.ErrorIs(t, err, ErrInvalidInput)
 	_, _, err = env.client.Customers.Update(ctx, "not an email", &CustomerRequest{})
 	require.ErrorIs(t, err, ErrInvalidInput)
-	assert.Empty(t, rec.spans.Ended())
-	assert.Empty(t, rec.points(t, "http.client.request.duration"))
+	assert.Empty(t, rec.Spans.Ended())
+	assert.Empty(t, rec.Points(t, "http.client.request.duration"))
 }
 
 // Every error path of the hygiene suite, with tracing and metrics on: no
@@ -448,11 +269,11 @@ func TestTelemetryNeverHoldsSecrets(t *testing.T) {
 	for _, tc := range leakCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := newRecorder()
-			_, _, _, err := tc.run(t, rec.options()...)
+			rec := oteltest.NewRecorder()
+			_, _, _, err := tc.run(t, telemetryOptions(rec)...)
 			require.Error(t, err, "every case is an error path")
 
-			views := rec.ended(t)
+			views := rec.Ended(t)
 			calls := 0
 			for _, v := range views {
 				if v.Kind == trace.SpanKindInternal {
@@ -464,9 +285,9 @@ func TestTelemetryNeverHoldsSecrets(t *testing.T) {
 					assert.Contains(t, u, "api_key=REDACTED&api_secret=REDACTED")
 				}
 			}
-			assert.Equal(t, 1, calls, "one call span:\n%s", dump(views))
-			assertNoSecretAnyCase(t, rec.texts()...)
-			assertNoSecretAnyCase(t, rec.metricTexts(t)...)
+			assert.Equal(t, 1, calls, "one call span:\n%s", oteltest.Dump(views))
+			assertNoSecretAnyCase(t, rec.Texts()...)
+			assertNoSecretAnyCase(t, rec.MetricTexts(t)...)
 		})
 	}
 }
@@ -487,7 +308,7 @@ func (b benchTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // allocate more than the SDK did before telemetry existed.
 func BenchmarkTelemetry(b *testing.B) {
 	body := recorded.MustByNumber(b, 1).ResponseBody
-	rec := newRecorder()
+	rec := oteltest.NewRecorder()
 	noopTP, noopMP := noopProviders()
 	for _, bc := range []struct {
 		name string
@@ -495,7 +316,7 @@ func BenchmarkTelemetry(b *testing.B) {
 	}{
 		{"telemetry=off", nil},
 		{"telemetry=noop", []Option{WithTracerProvider(noopTP), WithMeterProvider(noopMP)}},
-		{"telemetry=sdk", rec.options()},
+		{"telemetry=sdk", telemetryOptions(rec)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			opts := append([]Option{WithHTTPClient(&http.Client{Transport: benchTransport{body}})}, bc.opts...)
@@ -507,7 +328,7 @@ func BenchmarkTelemetry(b *testing.B) {
 				if _, _, err := c.Status(ctx); err != nil {
 					b.Fatal(err)
 				}
-				rec.spans.Reset()
+				rec.Spans.Reset()
 			}
 		})
 	}
@@ -519,9 +340,9 @@ func noopProviders() (trace.TracerProvider, metric.MeterProvider) {
 
 // otelhttpWrapper is the README's setup for otelhttp: between the SDK's
 // own layer and the layer that adds the credentials.
-func otelhttpWrapper(rec *recorder) Option {
+func otelhttpWrapper(rec *oteltest.Recorder) Option {
 	return WithTransportWrapper(func(rt http.RoundTripper) http.RoundTripper {
-		return otelhttp.NewTransport(rt, otelhttp.WithTracerProvider(rec.tp), otelhttp.WithMeterProvider(rec.mp))
+		return otelhttp.NewTransport(rt, otelhttp.WithTracerProvider(rec.TP), otelhttp.WithMeterProvider(rec.MP))
 	})
 }
 
@@ -540,15 +361,15 @@ func TestTransportWrapperRefusesNil(t *testing.T) {
 // the credentials are added above it, so it records them.
 func TestOtelhttpInHTTPClientRecordsTheCredentials(t *testing.T) {
 	t.Parallel()
-	rec := newRecorder()
+	rec := oteltest.NewRecorder()
 	mock := httpmock.NewMockTransport()
 	mock.RegisterResponder(http.MethodGet, testAPI+"status/", replay(t, 1))
 	c, err := NewClient(testSite, testKey, testSecret,
-		WithHTTPClient(&http.Client{Transport: otelhttp.NewTransport(mock, otelhttp.WithTracerProvider(rec.tp))}))
+		WithHTTPClient(&http.Client{Transport: otelhttp.NewTransport(mock, otelhttp.WithTracerProvider(rec.TP))}))
 	require.NoError(t, err)
 	_, _, err = c.Status(context.Background())
 	require.NoError(t, err)
-	spans := named(rec.ended(t), "HTTP GET")
+	spans := oteltest.Named(rec.Ended(t), "HTTP GET")
 	require.Len(t, spans, 1)
 	assert.Contains(t, spans[0].Attrs["url.full"], url.QueryEscape(testSecret))
 }
@@ -557,30 +378,30 @@ func TestOtelhttpInHTTPClientRecordsTheCredentials(t *testing.T) {
 // its url.full has no credentials, and the server still gets them.
 func TestOtelhttpWrapperShapes(t *testing.T) {
 	t.Parallel()
-	rec := newRecorder()
-	env := setup(t, append(rec.options(), otelhttpWrapper(rec))...)
+	rec := oteltest.NewRecorder()
+	env := setup(t, append(telemetryOptions(rec), otelhttpWrapper(rec))...)
 	serveWire(env, http.MethodGet, "status", replay(t, 1)) // fails without the credentials
 	_, _, err := env.client.Status(context.Background())
 	require.NoError(t, err)
 
-	views := rec.ended(t)
-	t.Logf("exported spans:\n%s", dump(views))
-	inner := named(views, "HTTP GET")
+	views := rec.Ended(t)
+	t.Logf("exported spans:\n%s", oteltest.Dump(views))
+	inner := oteltest.Named(views, "HTTP GET")
 	require.Len(t, inner, 1)
 	assert.Equal(t, "GET", inner[0].Parent, "otelhttp's span is a child of the SDK's request span")
 	assert.Equal(t, testAPI+"status/", inner[0].Attrs["url.full"])
 	assert.Equal(t, "200", inner[0].Attrs["http.response.status_code"])
-	sdk := named(views, "GET")
+	sdk := oteltest.Named(views, "GET")
 	require.Len(t, sdk, 1)
 	assert.Equal(t, "jetpackcrm Client.Status", sdk[0].Parent)
-	assert.Len(t, rec.points(t, "http.client.request.duration"), 2, "the SDK's and otelhttp's, in two scopes")
+	assert.Len(t, rec.Points(t, "http.client.request.duration"), 2, "the SDK's and otelhttp's, in two scopes")
 }
 
 // Same-host redirects are still followed, with the credentials added again
 // under the wrapper and stripped from the Location it sees.
 func TestOtelhttpWrapperFollowsSameHostRedirects(t *testing.T) {
 	t.Parallel()
-	rec := newRecorder()
+	rec := oteltest.NewRecorder()
 	var sawCreds []bool
 	var mu sync.Mutex
 	srv := httptestServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -595,15 +416,15 @@ func TestOtelhttpWrapperFollowsSameHostRedirects(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(recorded.MustByNumber(t, 1).ResponseBody)
 	})
-	c, err := NewClient(srv.URL, testKey, testSecret, append(rec.options(), otelhttpWrapper(rec))...)
+	c, err := NewClient(srv.URL, testKey, testSecret, append(telemetryOptions(rec), otelhttpWrapper(rec))...)
 	require.NoError(t, err)
 	_, _, err = c.Status(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, []bool{true, true}, sawCreds, "both hops carried the credentials")
-	inner := named(rec.ended(t), "HTTP GET")
+	inner := oteltest.Named(rec.Ended(t), "HTTP GET")
 	require.Len(t, inner, 2)
 	assert.Equal(t, srv.URL+"/zbs_api/status/?moved=1", inner[1].Attrs["url.full"])
-	assertNoSecretAnyCase(t, rec.texts()...)
+	assertNoSecretAnyCase(t, rec.Texts()...)
 }
 
 // The README's setup on every error path of the hygiene suite: neither the
@@ -613,16 +434,16 @@ func TestOtelhttpWrapperNeverHoldsSecrets(t *testing.T) {
 	for _, tc := range leakCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := newRecorder()
-			_, logs, _, err := tc.run(t, append(rec.options(), otelhttpWrapper(rec))...)
+			rec := oteltest.NewRecorder()
+			_, logs, _, err := tc.run(t, append(telemetryOptions(rec), otelhttpWrapper(rec))...)
 			require.Error(t, err, "every case is an error path")
 			assertErrorHidesSecret(t, err)
 			assertNoSecret(t, logs.String())
-			sent := len(named(rec.ended(t), "GET")) + len(named(rec.ended(t), "POST"))
-			otel := len(named(rec.ended(t), "HTTP GET")) + len(named(rec.ended(t), "HTTP POST"))
+			sent := len(oteltest.Named(rec.Ended(t), "GET")) + len(oteltest.Named(rec.Ended(t), "POST"))
+			otel := len(oteltest.Named(rec.Ended(t), "HTTP GET")) + len(oteltest.Named(rec.Ended(t), "HTTP POST"))
 			assert.Equal(t, sent, otel, "otelhttp saw every request the SDK sent")
-			assertNoSecretAnyCase(t, rec.texts()...)
-			assertNoSecretAnyCase(t, rec.metricTexts(t)...)
+			assertNoSecretAnyCase(t, rec.Texts()...)
+			assertNoSecretAnyCase(t, rec.MetricTexts(t)...)
 		})
 	}
 }
