@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -52,8 +53,9 @@ const (
 // with a child span of kind client per HTTP request (retries and redirect
 // hops included) following the OpenTelemetry HTTP client semantic
 // conventions: http.request.method, server.address, server.port, url.full
-// (with the api_key and api_secret values replaced by REDACTED: the query
-// string is where the API takes them), http.response.status_code,
+// (with the api_key and api_secret values replaced by REDACTED, as are the
+// values of the other query parameters but paging and routing, which hold
+// personal data such as GetByEmail's email), http.response.status_code,
 // error.type and http.request.resend_count. Retries ("jetpackcrm.retry")
 // and waits for a pause a server asked for ("jetpackcrm.pause") are events
 // on the call's span. Calls refused before any request (*ValidationError)
@@ -356,12 +358,32 @@ func (a attemptTelemetry) end(resp *http.Response, err error) {
 // are there, their values are not.
 var shownCredentials = &credentials{query: "api_key=REDACTED&api_secret=REDACTED"}
 
-// fullURL is url.full: the request's URL with the credentials' values
-// replaced, and any other appearance of them (an echoed redirect) redacted.
+// queryShown are the query parameters whose values url.full shows: the
+// routing and the paging. The others are personal data (GetByEmail's
+// email, Search's phrase) or unknown (Do).
+var queryShown = map[string]bool{"zbs_api": true, "page": true, "perpage": true, "full": true, "order": true}
+
+// fullURL is url.full: the request's URL without user info, the values of
+// the credentials and of every query parameter not in queryShown replaced
+// by REDACTED, and any other appearance of the credentials (an echoed
+// redirect) redacted.
 func (t *telemetry) fullURL(u *url.URL) string {
 	clean := *u
 	clean.User = nil
-	clean.RawQuery = withCredentials(clean.RawQuery, shownCredentials)
+	var q strings.Builder
+	for _, p := range strings.Split(removeCredentialParams(u.RawQuery), "&") {
+		if p == "" {
+			continue
+		}
+		if q.Len() > 0 {
+			q.WriteByte('&')
+		}
+		if k, _, hasValue := strings.Cut(p, "="); hasValue && !queryShown[k] {
+			p = k + "=REDACTED"
+		}
+		q.WriteString(p)
+	}
+	clean.RawQuery = withCredentials(q.String(), shownCredentials)
 	return t.creds.redact(clean.String())
 }
 

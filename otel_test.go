@@ -103,11 +103,10 @@ func TestTelemetryUpdateShapes(t *testing.T) {
 
 		gets := oteltest.Named(views, "GET")
 		require.Len(t, gets, 2)
-		query := url.Values{"email": {adaEmail}}.Encode()
 		assert.Equal(t, oteltest.SpanView{Name: "GET", Kind: trace.SpanKindClient, Parent: "jetpackcrm Customers.GetByEmail", Status: "Error",
 			Attrs: map[string]string{
 				"http.request.method": "GET", "server.address": "crm.example.com", "server.port": "443",
-				"url.full":                  "https://crm.example.com/wp/zbs_api/customer_search/?" + query + "&api_key=REDACTED&api_secret=REDACTED",
+				"url.full":                  "https://crm.example.com/wp/zbs_api/customer_search/?email=REDACTED&api_key=REDACTED&api_secret=REDACTED",
 				"jetpackcrm.endpoint":       "customer_search",
 				"http.response.status_code": "500", "error.type": "500", "network.protocol.version": "1.1",
 			}}, gets[0])
@@ -453,4 +452,31 @@ func httptestServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+func TestTelemetryFullURL(t *testing.T) {
+	t.Parallel()
+	tel := &telemetry{creds: newCredentials(testKey, testSecret)}
+	creds := "api_key=REDACTED&api_secret=REDACTED"
+	tests := []struct{ name, in, want string }{
+		{"no query", "https://crm.example.com/wp/zbs_api/status/", "https://crm.example.com/wp/zbs_api/status/?" + creds},
+		{"paging and routing shown", "https://crm.example.com/?zbs_api=events&page=2&perpage=50&full=1&order=ASC",
+			"https://crm.example.com/?zbs_api=events&page=2&perpage=50&full=1&order=ASC&" + creds},
+		{"personal data hidden", "https://crm.example.com/wp/zbs_api/customer_search/?email=ada%40example.com&zbs_query=Ada+L",
+			"https://crm.example.com/wp/zbs_api/customer_search/?email=REDACTED&zbs_query=REDACTED&" + creds},
+		{"a key without value kept", "https://crm.example.com/x/?flag", "https://crm.example.com/x/?flag&" + creds},
+		{"credentials in the query replaced", "https://crm.example.com/x/?" + newCredentials(testKey, testSecret).query + "&page=1",
+			"https://crm.example.com/x/?page=1&" + creds},
+		{"credentials elsewhere redacted", "https://u:p@crm.example.com/" + url.PathEscape(testSecret) + "/",
+			"https://crm.example.com/" + redactedMark + "/?" + creds},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := url.Parse(tt.in)
+			require.NoError(t, err)
+			got := tel.fullURL(u)
+			assert.Equal(t, tt.want, got)
+			assertNoSecretAnyCase(t, got)
+		})
+	}
 }
