@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -478,5 +479,22 @@ func TestTelemetryFullURL(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 			assertNoSecretAnyCase(t, got)
 		})
+	}
+}
+
+// Programs get the otel API packages the options name, never the SDK or
+// otelhttp, which only tests import.
+func TestProgramsDoNotLinkTheOtelSDK(t *testing.T) {
+	t.Parallel()
+	gotool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool on PATH")
+	}
+	out, err := exec.Command(gotool, "list", "-e", "-deps", ".", "./jetpackcrmtest", "./cmd/...", "./examples/...").Output()
+	require.NoError(t, err)
+	deps := string(out)
+	require.Contains(t, deps, "go.opentelemetry.io/otel/trace\n")
+	for _, testOnly := range []string{"go.opentelemetry.io/otel/sdk", "go.opentelemetry.io/contrib", "internal/oteltest"} {
+		assert.NotContains(t, deps, testOnly)
 	}
 }
