@@ -170,7 +170,7 @@ func must(b *testing.B, err error) {
 func BenchmarkCustomersList(b *testing.B) {
 	e := newBenchEnv(b)
 	listBody := map[string]any{"page": 1, "perpage": 100}
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			out, _, err := e.sdk.Customers.List(e.ctx, &jetpackcrm.CustomerListOptions{ListOptions: jetpackcrm.ListOptions{Page: 1, PerPage: 100}})
@@ -180,14 +180,14 @@ func BenchmarkCustomersList(b *testing.B) {
 			}
 		}
 	})
-	b.Run("map", func(b *testing.B) {
+	b.Run("impl=map", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var out []map[string]any
 			must(b, handWritten(e.ctx, e.hc, e.base, "POST", "customers", nil, listBody, &out))
 		}
 	})
-	b.Run("struct", func(b *testing.B) {
+	b.Run("impl=struct", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var out []plainCustomer
@@ -208,21 +208,21 @@ func BenchmarkCustomersCreate(b *testing.B) {
 		"addr1": "12 St James Square", "addr2": "Flat 3", "city": "London", "county": "Greater London", "country": "United Kingdom", "postcode": "SW1Y 4JH",
 		"hometel": "+44 20 7946 0000", "worktel": "020 7946 0001", "mobtel": "07700 900123", "tags": []string{"vip", "api"},
 	}
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			_, _, err := e.sdk.Customers.Create(e.ctx, req)
 			must(b, err)
 		}
 	})
-	b.Run("map", func(b *testing.B) {
+	b.Run("impl=map", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var out map[string]any
 			must(b, handWritten(e.ctx, e.hc, e.base, "POST", "create_customer", nil, mapReq, &out))
 		}
 	})
-	b.Run("struct", func(b *testing.B) {
+	b.Run("impl=struct", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var out struct {
@@ -238,7 +238,7 @@ func BenchmarkCustomersCreate(b *testing.B) {
 func BenchmarkEventsList(b *testing.B) {
 	e := newBenchEnv(b)
 	q := func() url.Values { return url.Values{"page": {"1"}, "perpage": {"100"}} }
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			out, _, err := e.sdk.Events.List(e.ctx, &jetpackcrm.EventListOptions{ListOptions: jetpackcrm.ListOptions{Page: 1, PerPage: 100}})
@@ -248,14 +248,14 @@ func BenchmarkEventsList(b *testing.B) {
 			}
 		}
 	})
-	b.Run("map", func(b *testing.B) {
+	b.Run("impl=map", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var out []map[string]any
 			must(b, handWritten(e.ctx, e.hc, e.base, "GET", "events", q(), nil, &out))
 		}
 	})
-	b.Run("struct", func(b *testing.B) {
+	b.Run("impl=struct", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var out []plainEvent
@@ -266,21 +266,21 @@ func BenchmarkEventsList(b *testing.B) {
 
 func BenchmarkStatus(b *testing.B) {
 	e := newBenchEnv(b)
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			_, _, err := e.sdk.Status(e.ctx)
 			must(b, err)
 		}
 	})
-	b.Run("map", func(b *testing.B) {
+	b.Run("impl=map", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var out map[string]any
 			must(b, handWritten(e.ctx, e.hc, e.base, "GET", "status", nil, nil, &out))
 		}
 	})
-	b.Run("struct", func(b *testing.B) {
+	b.Run("impl=struct", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var out plainStatus

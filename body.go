@@ -234,6 +234,8 @@ func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, cre
 	switch {
 	case len(clean) == 0:
 		err = errors.New("expected JSON")
+	case isWireTarget(v):
+		err = decodeWire(clean, v) // one pass, lists and single objects alike
 	case clean[0] == '{' && isListTarget(v):
 		// The documented examples of the list endpoints (customers,
 		// customer_search, quotes, invoices, transactions) are single

@@ -14,188 +14,56 @@ import (
 // same Go types. Every company in a list embeds its linked contacts in
 // Contacts. Invoices and Quotes appear only through the companies endpoint's
 // argument-order bug (see Companies.List), never reliably.
+//
+// It decodes from a list, an embedded "company" entry or a create reply
+// (echo of the request plus "id"), and encodes to the wire shape, which
+// decodes back to the same value.
 type Company struct {
 	// ID is the company's ID ("12" in lists, 12 in create replies).
-	ID int64
+	ID int64 `json:"id" jpcrm:"alias=ID"`
 	// Owner is the WordPress user ID the company is assigned to, 0 when
 	// unassigned.
-	Owner int64
+	Owner int64 `json:"owner" jpcrm:"nonneg"`
 	// Status is the CRM status, e.g. "Lead".
-	Status string
+	Status string `json:"status"`
 	// Name is required and unique in the CRM (wire name, legacy coname).
-	Name string
+	Name string `json:"name" jpcrm:"alias=coname"`
 	// Email is unique; it is the key create_company upserts on.
-	Email            string
-	Address          Address
-	SecondaryAddress Address
-	MainPhone        string // wire maintel
-	SecondaryPhone   string // wire sectel
-	Twitter          string // wire tw
-	LinkedIn         string // wire li
-	Facebook         string // wire fb
-	Avatar           string
+	Email            string  `json:"email"`
+	Address          Address `json:",inline"`
+	SecondaryAddress Address `json:",inline" jpcrm:"prefix=sec|secaddr_"`
+	MainPhone        string  `json:"maintel"`
+	SecondaryPhone   string  `json:"sectel"`
+	Twitter          string  `json:"tw"`
+	LinkedIn         string  `json:"li"`
+	Facebook         string  `json:"fb"`
+	Avatar           string  `json:"avatar"`
 	// WPID is the linked WordPress user ID, 0 when none.
-	WPID int64
+	WPID int64 `json:"wpid" jpcrm:"nonneg"`
 	// Created, LastUpdated and LastContacted are zero when unset.
-	Created       time.Time
-	LastUpdated   time.Time
-	LastContacted time.Time
+	Created       time.Time `json:"created" jpcrm:"datetime"`
+	LastUpdated   time.Time `json:"lastupdated"`
+	LastContacted time.Time `json:"lastcontacted"`
 	// Contacts are the contacts linked to the company, as full records.
-	Contacts []*Customer
+	Contacts []*Customer `json:"contacts,omitzero"`
 	// Tags appear in create replies (as names) and are otherwise not listed.
-	Tags     []Tag
-	Invoices []*Invoice
-	Quotes   []*Quote
+	Tags     []Tag      `json:"tags,omitzero"`
+	Invoices []*Invoice `json:"invoices,omitzero"`
+	Quotes   []*Quote   `json:"quotes,omitzero"`
 	// CustomFields holds custom fields by slug, including address custom
 	// fields (addr_<slug>, secaddr_<slug>). A create reply also echoes
 	// unknown request keys here.
-	CustomFields map[string]string
-}
-
-type companyState struct{ inMeta bool }
-
-func (co *Company) decodeJSON(r *jsonReader) error {
-	*co = Company{}
-	var st companyState
-	return r.readObject(func(key []byte) error { return co.decodeField(r, key, &st) })
-}
-
-// decodeField decodes one member; its key switch lists the company's
-// built-in keys, every other key is a custom field.
-func (co *Company) decodeField(r *jsonReader, key []byte, st *companyState) (err error) {
-	switch string(key) {
-	case "id", "ID":
-		co.ID, err = r.readInt64()
-	case "owner":
-		co.Owner, err = r.readInt64()
-		co.Owner = max(co.Owner, 0)
-	case "status":
-		co.Status, err = r.readString()
-	case "name", "coname":
-		co.Name, err = r.readString()
-	case "email":
-		co.Email, err = r.readString()
-	case "addr1":
-		co.Address.Line1, err = r.readString()
-	case "addr2":
-		co.Address.Line2, err = r.readString()
-	case "city":
-		co.Address.City, err = r.readString()
-	case "county":
-		co.Address.County, err = r.readString()
-	case "postcode":
-		co.Address.Postcode, err = r.readString()
-	case "country":
-		co.Address.Country, err = r.readString()
-	case "secaddr1", "secaddr_addr1":
-		co.SecondaryAddress.Line1, err = r.readString()
-	case "secaddr2", "secaddr_addr2":
-		co.SecondaryAddress.Line2, err = r.readString()
-	case "seccity", "secaddr_city":
-		co.SecondaryAddress.City, err = r.readString()
-	case "seccounty", "secaddr_county":
-		co.SecondaryAddress.County, err = r.readString()
-	case "secpostcode", "secaddr_postcode":
-		co.SecondaryAddress.Postcode, err = r.readString()
-	case "seccountry", "secaddr_country":
-		co.SecondaryAddress.Country, err = r.readString()
-	case "maintel":
-		co.MainPhone, err = r.readString()
-	case "sectel":
-		co.SecondaryPhone, err = r.readString()
-	case "tw":
-		co.Twitter, err = r.readString()
-	case "li":
-		co.LinkedIn, err = r.readString()
-	case "fb":
-		co.Facebook, err = r.readString()
-	case "avatar":
-		co.Avatar, err = r.readString()
-	case "wpid":
-		co.WPID, err = r.readInt64()
-		co.WPID = max(co.WPID, 0)
-	case "created":
-		co.Created, err = r.readDateTime()
-	case "lastupdated":
-		co.LastUpdated, err = r.readUnix()
-	case "lastcontacted":
-		co.LastContacted, err = r.readUnix()
-	case "contacts":
-		co.Contacts, err = readList(r, (*Customer).decodeJSON)
-	case "tags":
-		co.Tags, err = readTags(r)
-	case "invoices":
-		co.Invoices, err = readList(r, (*Invoice).decodeJSON)
-	case "quotes":
-		co.Quotes, err = readList(r, (*Quote).decodeJSON)
-	case "meta":
-		if st.inMeta {
-			return r.skipValue()
-		}
-		st.inMeta = true
-		err = r.readObject(func(k []byte) error { return co.decodeField(r, k, st) })
-		st.inMeta = false
-	case "created_date", "lastupdated_date", "lastcontacted_date",
-		// request keys a create reply echoes
-		"assign", "transactions":
-		err = r.skipValue()
-	default:
-		err = r.readCustomField(&co.CustomFields, key)
-	}
-	return err
+	CustomFields map[string]string `json:",unknown" jpcrm:"nested=meta,ignore=created_date|lastupdated_date|lastcontacted_date|assign|transactions"`
 }
 
 // companyBuiltinKey reports whether key is a company wire key.
-func companyBuiltinKey(key string) bool {
-	return !decodesAsCustomField(key, func(r *jsonReader, k []byte) (map[string]string, error) {
-		var co Company
-		err := co.decodeField(r, k, &companyState{})
-		return co.CustomFields, err
-	})
-}
+func companyBuiltinKey(key string) bool { return codecOf[Company]().isBuiltin(key) }
 
-// UnmarshalJSON decodes a company from a list, an embedded "company" entry
-// or a create reply (echo of the request plus "id").
-func (co *Company) UnmarshalJSON(b []byte) error {
-	return unmarshalObject(b, co, "Company", (*Company).decodeJSON)
-}
+// UnmarshalJSON decodes a company leniently.
+func (co *Company) UnmarshalJSON(b []byte) error { return unmarshalModel(b, co) }
 
-// MarshalJSON encodes the company in the server's wire shape, so that it
-// decodes back to the same value.
-func (co Company) MarshalJSON() ([]byte, error) {
-	w := newJSONWriter()
-	w.int("id", co.ID)
-	w.int("owner", co.Owner)
-	w.str("status", co.Status)
-	w.str("name", co.Name)
-	w.str("email", co.Email)
-	writeAddress(w, co.Address, contactAddressKeys)
-	writeAddress(w, co.SecondaryAddress, companySecondaryAddressKeys)
-	w.str("maintel", co.MainPhone)
-	w.str("sectel", co.SecondaryPhone)
-	w.int("wpid", co.WPID)
-	w.str("avatar", co.Avatar)
-	w.str("tw", co.Twitter)
-	w.str("li", co.LinkedIn)
-	w.str("fb", co.Facebook)
-	w.unix("created", co.Created)
-	w.unix("lastupdated", co.LastUpdated)
-	w.unix("lastcontacted", co.LastContacted)
-	if err := marshalList(w, "contacts", co.Contacts); err != nil {
-		return nil, err
-	}
-	if err := marshalList(w, "tags", co.Tags); err != nil {
-		return nil, err
-	}
-	if err := marshalList(w, "invoices", co.Invoices); err != nil {
-		return nil, err
-	}
-	if err := marshalList(w, "quotes", co.Quotes); err != nil {
-		return nil, err
-	}
-	w.customFields(co.CustomFields)
-	return w.bytes(), nil
-}
+// MarshalJSON encodes the company in the server's wire shape.
+func (co Company) MarshalJSON() ([]byte, error) { return marshalModel(&co) }
 
 // CompanyRequest is the body of Companies.Create (wire endpoint
 // create_company).
@@ -206,56 +74,36 @@ func (co Company) MarshalJSON() ([]byte, error) {
 // unsent field blanked, and on Jetpack CRM 6.4.x the server then fails with
 // a PHP fatal error (HTTP 500) although the update was saved. There is no
 // ID field: any "id" > 0 makes the server fail with 500.
+//
+// It encodes with wire names (secondary address as secaddr1, seccity...),
+// omitting empty values, custom fields at top level; encoding fails if a
+// custom-field key collides with a built-in key.
 type CompanyRequest struct {
 	// Name is required; an existing company with this name is updated.
-	Name string
+	Name string `json:"name,omitempty"`
 	// Email is required and must be valid; it is the first upsert key.
-	Email string
+	Email string `json:"email,omitempty"`
 	// Status, e.g. "Lead"; omitted, it becomes (or is reset to) the default.
-	Status           string
-	Address          Address
-	SecondaryAddress Address
-	MainPhone        string
-	SecondaryPhone   string
-	Twitter          string
-	LinkedIn         string
-	Facebook         string
-	Avatar           string
+	Status           string  `json:"status,omitempty"`
+	Address          Address `json:",inline,omitempty"`
+	SecondaryAddress Address `json:",inline,omitempty" jpcrm:"prefix=sec|secaddr_"`
+	MainPhone        string  `json:"maintel,omitempty"`
+	SecondaryPhone   string  `json:"sectel,omitempty"`
+	Twitter          string  `json:"tw,omitempty"`
+	LinkedIn         string  `json:"li,omitempty"`
+	Facebook         string  `json:"fb,omitempty"`
+	Avatar           string  `json:"avatar,omitempty"`
 	// Tags are tag names; a non-empty list replaces all the company's tags.
-	Tags []string
+	Tags []string `json:"tags,omitempty"`
 	// AssignTo is the WordPress user ID to own the company (sent when > 0).
-	AssignTo int64
+	AssignTo int64 `json:"assign,omitempty" jpcrm:"positive"`
 	// CustomFields are sent as top-level keys by slug; a key that names a
 	// built-in field is refused.
-	CustomFields map[string]string
+	CustomFields map[string]string `json:",unknown"`
 }
 
-// MarshalJSON encodes the request with wire names (secondary address as
-// secaddr1, seccity...), omitting empty values, custom fields at top level.
-// It fails if a custom-field key collides with a built-in key.
-func (cr CompanyRequest) MarshalJSON() ([]byte, error) {
-	if err := checkCustomFields(cr.CustomFields, companyBuiltinKey); err != nil {
-		return nil, err
-	}
-	w := newJSONWriter()
-	w.strOmit("name", cr.Name)
-	w.strOmit("email", cr.Email)
-	w.strOmit("status", cr.Status)
-	writeAddressOmit(w, cr.Address, contactAddressKeys)
-	writeAddressOmit(w, cr.SecondaryAddress, companySecondaryAddressKeys)
-	w.strOmit("maintel", cr.MainPhone)
-	w.strOmit("sectel", cr.SecondaryPhone)
-	w.strOmit("tw", cr.Twitter)
-	w.strOmit("li", cr.LinkedIn)
-	w.strOmit("fb", cr.Facebook)
-	w.strOmit("avatar", cr.Avatar)
-	if len(cr.Tags) > 0 {
-		w.strList("tags", cr.Tags)
-	}
-	w.positive("assign", cr.AssignTo)
-	w.customFields(cr.CustomFields)
-	return w.bytes(), nil
-}
+// MarshalJSON encodes the request in the wire shape.
+func (cr CompanyRequest) MarshalJSON() ([]byte, error) { return marshalRequest(&cr) }
 
 // validate checks the request before anything is sent: a non-empty Name, a
 // valid Email, valid UTF-8, no custom field named like a built-in key.
@@ -269,19 +117,7 @@ func (cr *CompanyRequest) validate() error {
 	if cr.AssignTo < 0 {
 		return invalidField("AssignTo", "negative")
 	}
-	fields := []namedString{
-		{"Name", cr.Name}, {"Status", cr.Status}, {"MainPhone", cr.MainPhone}, {"SecondaryPhone", cr.SecondaryPhone},
-		{"Twitter", cr.Twitter}, {"LinkedIn", cr.LinkedIn}, {"Facebook", cr.Facebook}, {"Avatar", cr.Avatar},
-	}
-	fields = append(fields, addressUTF8("Address", cr.Address)...)
-	fields = append(fields, addressUTF8("SecondaryAddress", cr.SecondaryAddress)...)
-	for _, t := range cr.Tags {
-		fields = append(fields, namedString{"Tags", t})
-	}
-	if err := checkUTF8(fields...); err != nil {
-		return err
-	}
-	return checkCustomFields(cr.CustomFields, companyBuiltinKey)
+	return checkText(cr)
 }
 
 // CompaniesAPI is the companies service, as an interface for fakes.

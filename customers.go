@@ -3,10 +3,8 @@ package jetpackcrm
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
-	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -17,12 +15,12 @@ import (
 // a secondary address; the wire names differ (contacts read and write
 // secaddr_addr1..., companies secaddr1, seccity...), the SDK maps both.
 type Address struct {
-	Line1    string // wire addr1 / secaddr_addr1 / secaddr1
-	Line2    string // wire addr2 / secaddr_addr2 / secaddr2
-	City     string
-	County   string // county or state
-	Postcode string
-	Country  string
+	Line1    string `json:"addr1"` // secaddr_addr1 / secaddr1
+	Line2    string `json:"addr2"` // secaddr_addr2 / secaddr2
+	City     string `json:"city"`
+	County   string `json:"county"` // county or state
+	Postcode string `json:"postcode"`
+	Country  string `json:"country"`
 }
 
 // IsZero reports whether every line of the address is empty.
@@ -32,72 +30,23 @@ func (a Address) IsZero() bool { return a == Address{} }
 // asked for; create replies echo the tag names that were sent.
 type Tag struct {
 	// ID is the tag's ID (0 in create replies, which echo names only).
-	ID int64
+	ID int64 `json:"id" jpcrm:"alias=ID"`
 	// Name is the tag as shown; Slug its URL-safe form.
-	Name string
-	Slug string
+	Name string `json:"name" jpcrm:"bare"`
+	Slug string `json:"slug"`
 	// ObjectType is the CRM object type the tag belongs to (1 for contacts,
 	// 2 for companies).
-	ObjectType int64
+	ObjectType int64 `json:"objtype"`
 	// Created and LastUpdated come from Unix timestamps.
-	Created     time.Time
-	LastUpdated time.Time
-}
-
-func (t *Tag) decodeJSON(r *jsonReader) error {
-	*t = Tag{}
-	if r.peek() == '"' { // create replies echo tags as plain names
-		name, err := r.readString()
-		t.Name = name
-		return err
-	}
-	return r.readObject(func(key []byte) (err error) {
-		switch string(key) {
-		case "id", "ID":
-			t.ID, err = r.readInt64()
-		case "name":
-			t.Name, err = r.readString()
-		case "slug":
-			t.Slug, err = r.readString()
-		case "objtype":
-			t.ObjectType, err = r.readInt64()
-		case "created":
-			t.Created, err = r.readDateTime()
-		case "lastupdated":
-			t.LastUpdated, err = r.readUnix()
-		default:
-			err = r.skipValue()
-		}
-		return err
-	})
+	Created     time.Time `json:"created" jpcrm:"datetime"`
+	LastUpdated time.Time `json:"lastupdated"`
 }
 
 // UnmarshalJSON decodes a tag object or a bare tag name.
-func (t *Tag) UnmarshalJSON(b []byte) error {
-	if r := (jsonReader{data: b}); r.peek() == '"' {
-		tag, err := unmarshalScalar(b, func(r *jsonReader) (Tag, error) {
-			var t Tag
-			return t, t.decodeJSON(r)
-		})
-		*t = tag
-		return err
-	}
-	return unmarshalObject(b, t, "Tag", (*Tag).decodeJSON)
-}
+func (t *Tag) UnmarshalJSON(b []byte) error { return unmarshalModel(b, t) }
 
 // MarshalJSON encodes the tag in the server's wire shape.
-func (t Tag) MarshalJSON() ([]byte, error) {
-	w := newJSONWriter()
-	w.int("id", t.ID)
-	w.int("objtype", t.ObjectType)
-	w.str("name", t.Name)
-	w.str("slug", t.Slug)
-	w.unix("created", t.Created)
-	w.unix("lastupdated", t.LastUpdated)
-	return w.bytes(), nil
-}
-
-func readTags(r *jsonReader) ([]Tag, error) { return readValues(r, (*Tag).decodeJSON) }
+func (t Tag) MarshalJSON() ([]byte, error) { return marshalModel(&t) }
 
 // tagNames returns the names of tags, without blank ones (the server drops
 // them).
@@ -126,286 +75,70 @@ func tagNames(tags []Tag) []string {
 // A create reply is an echo of the request plus the ID, not the stored
 // record: fields not sent are empty in it, and values keep the JSON types
 // that were sent.
+//
+// It decodes from every shape the API has used: the current flat object, a
+// create reply (echo plus "id"), and the legacy documented shape with a
+// "meta" sub-object, "ID" and "filterTot". It encodes to the wire shape
+// (times as Unix seconds, custom fields at top level), which decodes back to
+// the same value.
 type Customer struct {
 	// ID is the contact's ID ("12" in lists, 12 in create replies).
-	ID int64
+	ID int64 `json:"id" jpcrm:"alias=ID"`
 	// Owner is the WordPress user ID the contact is assigned to, 0 when
 	// unassigned.
-	Owner int64
+	Owner int64 `json:"owner" jpcrm:"nonneg"`
 	// Status is the CRM status, e.g. "Lead" or "Customer". An update that
 	// omits it resets it to the CRM's default status.
-	Status string
+	Status string `json:"status" jpcrm:"weak=zbsc_status"`
 	// Email is the main address; contacts are matched by it (or an alias).
-	Email     string
-	Prefix    string
-	FirstName string // wire fname
-	LastName  string // wire lname
+	Email     string `json:"email"`
+	Prefix    string `json:"prefix"`
+	FirstName string `json:"fname"`
+	LastName  string `json:"lname"`
 	// FullName is the server's "fullname" (prefix is not included), trimmed.
-	FullName         string
-	Address          Address
-	SecondaryAddress Address
-	HomePhone        string // wire hometel
-	WorkPhone        string // wire worktel
-	MobilePhone      string // wire mobtel
-	Twitter          string // wire tw
-	LinkedIn         string // wire li
-	Facebook         string // wire fb
-	Avatar           string
+	FullName         string  `json:"fullname" jpcrm:"alias=name,weak,trim"`
+	Address          Address `json:",inline"`
+	SecondaryAddress Address `json:",inline" jpcrm:"prefix=secaddr_|sec"`
+	HomePhone        string  `json:"hometel"`
+	WorkPhone        string  `json:"worktel"`
+	MobilePhone      string  `json:"mobtel"`
+	Twitter          string  `json:"tw"`
+	LinkedIn         string  `json:"li"`
+	Facebook         string  `json:"fb"`
+	Avatar           string  `json:"avatar"`
 	// WPID is the linked WordPress user ID, 0 when none.
-	WPID int64
-	// Created (from "createduts"), LastUpdated and LastContacted are zero
-	// when unset.
-	Created       time.Time
-	LastUpdated   time.Time
-	LastContacted time.Time
+	WPID int64 `json:"wpid" jpcrm:"nonneg"`
+	// Created (from "createduts"; from the site-time "created" string, read
+	// as UTC, only in the legacy shape without it), LastUpdated and
+	// LastContacted are zero when unset.
+	Created       time.Time `json:"createduts" jpcrm:"fallback=created"`
+	LastUpdated   time.Time `json:"lastupdated"`
+	LastContacted time.Time `json:"lastcontacteduts"`
 	// Tags are present only when requested (or echoed by a create reply,
 	// as names only).
-	Tags []Tag
+	Tags []Tag `json:"tags,omitzero"`
 	// Aliases are extra email addresses of the contact (rarely sent).
-	Aliases []string
+	Aliases []string `json:"aliases,omitzero"`
 	// CustomFields holds the contact's custom fields by slug (slugs may
 	// contain hyphens), including address custom fields (addr_<slug>,
 	// secaddr_<slug>), as strings. A create reply also echoes unknown
 	// request keys here.
-	CustomFields map[string]string
+	CustomFields map[string]string `json:",unknown" jpcrm:"nested=meta,ignore=created_date|lastupdated_date|lastcontacted|lastcontacted_date|filterTot|filterPages|notes|suffix|assign|sticky|stickystat|total_value|purchase_total|purchase_count"`
 	// Invoices, Quotes and Transactions are present only when requested.
-	Invoices     []*Invoice
-	Quotes       []*Quote
-	Transactions []*Transaction
-}
-
-// customerState tracks what decodeField has seen across the object and its
-// legacy "meta" sub-object.
-type customerState struct {
-	haveCreatedUTS bool
-	inMeta         bool
-	// created is the raw "created" value, parsed only if there is no
-	// createduts (it precedes createduts on the wire).
-	created []byte
-}
-
-func (c *Customer) decodeJSON(r *jsonReader) error {
-	*c = Customer{}
-	var st customerState
-	if err := r.readObject(func(key []byte) error { return c.decodeField(r, key, &st) }); err != nil {
-		return err
-	}
-	if !st.haveCreatedUTS && st.created != nil {
-		sub := jsonReader{data: st.created}
-		t, err := sub.readDateTime()
-		if err != nil {
-			return inField("created", err)
-		}
-		c.Created = t
-	}
-	return nil
-}
-
-// decodeField decodes the value of one member. Its key switch is the list
-// of the contact's built-in keys: every key not listed is a custom field.
-func (c *Customer) decodeField(r *jsonReader, key []byte, st *customerState) (err error) {
-	switch string(key) {
-	case "id", "ID":
-		c.ID, err = r.readInt64()
-	case "owner":
-		c.Owner, err = r.readInt64()
-		c.Owner = max(c.Owner, 0)
-	case "status":
-		c.Status, err = r.readString()
-	case "zbsc_status": // legacy meta copy of status
-		var s string
-		if s, err = r.readString(); c.Status == "" {
-			c.Status = s
-		}
-	case "email":
-		c.Email, err = r.readString()
-	case "prefix":
-		c.Prefix, err = r.readString()
-	case "fname":
-		c.FirstName, err = r.readString()
-	case "lname":
-		c.LastName, err = r.readString()
-	case "fullname", "name":
-		var s string
-		if s, err = r.readString(); c.FullName == "" {
-			c.FullName = strings.TrimSpace(s)
-		}
-	case "addr1":
-		c.Address.Line1, err = r.readString()
-	case "addr2":
-		c.Address.Line2, err = r.readString()
-	case "city":
-		c.Address.City, err = r.readString()
-	case "county":
-		c.Address.County, err = r.readString()
-	case "postcode":
-		c.Address.Postcode, err = r.readString()
-	case "country":
-		c.Address.Country, err = r.readString()
-	case "secaddr_addr1", "secaddr1":
-		c.SecondaryAddress.Line1, err = r.readString()
-	case "secaddr_addr2", "secaddr2":
-		c.SecondaryAddress.Line2, err = r.readString()
-	case "secaddr_city", "seccity":
-		c.SecondaryAddress.City, err = r.readString()
-	case "secaddr_county", "seccounty":
-		c.SecondaryAddress.County, err = r.readString()
-	case "secaddr_postcode", "secpostcode":
-		c.SecondaryAddress.Postcode, err = r.readString()
-	case "secaddr_country", "seccountry":
-		c.SecondaryAddress.Country, err = r.readString()
-	case "hometel":
-		c.HomePhone, err = r.readString()
-	case "worktel":
-		c.WorkPhone, err = r.readString()
-	case "mobtel":
-		c.MobilePhone, err = r.readString()
-	case "tw":
-		c.Twitter, err = r.readString()
-	case "li":
-		c.LinkedIn, err = r.readString()
-	case "fb":
-		c.Facebook, err = r.readString()
-	case "avatar":
-		c.Avatar, err = r.readString()
-	case "wpid":
-		c.WPID, err = r.readInt64()
-		c.WPID = max(c.WPID, 0)
-	case "createduts":
-		c.Created, err = r.readUnix()
-		st.haveCreatedUTS = true
-	case "created":
-		// "Y-m-d H:i:s" in site time without a zone: used (as UTC) only when
-		// createduts is absent, as in the legacy documented shape.
-		st.created, err = r.rawValue()
-	case "lastupdated":
-		c.LastUpdated, err = r.readUnix()
-	case "lastcontacteduts":
-		c.LastContacted, err = r.readUnix()
-	case "tags":
-		c.Tags, err = readTags(r)
-	case "aliases":
-		c.Aliases, err = r.readStrings()
-	case "invoices":
-		c.Invoices, err = readList(r, (*Invoice).decodeJSON)
-	case "quotes":
-		c.Quotes, err = readList(r, (*Quote).decodeJSON)
-	case "transactions":
-		c.Transactions, err = readList(r, (*Transaction).decodeJSON)
-	case "meta": // legacy shape: the fields sit in a sub-object
-		if st.inMeta {
-			return r.skipValue()
-		}
-		st.inMeta = true
-		err = r.readObject(func(k []byte) error { return c.decodeField(r, k, st) })
-		st.inMeta = false
-	case "created_date", "lastupdated_date", "lastcontacted", "lastcontacted_date",
-		// legacy list counters, and request keys a create reply echoes
-		"filterTot", "filterPages", "notes", "suffix", "assign", "sticky", "stickystat",
-		// Groove-only extras
-		"total_value", "purchase_total", "purchase_count":
-		err = r.skipValue()
-	default:
-		err = r.readCustomField(&c.CustomFields, key)
-	}
-	return err
+	Invoices     []*Invoice     `json:"invoices,omitzero"`
+	Quotes       []*Quote       `json:"quotes,omitzero"`
+	Transactions []*Transaction `json:"transactions,omitzero"`
 }
 
 // customerBuiltinKey reports whether key is a contact wire key (and so cannot
 // be a custom-field slug).
-func customerBuiltinKey(key string) bool {
-	return !decodesAsCustomField(key, func(r *jsonReader, k []byte) (map[string]string, error) {
-		var c Customer
-		err := c.decodeField(r, k, &customerState{})
-		return c.CustomFields, err
-	})
-}
+func customerBuiltinKey(key string) bool { return codecOf[Customer]().isBuiltin(key) }
 
-// UnmarshalJSON decodes a contact in any shape the API has used: the
-// current flat object, a create reply (echo plus "id"), and the legacy
-// documented shape with a "meta" sub-object, "ID" and "filterTot".
-func (c *Customer) UnmarshalJSON(b []byte) error {
-	return unmarshalObject(b, c, "Customer", (*Customer).decodeJSON)
-}
+// UnmarshalJSON decodes a contact in any shape the API has used.
+func (c *Customer) UnmarshalJSON(b []byte) error { return unmarshalModel(b, c) }
 
-// MarshalJSON encodes the contact in the server's wire shape (times as Unix
-// seconds, custom fields at top level), so that it decodes back to the same
-// value.
-func (c Customer) MarshalJSON() ([]byte, error) {
-	w := newJSONWriter()
-	w.int("id", c.ID)
-	w.int("owner", c.Owner)
-	w.str("status", c.Status)
-	w.str("email", c.Email)
-	w.str("prefix", c.Prefix)
-	w.str("fname", c.FirstName)
-	w.str("lname", c.LastName)
-	writeAddress(w, c.Address, contactAddressKeys)
-	writeAddress(w, c.SecondaryAddress, contactSecondaryAddressKeys)
-	w.str("hometel", c.HomePhone)
-	w.str("worktel", c.WorkPhone)
-	w.str("mobtel", c.MobilePhone)
-	w.int("wpid", c.WPID)
-	w.str("avatar", c.Avatar)
-	w.str("tw", c.Twitter)
-	w.str("li", c.LinkedIn)
-	w.str("fb", c.Facebook)
-	w.unix("createduts", c.Created)
-	w.unix("lastupdated", c.LastUpdated)
-	w.unix("lastcontacteduts", c.LastContacted)
-	w.str("fullname", c.FullName)
-	if err := marshalList(w, "tags", c.Tags); err != nil {
-		return nil, err
-	}
-	if c.Aliases != nil {
-		w.strList("aliases", c.Aliases)
-	}
-	if err := marshalList(w, "invoices", c.Invoices); err != nil {
-		return nil, err
-	}
-	if err := marshalList(w, "quotes", c.Quotes); err != nil {
-		return nil, err
-	}
-	if err := marshalList(w, "transactions", c.Transactions); err != nil {
-		return nil, err
-	}
-	w.customFields(c.CustomFields)
-	return w.bytes(), nil
-}
-
-// addressKeys are the wire names of one address, in Address field order.
-type addressKeys [6]string
-
-var (
-	contactAddressKeys          = addressKeys{"addr1", "addr2", "city", "county", "postcode", "country"}
-	contactSecondaryAddressKeys = addressKeys{"secaddr_addr1", "secaddr_addr2", "secaddr_city", "secaddr_county", "secaddr_postcode", "secaddr_country"}
-	companySecondaryAddressKeys = addressKeys{"secaddr1", "secaddr2", "seccity", "seccounty", "secpostcode", "seccountry"}
-)
-
-func (a Address) lines() [6]string {
-	return [6]string{a.Line1, a.Line2, a.City, a.County, a.Postcode, a.Country}
-}
-
-// writeAddress writes every line of a, even empty ones.
-func writeAddress(w *jsonWriter, a Address, keys addressKeys) {
-	for i, v := range a.lines() {
-		w.str(keys[i], v)
-	}
-}
-
-// writeAddressOmit writes the non-empty lines of a.
-func writeAddressOmit(w *jsonWriter, a Address, keys addressKeys) {
-	for i, v := range a.lines() {
-		w.strOmit(keys[i], v)
-	}
-}
-
-func addressUTF8(prefix string, a Address) []namedString {
-	return []namedString{
-		{prefix + ".Line1", a.Line1}, {prefix + ".Line2", a.Line2}, {prefix + ".City", a.City},
-		{prefix + ".County", a.County}, {prefix + ".Postcode", a.Postcode}, {prefix + ".Country", a.Country},
-	}
-}
+// MarshalJSON encodes the contact in the server's wire shape.
+func (c Customer) MarshalJSON() ([]byte, error) { return marshalModel(&c) }
 
 // CustomerRequest is the body of Customers.Create and Customers.Update
 // (wire endpoint create_customer, an upsert keyed by email).
@@ -414,92 +147,52 @@ func addressUTF8(prefix string, a Address) []namedString {
 // field anyway. But an upsert that matches an existing contact blanks every
 // field it was not sent and resets an omitted Status to the default, which
 // is why Customers.Update sends the full merged record.
+//
+// It encodes with wire names, omitting empty values, with custom fields at
+// top level (sorted); encoding fails if a custom-field key collides with a
+// built-in key.
 type CustomerRequest struct {
 	// ID updates that contact (sent only when > 0). It must come with the
 	// Email: an ID alone is refused ({"error":100}); ID plus a new Email
 	// changes the contact's email.
-	ID int64
+	ID int64 `json:"id,omitempty" jpcrm:"positive"`
 	// Email is required; it is the upsert key (the main email or an alias).
-	Email string
+	Email string `json:"email,omitempty"`
 	// Status, e.g. "Lead" or "Customer". Omitted, a new contact gets the
 	// CRM default and an existing one is reset to it. A contact whose status
 	// is "Customer" keeps it whatever is sent, unless ForceStatus is set.
-	Status string
+	Status string `json:"status,omitempty"`
 	// ForceStatus sends "sticky" so that Status is applied even to a
 	// contact whose current status is "Customer" (the server's sticky-status
 	// rule otherwise keeps it).
-	ForceStatus      bool
-	Prefix           string
-	FirstName        string
-	LastName         string
-	Address          Address
-	SecondaryAddress Address
-	HomePhone        string
-	WorkPhone        string
-	MobilePhone      string
-	Twitter          string
-	LinkedIn         string
-	Facebook         string
-	Avatar           string
+	ForceStatus      bool    `json:"sticky,omitempty" jpcrm:"flag"`
+	Prefix           string  `json:"prefix,omitempty"`
+	FirstName        string  `json:"fname,omitempty"`
+	LastName         string  `json:"lname,omitempty"`
+	Address          Address `json:",inline,omitempty"`
+	SecondaryAddress Address `json:",inline,omitempty" jpcrm:"prefix=secaddr_|sec"`
+	HomePhone        string  `json:"hometel,omitempty"`
+	WorkPhone        string  `json:"worktel,omitempty"`
+	MobilePhone      string  `json:"mobtel,omitempty"`
+	Twitter          string  `json:"tw,omitempty"`
+	LinkedIn         string  `json:"li,omitempty"`
+	Facebook         string  `json:"fb,omitempty"`
+	Avatar           string  `json:"avatar,omitempty"`
 	// Tags are tag names. A non-empty list REPLACES all of the contact's
 	// tags (missing tags are created); nil or empty leaves them untouched.
 	// HTML is stripped and blank names dropped by the server.
-	Tags []string
+	Tags []string `json:"tags,omitempty"`
 	// AssignTo is the WordPress user ID to own the contact (sent when > 0).
 	// The server silently ignores it unless that user may manage the CRM.
-	AssignTo int64
+	AssignTo int64 `json:"assign,omitempty" jpcrm:"positive,from=Owner"`
 	// CustomFields are sent as top-level keys by slug. A key that names a
 	// built-in field (e.g. "fname") is refused rather than allowed to
 	// overwrite it. Checkbox fields take a CSV string, date fields Y-m-d.
-	CustomFields map[string]string
+	CustomFields map[string]string `json:",unknown"`
 }
 
-// MarshalJSON encodes the request with wire names, omitting empty values,
-// with custom fields at top level (sorted). It fails if a custom-field key
-// collides with a built-in key.
-func (cr CustomerRequest) MarshalJSON() ([]byte, error) {
-	if err := checkCustomFields(cr.CustomFields, customerBuiltinKey); err != nil {
-		return nil, err
-	}
-	w := newJSONWriter()
-	w.positive("id", cr.ID)
-	w.strOmit("email", cr.Email)
-	w.strOmit("status", cr.Status)
-	if cr.ForceStatus {
-		w.str("sticky", "1")
-	}
-	w.strOmit("prefix", cr.Prefix)
-	w.strOmit("fname", cr.FirstName)
-	w.strOmit("lname", cr.LastName)
-	writeAddressOmit(w, cr.Address, contactAddressKeys)
-	writeAddressOmit(w, cr.SecondaryAddress, contactSecondaryAddressKeys)
-	w.strOmit("hometel", cr.HomePhone)
-	w.strOmit("worktel", cr.WorkPhone)
-	w.strOmit("mobtel", cr.MobilePhone)
-	w.strOmit("tw", cr.Twitter)
-	w.strOmit("li", cr.LinkedIn)
-	w.strOmit("fb", cr.Facebook)
-	w.strOmit("avatar", cr.Avatar)
-	if len(cr.Tags) > 0 {
-		w.strList("tags", cr.Tags)
-	}
-	w.positive("assign", cr.AssignTo)
-	w.customFields(cr.CustomFields)
-	return w.bytes(), nil
-}
-
-// wireJSON is json.Marshal(cr) without its second pass over the output:
-// MarshalJSON writes compact, valid JSON, so all that is left of that pass
-// is escaping <, > and & (and only when one is there).
-func (cr *CustomerRequest) wireJSON() ([]byte, error) {
-	b, err := cr.MarshalJSON()
-	if err != nil || !bytes.ContainsAny(b, "<>&") {
-		return b, err
-	}
-	var buf bytes.Buffer
-	json.HTMLEscape(&buf, b)
-	return buf.Bytes(), nil
-}
+// MarshalJSON encodes the request in the wire shape.
+func (cr CustomerRequest) MarshalJSON() ([]byte, error) { return marshalRequest(&cr) }
 
 // validate checks the request before anything is sent: a valid email (the
 // server answers {"errors":1} without one), no negative IDs, valid UTF-8
@@ -515,119 +208,25 @@ func (cr *CustomerRequest) validate() error {
 	if cr.AssignTo < 0 {
 		return invalidField("AssignTo", "negative")
 	}
-	// Checked in place, without building a list of every field (and its
-	// name) for each request: bulk writes validate thousands.
-	if err := checkUTF8(
-		namedString{"Status", cr.Status}, namedString{"Prefix", cr.Prefix}, namedString{"FirstName", cr.FirstName},
-		namedString{"LastName", cr.LastName}, namedString{"HomePhone", cr.HomePhone}, namedString{"WorkPhone", cr.WorkPhone},
-		namedString{"MobilePhone", cr.MobilePhone}, namedString{"Twitter", cr.Twitter}, namedString{"LinkedIn", cr.LinkedIn},
-		namedString{"Facebook", cr.Facebook}, namedString{"Avatar", cr.Avatar},
-	); err != nil {
-		return err
-	}
-	if err := checkAddressUTF8("Address", cr.Address); err != nil {
-		return err
-	}
-	if err := checkAddressUTF8("SecondaryAddress", cr.SecondaryAddress); err != nil {
-		return err
-	}
-	for _, t := range cr.Tags {
-		if err := checkUTF8(namedString{"Tags", t}); err != nil {
-			return err
-		}
-	}
-	return checkCustomFields(cr.CustomFields, customerBuiltinKey)
-}
-
-// checkAddressUTF8 is checkUTF8(addressUTF8(prefix, a)...), building the
-// field names only when a line is not valid UTF-8.
-func checkAddressUTF8(prefix string, a Address) error {
-	for _, line := range a.lines() {
-		if !utf8.ValidString(line) {
-			return checkUTF8(addressUTF8(prefix, a)...)
-		}
-	}
-	return nil
+	return checkText(cr)
 }
 
 // customerRequestFrom returns a request that rewrites c as it is: every
 // writable field, its status, its tag names (nil when c's tags were not
 // loaded, which leaves tags untouched) and its custom fields.
 func customerRequestFrom(c *Customer) *CustomerRequest {
-	return &CustomerRequest{
-		ID:               c.ID,
-		Email:            c.Email,
-		Status:           c.Status,
-		Prefix:           c.Prefix,
-		FirstName:        c.FirstName,
-		LastName:         c.LastName,
-		Address:          c.Address,
-		SecondaryAddress: c.SecondaryAddress,
-		HomePhone:        c.HomePhone,
-		WorkPhone:        c.WorkPhone,
-		MobilePhone:      c.MobilePhone,
-		Twitter:          c.Twitter,
-		LinkedIn:         c.LinkedIn,
-		Facebook:         c.Facebook,
-		Avatar:           c.Avatar,
-		Tags:             tagNames(c.Tags),
-		AssignTo:         c.Owner,
-		CustomFields:     maps.Clone(c.CustomFields),
-	}
+	return requestFrom[CustomerRequest](c)
 }
 
 // mergeCustomerRequest overlays the non-empty fields of change on the
 // current record and returns the full request to send, so that an upsert
 // blanks nothing. Address lines and custom fields merge one by one; a
-// non-empty change.Tags replaces the tags. The result keeps current's ID so
-// that change.Email, if set, renames the contact.
+// non-empty change.Tags replaces the tags. The result keeps current's ID
+// unless change.ID is set, so that change.Email, if set, renames the
+// contact.
 func mergeCustomerRequest(current *Customer, change *CustomerRequest) *CustomerRequest {
 	m := customerRequestFrom(current)
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	set(&m.Email, change.Email)
-	set(&m.Status, change.Status)
-	m.ForceStatus = change.ForceStatus
-	set(&m.Prefix, change.Prefix)
-	set(&m.FirstName, change.FirstName)
-	set(&m.LastName, change.LastName)
-	for _, p := range [...]struct{ dst, src *Address }{{&m.Address, &change.Address}, {&m.SecondaryAddress, &change.SecondaryAddress}} {
-		set(&p.dst.Line1, p.src.Line1)
-		set(&p.dst.Line2, p.src.Line2)
-		set(&p.dst.City, p.src.City)
-		set(&p.dst.County, p.src.County)
-		set(&p.dst.Postcode, p.src.Postcode)
-		set(&p.dst.Country, p.src.Country)
-	}
-	set(&m.HomePhone, change.HomePhone)
-	set(&m.WorkPhone, change.WorkPhone)
-	set(&m.MobilePhone, change.MobilePhone)
-	set(&m.Twitter, change.Twitter)
-	set(&m.LinkedIn, change.LinkedIn)
-	set(&m.Facebook, change.Facebook)
-	set(&m.Avatar, change.Avatar)
-	if len(change.Tags) > 0 {
-		m.Tags = change.Tags
-	}
-	if change.AssignTo > 0 {
-		m.AssignTo = change.AssignTo
-	}
-	if change.ID > 0 {
-		m.ID = change.ID
-	}
-	if len(change.CustomFields) > 0 {
-		if m.CustomFields == nil {
-			m.CustomFields = make(map[string]string, len(change.CustomFields))
-		}
-		for k, v := range change.CustomFields {
-			if v != "" {
-				m.CustomFields[k] = v
-			}
-		}
-	}
+	overlay(m, change)
 	return m
 }
 
@@ -732,7 +331,7 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 		return nil, nil, asValidation(op, err)
 	}
 	c := new(Customer)
-	payload, err := req.wireJSON()
+	payload, err := marshalRequest(req)
 	if err != nil {
 		return nil, nil, asValidation(op, err)
 	}
@@ -794,7 +393,7 @@ func (s *CustomersService) update(ctx context.Context, op, email string, changes
 		return nil, nil, asValidation(op, err)
 	}
 	written := new(Customer)
-	payload, err := merged.wireJSON()
+	payload, err := marshalRequest(merged)
 	if err != nil {
 		return nil, nil, asValidation(op, err)
 	}

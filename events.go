@@ -5,6 +5,8 @@ import (
 	"iter"
 	"net/http"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Event is a Jetpack CRM event (a task in the CRM's UI).
@@ -16,233 +18,94 @@ import (
 // server's strtotime reads them), "customer" as an ID, "notify":24 as a
 // 24-hour reminder, and "complete" as sent (-1, meaning "not sent", reads
 // as false although the server then stores the event as complete).
+//
+// It decodes from a list, a create_event reply ({"title","customer","notes",
+// "to","from","notify","complete","owner","id"}) or the legacy documented
+// shape (meta{...}, actions{...}, "customer":false, from/to as
+// "2018-02-11 21:00" read as UTC), and encodes to the list wire shape, which
+// decodes back to the same value.
 type Event struct {
 	// ID is the event's ID ("12" in lists, 12 in create replies).
-	ID int64
+	ID int64 `json:"id" jpcrm:"alias=ID,weak=event_id"`
 	// Owner is the WordPress user ID of the owner, 0 when unassigned.
-	Owner int64
+	Owner int64 `json:"owner" jpcrm:"nonneg"`
 	// Title is the event's title.
-	Title string
+	Title string `json:"title"`
 	// Description is wire "desc" ("notes" when writing).
-	Description string
+	Description string `json:"desc" jpcrm:"alias=notes"`
 	// Start and End bound the event; zero when unset.
-	Start time.Time
-	End   time.Time
+	Start time.Time `json:"start" jpcrm:"alias=from,datetime"`
+	End   time.Time `json:"end" jpcrm:"alias=to,datetime"`
 	// Complete reports whether the event is done (wire 1; 0 and -1 are not).
-	Complete bool
+	Complete bool `json:"complete" jpcrm:"int"`
 	// ShowOnPortal and ShowOnCalendar are the event's visibility flags.
-	ShowOnPortal   bool
-	ShowOnCalendar bool
+	ShowOnPortal   bool `json:"show_on_portal" jpcrm:"int"`
+	ShowOnCalendar bool `json:"show_on_cal" jpcrm:"int"`
 	// Created and LastUpdated are the record's own times.
-	Created     time.Time
-	LastUpdated time.Time
+	Created     time.Time `json:"created" jpcrm:"datetime"`
+	LastUpdated time.Time `json:"lastupdated"`
 	// Reminders are the event's reminders. An update that does not resend
 	// the 24-hour reminder drops it.
-	Reminders []Reminder
+	Reminders []Reminder `json:"reminders,omitzero"`
 	// Contact and Company are the linked contact and company, nil when none.
-	Contact *Customer
-	Company *Company
+	Contact *Customer `json:"contact,omitzero" jpcrm:"alias=customer,id=CustomerID"`
+	Company *Company  `json:"company,omitzero"`
 	// CustomerID is the linked contact's ID: from Contact in lists, from
 	// "customer" in create replies and the legacy shape; 0 when none.
-	CustomerID int64
+	CustomerID int64 `json:"-"`
 	// CustomFields holds event custom fields by slug.
-	CustomFields map[string]string
+	CustomFields map[string]string `json:",unknown" jpcrm:"nested=meta|actions,ignore=start_date|end_date|created_date|lastupdated_date"`
 }
 
 // Reminder is a reminder attached to an event.
 type Reminder struct {
 	// ID is the reminder's ID (0 for one synthesised from "notify":24).
-	ID int64
+	ID int64 `json:"id" jpcrm:"alias=ID"`
 	// Owner is the WordPress user ID of the owner, 0 when unassigned.
-	Owner int64
+	Owner int64 `json:"owner" jpcrm:"nonneg"`
 	// EventID is the event the reminder belongs to.
-	EventID int64
+	EventID int64 `json:"event"`
 	// Offset is when the reminder fires relative to the event's start;
-	// negative is before (the API's only kind is -24h).
-	Offset time.Duration
+	// negative is before (the API's only kind is -24h). Seconds on the wire.
+	Offset time.Duration `json:"remind_at"`
 	// Sent is when the reminder was sent, zero if not yet.
-	Sent time.Time
+	Sent time.Time `json:"sent"`
 	// Created and LastUpdated are the record's own times.
-	Created     time.Time
-	LastUpdated time.Time
-}
-
-func (rm *Reminder) decodeJSON(r *jsonReader) error {
-	*rm = Reminder{}
-	return r.readObject(func(key []byte) (err error) {
-		switch string(key) {
-		case "id", "ID":
-			rm.ID, err = r.readInt64()
-		case "owner":
-			rm.Owner, err = r.readInt64()
-			rm.Owner = max(rm.Owner, 0)
-		case "event":
-			rm.EventID, err = r.readInt64()
-		case "remind_at":
-			var s int64
-			s, err = r.readInt64()
-			rm.Offset = time.Duration(s) * time.Second
-		case "sent":
-			rm.Sent, err = r.readUnix()
-		case "created":
-			rm.Created, err = r.readDateTime()
-		case "lastupdated":
-			rm.LastUpdated, err = r.readUnix()
-		default:
-			err = r.skipValue()
-		}
-		return err
-	})
+	Created     time.Time `json:"created" jpcrm:"datetime"`
+	LastUpdated time.Time `json:"lastupdated"`
 }
 
 // UnmarshalJSON decodes a reminder leniently.
-func (rm *Reminder) UnmarshalJSON(b []byte) error {
-	return unmarshalObject(b, rm, "Reminder", (*Reminder).decodeJSON)
-}
+func (rm *Reminder) UnmarshalJSON(b []byte) error { return unmarshalModel(b, rm) }
 
 // MarshalJSON encodes the reminder in the server's wire shape.
-func (rm Reminder) MarshalJSON() ([]byte, error) {
-	w := newJSONWriter()
-	w.int("id", rm.ID)
-	w.int("owner", rm.Owner)
-	w.int("event", rm.EventID)
-	w.int("remind_at", int64(rm.Offset/time.Second))
-	w.unix("sent", rm.Sent)
-	w.unix("created", rm.Created)
-	w.unix("lastupdated", rm.LastUpdated)
-	return w.bytes(), nil
-}
+func (rm Reminder) MarshalJSON() ([]byte, error) { return marshalModel(&rm) }
 
 // remind24h is the reminder "notify":24 asks for.
 const remind24h = -24 * time.Hour
 
-type eventState struct {
-	inLegacy bool // inside meta or actions
-	notify24 bool
+// eventKeyHook reads "notify" (a create reply's echo of EventRequest's
+// Remind24h), which has no field of its own.
+func eventKeyHook(_ *Event, d *jsontext.Decoder, key []byte) (handled, notify24 bool, err error) {
+	if string(key) != "notify" {
+		return false, false, nil
+	}
+	n, err := readValue(d, lenientInt)
+	return true, n == 24, err
 }
 
-func (e *Event) decodeJSON(r *jsonReader) error {
-	*e = Event{}
-	var st eventState
-	err := r.readObject(func(key []byte) error { return e.decodeField(r, key, &st) })
-	if st.notify24 && e.Reminders == nil {
+// eventAfterDecode turns "notify":24 into the reminder it stands for.
+func eventAfterDecode(e *Event, notify24 bool) {
+	if notify24 && e.Reminders == nil {
 		e.Reminders = []Reminder{{EventID: e.ID, Offset: remind24h}}
 	}
-	if e.CustomerID == 0 && e.Contact != nil {
-		e.CustomerID = e.Contact.ID
-	}
-	return err
 }
 
-// decodeField decodes one member; its key switch lists the event's built-in
-// keys, every other key is a custom field.
-func (e *Event) decodeField(r *jsonReader, key []byte, st *eventState) (err error) {
-	switch string(key) {
-	case "id", "ID":
-		e.ID, err = r.readInt64()
-	case "event_id": // legacy and request key
-		var id int64
-		if id, err = r.readInt64(); e.ID == 0 {
-			e.ID = id
-		}
-	case "owner":
-		e.Owner, err = r.readInt64()
-		e.Owner = max(e.Owner, 0)
-	case "title":
-		e.Title, err = r.readString()
-	case "desc", "notes":
-		e.Description, err = r.readString()
-	case "start", "from":
-		e.Start, err = r.readDateTime()
-	case "end", "to":
-		e.End, err = r.readDateTime()
-	case "complete":
-		e.Complete, err = r.readBool()
-	case "show_on_portal":
-		e.ShowOnPortal, err = r.readBool()
-	case "show_on_cal":
-		e.ShowOnCalendar, err = r.readBool()
-	case "created":
-		e.Created, err = r.readDateTime()
-	case "lastupdated":
-		e.LastUpdated, err = r.readUnix()
-	case "reminders":
-		e.Reminders, err = readValues(r, (*Reminder).decodeJSON)
-	case "notify":
-		var n int64
-		n, err = r.readInt64()
-		st.notify24 = n == 24
-	case "contact":
-		e.Contact, err = readOne(r, (*Customer).decodeJSON)
-	case "company":
-		e.Company, err = readOne(r, (*Company).decodeJSON)
-	case "customer":
-		if k := r.peek(); k == '[' || k == '{' {
-			e.Contact, err = readOne(r, (*Customer).decodeJSON)
-		} else {
-			// create replies send -1 for none, the legacy shape false next to
-			// meta.customer: neither clears an ID already read.
-			var id int64
-			if id, err = r.readInt64(); id > 0 {
-				e.CustomerID = id
-			}
-		}
-	case "meta", "actions": // legacy shape
-		if st.inLegacy {
-			return r.skipValue()
-		}
-		st.inLegacy = true
-		err = r.readObject(func(k []byte) error { return e.decodeField(r, k, st) })
-		st.inLegacy = false
-	case "start_date", "end_date", "created_date", "lastupdated_date":
-		err = r.skipValue()
-	default:
-		err = r.readCustomField(&e.CustomFields, key)
-	}
-	return err
-}
+// UnmarshalJSON decodes an event leniently.
+func (e *Event) UnmarshalJSON(b []byte) error { return unmarshalModel(b, e) }
 
-// UnmarshalJSON decodes an event from a list, a create_event reply
-// ({"title","customer","notes","to","from","notify","complete","owner","id"})
-// or the legacy documented shape (meta{...}, actions{...}, "customer":false,
-// from/to as "2018-02-11 21:00" read as UTC).
-func (e *Event) UnmarshalJSON(b []byte) error {
-	return unmarshalObject(b, e, "Event", (*Event).decodeJSON)
-}
-
-// MarshalJSON encodes the event in the list wire shape, so that it decodes
-// back to the same value.
-func (e Event) MarshalJSON() ([]byte, error) {
-	w := newJSONWriter()
-	w.int("id", e.ID)
-	w.int("owner", e.Owner)
-	w.str("title", e.Title)
-	w.str("desc", e.Description)
-	w.unix("start", e.Start)
-	w.unix("end", e.End)
-	w.int("complete", boolInt(e.Complete))
-	w.int("show_on_portal", boolInt(e.ShowOnPortal))
-	w.int("show_on_cal", boolInt(e.ShowOnCalendar))
-	w.unix("created", e.Created)
-	w.unix("lastupdated", e.LastUpdated)
-	if err := marshalList(w, "reminders", e.Reminders); err != nil {
-		return nil, err
-	}
-	if e.Contact != nil {
-		if err := w.value("contact", []*Customer{e.Contact}); err != nil {
-			return nil, err
-		}
-	} else if e.CustomerID != 0 {
-		w.int("customer", e.CustomerID)
-	}
-	if e.Company != nil {
-		if err := w.value("company", []*Company{e.Company}); err != nil {
-			return nil, err
-		}
-	}
-	w.customFields(e.CustomFields)
-	return w.bytes(), nil
-}
+// MarshalJSON encodes the event in the list wire shape.
+func (e Event) MarshalJSON() ([]byte, error) { return marshalModel(&e) }
 
 func boolInt(b bool) int64 {
 	if b {
@@ -265,51 +128,30 @@ const eventTimeLayout = "2006-01-02 15:04:05"
 // notify 24 removes the existing reminder.
 type EventRequest struct {
 	// ID updates that event (sent when > 0); a nonexistent ID is refused.
-	ID int64
+	ID int64 `json:"id,omitempty" jpcrm:"positive"`
 	// Title is required, on updates too.
-	Title string
+	Title string `json:"title"`
 	// From and To are the start and end; they are sent in UTC as
 	// "2006-01-02 15:04:05". From must not be after To.
-	From, To time.Time
+	From time.Time `json:"from,omitzero" jpcrm:"utc"`
+	To   time.Time `json:"to,omitzero" jpcrm:"utc"`
 	// CustomerID links a contact (sent when > 0).
-	CustomerID int64
+	CustomerID int64 `json:"customer,omitempty" jpcrm:"positive"`
 	// Notes becomes the event's description.
-	Notes string
-	// Complete marks the event done.
-	Complete bool
+	Notes string `json:"notes,omitempty"`
 	// Remind24h asks for a reminder 24 hours before From.
-	Remind24h bool
+	Remind24h bool `json:"notify" jpcrm:"int=24"`
+	// Complete marks the event done.
+	Complete bool `json:"complete" jpcrm:"int"`
 	// Owner is the WordPress user ID to own the event (sent when non-zero;
 	// -1 means nobody). The server replaces a user who cannot manage the
 	// CRM with 0.
-	Owner int64
+	Owner int64 `json:"owner,omitempty"`
 }
 
 // MarshalJSON encodes the request with complete and notify always present
 // and From/To in UTC.
-func (er EventRequest) MarshalJSON() ([]byte, error) {
-	w := newJSONWriter()
-	w.positive("id", er.ID)
-	w.str("title", er.Title)
-	if !er.From.IsZero() {
-		w.str("from", er.From.UTC().Format(eventTimeLayout))
-	}
-	if !er.To.IsZero() {
-		w.str("to", er.To.UTC().Format(eventTimeLayout))
-	}
-	w.positive("customer", er.CustomerID)
-	w.strOmit("notes", er.Notes)
-	if er.Remind24h {
-		w.int("notify", 24)
-	} else {
-		w.int("notify", 0)
-	}
-	w.int("complete", boolInt(er.Complete))
-	if er.Owner != 0 {
-		w.int("owner", er.Owner)
-	}
-	return w.bytes(), nil
-}
+func (er EventRequest) MarshalJSON() ([]byte, error) { return marshalRequest(&er) }
 
 // validate checks the request before anything is sent: Title non-blank,
 // From and To set, From not after To, IDs not negative (Owner may be -1),
@@ -331,7 +173,7 @@ func (er *EventRequest) validate() error {
 	case er.Owner < -1:
 		return invalidField("Owner", "must be a user ID, 0, or -1 for nobody")
 	}
-	return checkUTF8(namedString{"Title", er.Title}, namedString{"Notes", er.Notes})
+	return checkText(er)
 }
 
 // EventsAPI is the events service, as an interface for fakes.

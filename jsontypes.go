@@ -1,7 +1,8 @@
 package jetpackcrm
 
 // Lenient JSON for the Jetpack CRM wire format: the one place that knows how
-// loosely the server types its values.
+// loosely the server types its values, and the one codec every model goes
+// through.
 //
 // The API sends IDs as "12" in lists and 12 in create replies, money as
 // strings, Unix times as ints or numeric strings with 0 and -1 meaning "unset",
@@ -9,34 +10,27 @@ package jetpackcrm
 // object is empty, and arrays of zero or one object where a single embedded
 // object is meant. Custom fields arrive as extra top-level keys.
 //
-// The models decode in a single pass over the bytes: jsonReader walks the
-// object once, each model switches on the key and reads the value with one of
-// the lenient read methods below, and any key the model does not know becomes
-// a custom field. There is no intermediate map and no second decode.
-//
-// Writing goes through jsonWriter, which emits wire names in a fixed order
-// and puts custom fields at top level.
+// Each model names its wire keys once, in struct tags (see wire.go for the
+// tag syntax); the codec reads the tags once and then decodes and encodes
+// every model in a single pass over github.com/go-json-experiment/json's
+// jsontext tokens, with the lenient rules below applied by Go type.
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
+	"io"
 	"math"
-	"net/mail"
-	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/shopspring/decimal"
 )
-
-// maxJSONDepth bounds the nesting the reader follows, as encoding/json does.
-const maxJSONDepth = 10000
 
 // jsonDecodeError reports a value the lenient decoder could not accept. Path
 // names the wire keys leading to it, e.g. "Customer.invoices.total".
@@ -53,8 +47,32 @@ func (e *jsonDecodeError) Error() string {
 	return fmt.Sprintf("jetpackcrm: cannot decode %s (offset %d): %s", e.Path, e.Offset, e.Msg)
 }
 
+// asDecodeError turns an error of jsontext (syntax, unexpected end) into a
+// *jsonDecodeError; other errors are returned as they are.
+func asDecodeError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *jsonDecodeError
+	var se *jsontext.SyntacticError
+	switch {
+	case errors.As(err, &de):
+		return err
+	case errors.As(err, &se):
+		msg := "invalid JSON"
+		if se.Err != nil {
+			msg = se.Err.Error()
+		}
+		return &jsonDecodeError{Offset: int(se.ByteOffset), Msg: msg}
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return &jsonDecodeError{Msg: "unexpected end of JSON"}
+	}
+	return err
+}
+
 // inField prefixes the path of a decode error with name.
 func inField(name string, err error) error {
+	err = asDecodeError(err)
 	var de *jsonDecodeError
 	if errors.As(err, &de) {
 		if de.Path == "" {
@@ -75,419 +93,93 @@ func quoteSnippet(b []byte) string {
 	return strconv.Quote(string(b))
 }
 
-// jsonReader reads one JSON document in a single forward pass. Read methods
-// consume exactly one value and leave pos after it.
-type jsonReader struct {
-	data  []byte
-	pos   int
-	depth int
+// maxJSONDepth is the nesting jsontext follows (its fixed limit, the same
+// as encoding/json's).
+const maxJSONDepth = 10000
+
+// decodeOptions: PHP repeats keys (the last wins, as with encoding/json) and
+// can send invalid UTF-8, which is replaced by U+FFFD as encoding/json does.
+var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+
+// pooledDecoder reads a []byte in place (jsontext reads a *bytes.Buffer
+// without copying it).
+type pooledDecoder struct {
+	dec jsontext.Decoder
+	src bytes.Buffer
 }
 
-func (r *jsonReader) skipSpace() {
-	for r.pos < len(r.data) {
-		switch r.data[r.pos] {
-		case ' ', '\t', '\n', '\r':
-			r.pos++
-		default:
-			return
+var decoders = sync.Pool{New: func() any { return new(pooledDecoder) }}
+
+// decodeAll runs read over b, which must hold exactly one JSON value.
+func decodeAll(b []byte, read func(d *jsontext.Decoder) error) error {
+	pd := decoders.Get().(*pooledDecoder)
+	pd.src = *bytes.NewBuffer(b)
+	pd.dec.Reset(&pd.src, decodeOptions...)
+	err := read(&pd.dec)
+	if err == nil {
+		if _, next := pd.dec.ReadToken(); next == nil {
+			err = &jsonDecodeError{Offset: int(pd.dec.InputOffset()) - 1, Msg: "unexpected data after the JSON value"}
+		} else if next != io.EOF {
+			err = next
 		}
 	}
+	pd.src = bytes.Buffer{}
+	pd.dec.Reset(&pd.src)
+	decoders.Put(pd)
+	return asDecodeError(err)
 }
 
-// peek skips white space and returns the next byte, or 0 at the end (a NUL
-// byte also gives 0; no JSON value starts with one).
-func (r *jsonReader) peek() byte {
-	r.skipSpace()
-	if r.pos >= len(r.data) {
-		return 0
-	}
-	return r.data[r.pos]
-}
-
-func (r *jsonReader) failAt(offset int, format string, args ...any) error {
-	return &jsonDecodeError{Offset: offset, Msg: fmt.Sprintf(format, args...)}
-}
-
-func (r *jsonReader) unexpected(want string) error {
-	if r.skipSpace(); r.pos >= len(r.data) {
-		return r.failAt(r.pos, "unexpected end of JSON, want %s", want)
-	}
-	return r.failAt(r.pos, "unexpected %s, want %s", quoteSnippet(r.data[r.pos:r.pos+1]), want)
-}
-
-// end checks that nothing but white space follows the value.
-func (r *jsonReader) end() error {
-	if r.skipSpace(); r.pos < len(r.data) {
-		return r.failAt(r.pos, "unexpected %s after the JSON value", quoteSnippet(r.data[r.pos:]))
-	}
-	return nil
-}
-
-// literal consumes the keyword word (true, false or null).
-func (r *jsonReader) literal(word string) error {
-	if len(r.data)-r.pos >= len(word) && string(r.data[r.pos:r.pos+len(word)]) == word {
-		r.pos += len(word)
-		return nil
-	}
-	return r.unexpected(word)
-}
-
-// openObject consumes '{' and reports whether the object is empty (then '}'
-// is consumed too).
-func (r *jsonReader) openObject() (empty bool, err error) {
-	if r.peek() != '{' {
-		return false, r.unexpected("an object")
-	}
-	r.pos++
-	if r.peek() == '}' {
-		r.pos++
-		return true, nil
-	}
-	return false, nil
-}
-
-// openArray is openObject for arrays.
-func (r *jsonReader) openArray() (empty bool, err error) {
-	if r.peek() != '[' {
-		return false, r.unexpected("an array")
-	}
-	r.pos++
-	if r.peek() == ']' {
-		r.pos++
-		return true, nil
-	}
-	return false, nil
-}
-
-// objectKey reads a member name and the colon after it. The result may alias
-// the input: copy it to keep it.
-func (r *jsonReader) objectKey() ([]byte, error) {
-	if r.peek() != '"' {
-		return nil, r.unexpected("a member name")
-	}
-	key, err := r.stringBytes()
+// readValue reads one value and applies a lenient rule to it; a refusal is
+// reported at the value's offset.
+func readValue[T any](d *jsontext.Decoder, rule func(jsontext.Value) (T, error)) (T, error) {
+	v, err := d.ReadValue()
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
-	if r.peek() != ':' {
-		return nil, r.unexpected("':'")
-	}
-	r.pos++
-	return key, nil
-}
-
-// nextMember consumes the ',' or the closing byte after an element.
-func (r *jsonReader) nextMember(closing byte) (more bool, err error) {
-	switch r.peek() {
-	case ',':
-		r.pos++
-		return true, nil
-	case closing:
-		r.pos++
-		return false, nil
-	}
-	return false, r.unexpected("',' or '" + string(closing) + "'")
-}
-
-// readObject calls member for each member of an object, with the reader
-// positioned on the value; member must consume it. null, false and [] read
-// as an empty object: PHP encodes an empty associative array as [].
-func (r *jsonReader) readObject(member func(key []byte) error) error {
-	switch r.peek() {
-	case 'n':
-		return r.literal("null")
-	case 'f':
-		return r.literal("false")
-	case '[':
-		start := r.pos
-		empty, err := r.openArray()
-		if err != nil {
-			return err
-		}
-		if !empty {
-			return r.failAt(start, "want an object, got a non-empty array")
-		}
-		return nil
-	}
-	empty, err := r.openObject()
-	if err != nil || empty {
-		return err
-	}
-	if r.depth++; r.depth > maxJSONDepth {
-		return r.failAt(r.pos, "nesting too deep")
-	}
-	for {
-		key, err := r.objectKey()
-		if err != nil {
-			return err
-		}
-		if err := member(key); err != nil {
-			return inField(string(key), err)
-		}
-		more, err := r.nextMember('}')
-		if err != nil {
-			return err
-		}
-		if !more {
-			r.depth--
-			return nil
-		}
-	}
-}
-
-// readArray calls elem for each element of an array; elem must consume it.
-// null and false read as an empty array, and so does {} (PHP's empty array
-// in an object context). A non-empty object is read as a list of its values:
-// PHP encodes an array with non-sequential keys that way.
-func (r *jsonReader) readArray(elem func() error) error {
-	switch r.peek() {
-	case 'n':
-		return r.literal("null")
-	case 'f':
-		return r.literal("false")
-	case '{':
-		return r.readObject(func([]byte) error { return elem() })
-	}
-	empty, err := r.openArray()
-	if err != nil || empty {
-		return err
-	}
-	if r.depth++; r.depth > maxJSONDepth {
-		return r.failAt(r.pos, "nesting too deep")
-	}
-	for {
-		if err := elem(); err != nil {
-			return err
-		}
-		more, err := r.nextMember(']')
-		if err != nil {
-			return err
-		}
-		if !more {
-			r.depth--
-			return nil
-		}
-	}
-}
-
-// stringBytes reads a JSON string and returns its decoded content. Without
-// escapes and with valid UTF-8 the result aliases the input; otherwise it is
-// a new slice, with invalid UTF-8 and lone surrogates replaced by U+FFFD as
-// encoding/json does.
-func (r *jsonReader) stringBytes() ([]byte, error) {
-	start := r.pos + 1
-	ascii := true
-	for i := start; i < len(r.data); i++ {
-		c := r.data[i]
-		switch {
-		case c == '"':
-			s := r.data[start:i]
-			if !ascii && !utf8.Valid(s) {
-				return r.unescapeString(start)
-			}
-			r.pos = i + 1
-			return s, nil
-		case c == '\\':
-			return r.unescapeString(start)
-		case c < 0x20:
-			return nil, r.failAt(i, "control character in string")
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
-	}
-	return nil, r.failAt(r.pos, "unterminated string")
-}
-
-func (r *jsonReader) unescapeString(start int) ([]byte, error) {
-	out := make([]byte, 0, 32)
-	for i := start; i < len(r.data); {
-		c := r.data[i]
-		switch {
-		case c == '"':
-			r.pos = i + 1
-			return out, nil
-		case c < 0x20:
-			return nil, r.failAt(i, "control character in string")
-		case c < utf8.RuneSelf && c != '\\':
-			out = append(out, c)
-			i++
-		case c >= utf8.RuneSelf:
-			ru, size := utf8.DecodeRune(r.data[i:])
-			if ru == utf8.RuneError && size == 1 {
-				out = utf8.AppendRune(out, utf8.RuneError)
-			} else {
-				out = append(out, r.data[i:i+size]...)
-			}
-			i += size
-		default: // backslash
-			if i+1 >= len(r.data) {
-				return nil, r.failAt(i, "unterminated string")
-			}
-			switch e := r.data[i+1]; e {
-			case '"', '\\', '/':
-				out = append(out, e)
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				ru, ok := hex4(r.data[i+2:])
-				if !ok {
-					return nil, r.failAt(i, "invalid \\u escape")
-				}
-				i += 6
-				if utf16.IsSurrogate(ru) {
-					if lo, ok := hex4(r.data[min(i+2, len(r.data)):]); ok && i+1 < len(r.data) && r.data[i] == '\\' && r.data[i+1] == 'u' {
-						if dec := utf16.DecodeRune(ru, lo); dec != utf8.RuneError {
-							ru = dec
-							i += 6
-						} else {
-							ru = utf8.RuneError
-						}
-					} else {
-						ru = utf8.RuneError
-					}
-				}
-				out = utf8.AppendRune(out, ru)
-				continue
-			default:
-				return nil, r.failAt(i, "invalid escape %s", quoteSnippet(r.data[i:i+2]))
-			}
-			i += 2
-		}
-	}
-	return nil, r.failAt(r.pos, "unterminated string")
-}
-
-func hex4(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
-	}
-	var v rune
-	for _, c := range b[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		v = v<<4 | rune(c)
-	}
-	return v, true
-}
-
-// numberBytes reads a JSON number and returns its literal text.
-func (r *jsonReader) numberBytes() ([]byte, error) {
-	d := r.data
-	start, i := r.pos, r.pos
-	digits := func() bool {
-		j := i
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
-			i++
-		}
-		return i > j
-	}
-	if i < len(d) && d[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(d) && d[i] == '0':
-		i++
-	case !digits():
-		return nil, r.failAt(start, "invalid number %s", quoteSnippet(d[start:min(i+1, len(d))]))
-	}
-	if i < len(d) && d[i] == '.' {
-		i++
-		if !digits() {
-			return nil, r.failAt(start, "invalid number %s", quoteSnippet(d[start:min(i+1, len(d))]))
-		}
-	}
-	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
-		i++
-		if i < len(d) && (d[i] == '+' || d[i] == '-') {
-			i++
-		}
-		if !digits() {
-			return nil, r.failAt(start, "invalid number %s", quoteSnippet(d[start:min(i+1, len(d))]))
-		}
-	}
-	r.pos = i
-	return d[start:i], nil
-}
-
-// Kinds returned by scalar.
-const (
-	kindString = '"'
-	kindNumber = '0'
-	kindTrue   = 't'
-	kindFalse  = 'f'
-	kindNull   = 'n'
-	kindObject = '{'
-	kindArray  = '['
-)
-
-// scalar consumes a string, number, true, false or null and returns its kind
-// and, for strings and numbers, its decoded text. Objects and arrays are not
-// consumed (kind '{' or '[').
-func (r *jsonReader) scalar() (kind byte, text []byte, err error) {
-	switch c := r.peek(); {
-	case c == '"':
-		text, err = r.stringBytes()
-		return kindString, text, err
-	case c == '-' || (c >= '0' && c <= '9'):
-		text, err = r.numberBytes()
-		return kindNumber, text, err
-	case c == 't':
-		return kindTrue, nil, r.literal("true")
-	case c == 'f':
-		return kindFalse, nil, r.literal("false")
-	case c == 'n':
-		return kindNull, nil, r.literal("null")
-	case c == '{' || c == '[':
-		return c, nil, nil
-	}
-	return 0, nil, r.unexpected("a JSON value")
-}
-
-// skipValue consumes one value of any kind, checking its syntax.
-func (r *jsonReader) skipValue() error {
-	kind, _, err := r.scalar()
+	x, err := rule(v)
 	if err != nil {
-		return err
+		return x, &jsonDecodeError{Offset: int(d.InputOffset()) - len(v), Msg: err.Error()}
 	}
-	switch kind {
-	case kindObject:
-		return r.readObject(func([]byte) error { return r.skipValue() })
-	case kindArray:
-		return r.readArray(r.skipValue)
-	}
-	return nil
+	return x, nil
 }
 
-// rawValue consumes one value and returns its JSON text (aliasing the input).
-func (r *jsonReader) rawValue() ([]byte, error) {
-	r.skipSpace()
-	start := r.pos
-	if err := r.skipValue(); err != nil {
-		return nil, err
+// unquote returns the content of the JSON string v (as validated by the
+// decoder). Without escapes and with valid UTF-8 it aliases v; otherwise it
+// is a new slice, with invalid UTF-8 and lone surrogates replaced by U+FFFD.
+func unquote(v jsontext.Value) []byte {
+	s := v[1 : len(v)-1]
+	plain := true
+	for _, c := range s {
+		if c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
 	}
-	return r.data[start:r.pos], nil
+	if plain || (bytes.IndexByte(s, '\\') < 0 && utf8.Valid(s)) {
+		return s
+	}
+	out, _ := jsontext.AppendUnquote(nil, v) // the only error left is invalid UTF-8, already replaced
+	return out
 }
 
-// wrongKind reports a value of an unusable kind at offset start.
-func (r *jsonReader) wrongKind(start int, kind byte, want string) error {
-	names := map[byte]string{kindObject: "an object", kindArray: "an array", kindTrue: "true", kindFalse: "false", kindNull: "null", kindString: "a string", kindNumber: "a number"}
-	return r.failAt(start, "cannot read %s as %s", names[kind], want)
+// text returns the text of a string or number value and its kind.
+func text(v jsontext.Value) (jsontext.Kind, []byte) {
+	switch k := v.Kind(); k {
+	case '"':
+		return k, unquote(v)
+	case '0':
+		return k, v
+	default:
+		return k, nil
+	}
+}
+
+// kindNames are the kinds of value the rules refuse, for their messages.
+var kindNames = map[jsontext.Kind]string{'{': "an object", '[': "an array", 't': "true", 'f': "false", 'n': "null", '"': "a string", '0': "a number"}
+
+func wrongKind(k jsontext.Kind, want string) error {
+	return fmt.Errorf("cannot read %s as %s", kindNames[k], want)
 }
 
 // parseInt64 parses an optionally signed run of decimal digits.
@@ -566,74 +258,60 @@ func intText(b []byte) (int64, bool) {
 	return int64(f), true
 }
 
-// readInt64 reads an integer from 12, "12", "" (0), null (0) or false (0).
+// lenientInt reads an integer from 12, "12", "" (0), null (0) or false (0).
 // IDs are strings in lists and ints in create replies; false stands for
 // "none" (the legacy "customer":false).
-func (r *jsonReader) readInt64() (int64, error) { return r.readIntAs("an integer") }
+func lenientInt(v jsontext.Value) (int64, error) { return intAs(v, "an integer") }
 
-func (r *jsonReader) readIntAs(what string) (int64, error) {
-	start := r.peekPos()
-	kind, text, err := r.scalar()
-	if err != nil {
-		return 0, err
-	}
-	switch kind {
-	case kindNumber, kindString:
-		text = trimSpace(text)
-		if kind == kindString && len(text) == 0 {
+func intAs(v jsontext.Value, what string) (int64, error) {
+	switch k, t := text(v); k {
+	case '"', '0':
+		t = trimSpace(t)
+		if k == '"' && len(t) == 0 {
 			return 0, nil
 		}
-		if n, ok := intText(text); ok {
+		if n, ok := intText(t); ok {
 			return n, nil
 		}
-		return 0, r.failAt(start, "cannot read %s as %s", quoteSnippet(text), what)
-	case kindNull, kindFalse:
+		return 0, fmt.Errorf("cannot read %s as %s", quoteSnippet(t), what)
+	case 'n', 'f':
 		return 0, nil
+	default:
+		return 0, wrongKind(k, what)
 	}
-	return 0, r.wrongKind(start, kind, what)
 }
 
-// peekPos returns the offset of the next value.
-func (r *jsonReader) peekPos() int {
-	r.skipSpace()
-	return r.pos
-}
-
-// readDecimal reads money from "149.99", 149.99, "" (zero), null or false
+// lenientDecimal reads money from "149.99", 149.99, "" (zero), null or false
 // (zero). Numbers are parsed from their text, never through float64.
-func (r *jsonReader) readDecimal() (decimal.Decimal, error) {
-	start := r.peekPos()
-	kind, text, err := r.scalar()
-	if err != nil {
-		return decimal.Decimal{}, err
-	}
-	switch kind {
-	case kindNumber, kindString:
-		text = trimSpace(text)
-		if len(text) == 0 {
+func lenientDecimal(v jsontext.Value) (decimal.Decimal, error) {
+	switch k, t := text(v); k {
+	case '"', '0':
+		t = trimSpace(t)
+		if len(t) == 0 {
 			return decimal.Decimal{}, nil
 		}
-		if isNumeric(text) {
-			if d, err := decimal.NewFromString(string(text)); err == nil {
+		if isNumeric(t) {
+			if d, err := decimal.NewFromString(string(t)); err == nil {
 				return d, nil
 			}
 		}
-		return decimal.Decimal{}, r.failAt(start, "cannot read %s as a decimal amount", quoteSnippet(text))
-	case kindNull, kindFalse:
+		return decimal.Decimal{}, fmt.Errorf("cannot read %s as a decimal amount", quoteSnippet(t))
+	case 'n', 'f':
 		return decimal.Decimal{}, nil
+	default:
+		return decimal.Decimal{}, wrongKind(k, "a decimal amount")
 	}
-	return decimal.Decimal{}, r.wrongKind(start, kind, "a decimal amount")
 }
 
-// readUnix reads a Unix timestamp in seconds from an int or a numeric
+// lenientUnix reads a Unix timestamp in seconds from an int or a numeric
 // string. 0, -1 (any value <= 0), "", false and null are the server's
 // "unset" and give the zero time.Time.
 //
 // Every decoded time is in time.Local, as time.Unix returns it, whatever
 // its source (timestamps or UTC strings), so that equal instants compare
 // equal with == and reflect.DeepEqual as well as with Equal.
-func (r *jsonReader) readUnix() (time.Time, error) {
-	n, err := r.readIntAs("a Unix timestamp")
+func lenientUnix(v jsontext.Value) (time.Time, error) {
+	n, err := intAs(v, "a Unix timestamp")
 	return unixTime(n), err
 }
 
@@ -672,460 +350,174 @@ func parseWireTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// readDateTime reads a time that may be a Unix timestamp (int or numeric
+// lenientDateTime reads a time that may be a Unix timestamp (int or numeric
 // string, <= 0 meaning unset) or a date-time string (wireTimeLayouts, read as
 // UTC). A string in any other format (strtotime reads many) gives the zero
 // time rather than an error: it only ever comes from an echo of what the
 // caller sent or from a legacy shape.
-func (r *jsonReader) readDateTime() (time.Time, error) {
-	start := r.peekPos()
-	kind, text, err := r.scalar()
-	if err != nil {
-		return time.Time{}, err
-	}
-	switch kind {
-	case kindNumber, kindString:
-		text = trimSpace(text)
-		if n, ok := intText(text); ok {
+func lenientDateTime(v jsontext.Value) (time.Time, error) {
+	switch k, t := text(v); k {
+	case '"', '0':
+		t = trimSpace(t)
+		if n, ok := intText(t); ok {
 			return unixTime(n), nil
 		}
-		if kind == kindNumber {
-			return time.Time{}, r.failAt(start, "cannot read %s as a Unix timestamp", quoteSnippet(text))
+		if k == '0' {
+			return time.Time{}, fmt.Errorf("cannot read %s as a Unix timestamp", quoteSnippet(t))
 		}
-		t, _ := parseWireTime(string(text))
-		return t, nil
-	case kindNull, kindFalse:
+		tm, _ := parseWireTime(string(t))
+		return tm, nil
+	case 'n', 'f':
 		return time.Time{}, nil
+	default:
+		return time.Time{}, wrongKind(k, "a date and time")
 	}
-	return time.Time{}, r.wrongKind(start, kind, "a date and time")
 }
 
-// readBool reads true/false, 1/0/-1, "1"/"0"/"-1", "true"/"false", "" and
+// lenientBool reads true/false, 1/0/-1, "1"/"0"/"-1", "true"/"false", "" and
 // null. -1 is the server's "unset" and reads as false.
-func (r *jsonReader) readBool() (bool, error) {
-	start := r.peekPos()
-	kind, text, err := r.scalar()
-	if err != nil {
-		return false, err
-	}
-	switch kind {
-	case kindTrue:
+func lenientBool(v jsontext.Value) (bool, error) {
+	switch k, t := text(v); k {
+	case 't':
 		return true, nil
-	case kindFalse, kindNull:
+	case 'f', 'n':
 		return false, nil
-	case kindNumber, kindString:
-		switch strings.ToLower(string(trimSpace(text))) {
+	case '"', '0':
+		switch strings.ToLower(string(trimSpace(t))) {
 		case "1", "true":
 			return true, nil
 		case "0", "-1", "false", "":
 			return false, nil
 		}
-		return false, r.failAt(start, "cannot read %s as a boolean", quoteSnippet(text))
+		return false, fmt.Errorf("cannot read %s as a boolean", quoteSnippet(t))
+	default:
+		return false, wrongKind(k, "a boolean")
 	}
-	return false, r.wrongKind(start, kind, "a boolean")
 }
 
-// readString reads text from a string, a number (its literal text: the
+// lenientString reads text from a string, a number (its literal text: the
 // server echoes "fname":12345 as sent), null ("") or false (""). true,
 // objects and arrays are refused.
-func (r *jsonReader) readString() (string, error) {
-	start := r.peekPos()
-	kind, text, err := r.scalar()
-	if err != nil {
-		return "", err
-	}
-	switch kind {
-	case kindString, kindNumber:
-		return string(text), nil
-	case kindNull, kindFalse:
+func lenientString(v jsontext.Value) (string, error) {
+	switch k, t := text(v); k {
+	case '"', '0':
+		return string(t), nil
+	case 'n', 'f':
 		return "", nil
+	default:
+		return "", wrongKind(k, "text")
 	}
-	return "", r.wrongKind(start, kind, "text")
 }
 
-// readCustomValue reads the value of a custom field. It accepts any JSON:
+// customValue reads the value of a custom field. It accepts any JSON:
 // strings as they are, numbers and true/false as their literal text, null as
 // "", and arrays or objects as their JSON text.
-func (r *jsonReader) readCustomValue() (string, error) {
-	start := r.peekPos()
-	kind, text, err := r.scalar()
-	if err != nil {
-		return "", err
-	}
-	switch kind {
-	case kindString, kindNumber:
-		return string(text), nil
-	case kindNull:
+func customValue(v jsontext.Value) (string, error) {
+	switch k, t := text(v); k {
+	case '"', '0':
+		return string(t), nil
+	case 'n':
 		return "", nil
-	case kindTrue:
-		return "true", nil
-	case kindFalse:
-		return "false", nil
-	}
-	if err := r.skipValue(); err != nil {
-		return "", err
-	}
-	return string(r.data[start:r.pos]), nil
-}
-
-// readStrings reads an array of lenient strings. null gives nil and [] an
-// empty, non-nil slice, so "present but empty" stays visible.
-func (r *jsonReader) readStrings() ([]string, error) {
-	if k := r.peek(); k == 'n' || k == 'f' {
-		return nil, r.skipValue()
-	}
-	out := []string{}
-	err := r.readArray(func() error {
-		s, err := r.readString()
-		out = append(out, s)
-		return err
-	})
-	return out, err
-}
-
-// readList reads an array of objects with decode. null reads as nil, [] as
-// an empty non-nil slice (the server sends [] for "asked for, none").
-func readList[T any](r *jsonReader, decode func(*T, *jsonReader) error) ([]*T, error) {
-	if k := r.peek(); k == 'n' || k == 'f' {
-		return nil, r.skipValue()
-	}
-	out := []*T{}
-	err := r.readArray(func() error {
-		v := new(T)
-		out = append(out, v)
-		return decode(v, r)
-	})
-	return out, err
-}
-
-// readValues is readList for slices of values.
-func readValues[T any](r *jsonReader, decode func(*T, *jsonReader) error) ([]T, error) {
-	if k := r.peek(); k == 'n' || k == 'f' {
-		return nil, r.skipValue()
-	}
-	out := []T{}
-	err := r.readArray(func() error {
-		var v T
-		err := decode(&v, r)
-		out = append(out, v)
-		return err
-	})
-	return out, err
-}
-
-// readOne reads an embedded object that the server sends as an array of 0
-// or 1 objects ("contact":[{...}] or "contact":[]). [], null and false give
-// nil; a bare object is accepted too; elements after the first are ignored.
-func readOne[T any](r *jsonReader, decode func(*T, *jsonReader) error) (*T, error) {
-	switch r.peek() {
-	case 'n', 'f':
-		return nil, r.skipValue()
-	case '{':
-		v := new(T)
-		return v, decode(v, r)
-	case '[':
 	default:
-		return nil, r.unexpected("an array of at most one object")
+		return string(v), nil
 	}
-	var first *T
-	err := r.readArray(func() error {
-		if first != nil {
-			return r.skipValue()
-		}
-		if k := r.peek(); k == 'n' || k == 'f' {
-			return r.skipValue()
-		}
-		first = new(T)
-		return decode(first, r)
-	})
-	return first, err
 }
 
 // isCustomFieldCompanion reports keys the server derives from a date custom
 // field (<slug>_cfdate, <slug>_datetime_str, <slug>_date_str): formatted
 // copies, not fields of their own.
-func isCustomFieldCompanion(key []byte) bool {
-	s := string(key)
-	return strings.HasSuffix(s, "_cfdate") || strings.HasSuffix(s, "_datetime_str") || strings.HasSuffix(s, "_date_str")
-}
-
-// readCustomField stores the value of an unknown key in *fields, allocating
-// the map on first use. Companion keys of date custom fields are skipped.
-func (r *jsonReader) readCustomField(fields *map[string]string, key []byte) error {
-	if isCustomFieldCompanion(key) {
-		return r.skipValue()
-	}
-	v, err := r.readCustomValue()
-	if err != nil {
-		return err
-	}
-	if *fields == nil {
-		*fields = make(map[string]string, 4)
-	}
-	(*fields)[string(key)] = v
-	return nil
-}
-
-// unmarshalObject is the body of every model's UnmarshalJSON: b must be one
-// JSON object (or null, which leaves v untouched), decoded by decode. name
-// prefixes error paths. A bare [] is refused: customer_search answers [] for
-// "not found", which must not decode as an empty record.
-func unmarshalObject[T any](b []byte, v *T, name string, decode func(*T, *jsonReader) error) error {
-	r := jsonReader{data: b}
-	switch r.peek() {
-	case 'n':
-		if err := r.literal("null"); err != nil {
-			return err
-		}
-		return r.end()
-	case '{':
-	default:
-		return inField(name, r.unexpected("a JSON object"))
-	}
-	if err := decode(v, &r); err != nil {
-		return inField(name, err)
-	}
-	return r.end()
+func isCustomFieldCompanion(key string) bool {
+	return strings.HasSuffix(key, "_cfdate") || strings.HasSuffix(key, "_datetime_str") || strings.HasSuffix(key, "_date_str")
 }
 
 // isEmptyJSONArray reports whether b is [] (with optional white space): the
 // customer_search "not found" answer and PHP's encoding of any empty array.
 func isEmptyJSONArray(b []byte) bool {
-	r := jsonReader{data: b}
-	empty, err := r.openArray()
-	return err == nil && empty && r.end() == nil
+	return decodeAll(b, func(d *jsontext.Decoder) error {
+		if d.PeekKind() != '[' {
+			return errNotEmptyArray
+		}
+		if _, err := d.ReadToken(); err != nil {
+			return err
+		}
+		if _, err := d.ReadToken(); err != nil || d.StackDepth() != 0 {
+			return errNotEmptyArray
+		}
+		return nil
+	}) == nil
 }
 
-// unmarshalScalar is the body of the flex types' UnmarshalJSON.
-func unmarshalScalar[T any](b []byte, read func(*jsonReader) (T, error)) (T, error) {
-	r := jsonReader{data: b}
-	v, err := read(&r)
-	if err == nil {
-		err = r.end()
-	}
-	return v, err
-}
+var errNotEmptyArray = errors.New("not []")
 
-// flexInt64 is an int64 decoded leniently (see jsonReader.readInt64), for
-// use in ad-hoc wire structs.
+// The named lenient types, for ad-hoc wire structs decoded with
+// encoding/json: each applies one rule to the whole value.
+
+// flexInt64 is an int64 decoded leniently (see lenientInt).
 type flexInt64 int64
 
 // UnmarshalJSON implements json.Unmarshaler.
-func (v *flexInt64) UnmarshalJSON(b []byte) error {
-	n, err := unmarshalScalar(b, (*jsonReader).readInt64)
-	*v = flexInt64(n)
-	return err
-}
+func (v *flexInt64) UnmarshalJSON(b []byte) error { return unmarshalRule(b, (*int64)(v), lenientInt) }
 
-// flexDecimal is money decoded leniently (see jsonReader.readDecimal).
+// flexDecimal is money decoded leniently (see lenientDecimal).
 type flexDecimal decimal.Decimal
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (v *flexDecimal) UnmarshalJSON(b []byte) error {
-	d, err := unmarshalScalar(b, (*jsonReader).readDecimal)
-	*v = flexDecimal(d)
-	return err
+	return unmarshalRule(b, (*decimal.Decimal)(v), lenientDecimal)
 }
 
-// flexUnixTime is a Unix timestamp decoded leniently (see jsonReader.readUnix).
+// flexUnixTime is a Unix timestamp decoded leniently (see lenientUnix).
 type flexUnixTime time.Time
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (v *flexUnixTime) UnmarshalJSON(b []byte) error {
-	t, err := unmarshalScalar(b, (*jsonReader).readUnix)
-	*v = flexUnixTime(t)
-	return err
+	return unmarshalRule(b, (*time.Time)(v), lenientUnix)
 }
 
-// flexBool is a boolean decoded leniently (see jsonReader.readBool).
+// flexBool is a boolean decoded leniently (see lenientBool).
 type flexBool bool
 
 // UnmarshalJSON implements json.Unmarshaler.
-func (v *flexBool) UnmarshalJSON(b []byte) error {
-	x, err := unmarshalScalar(b, (*jsonReader).readBool)
-	*v = flexBool(x)
-	return err
-}
+func (v *flexBool) UnmarshalJSON(b []byte) error { return unmarshalRule(b, (*bool)(v), lenientBool) }
 
-// flexString is text decoded leniently (see jsonReader.readString).
+// flexString is text decoded leniently (see lenientString).
 type flexString string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (v *flexString) UnmarshalJSON(b []byte) error {
-	s, err := unmarshalScalar(b, (*jsonReader).readString)
-	*v = flexString(s)
-	return err
+	return unmarshalRule(b, (*string)(v), lenientString)
 }
 
-// flexMap is an object that PHP sends as [] when it is empty (e.g. the
-// status endpoint's "extensions"). Values are decoded with encoding/json.
+// flexMap is an object of models that PHP sends as [] when it is empty.
 // null leaves it nil; [] and {} give an empty map.
 type flexMap[V any] map[string]V
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (m *flexMap[V]) UnmarshalJSON(b []byte) error {
-	r := jsonReader{data: b}
-	if r.peek() == 'n' {
-		*m = nil
-		return unmarshalScalarEnd(&r, r.literal("null"))
-	}
-	out := flexMap[V]{}
-	err := r.readObject(func(key []byte) error {
-		raw, err := r.rawValue()
-		if err != nil {
+	return decodeAll(b, func(d *jsontext.Decoder) error {
+		if d.PeekKind() == 'n' {
+			*m = nil
+			_, err := d.ReadToken()
 			return err
 		}
-		var v V
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return err
-		}
-		out[string(key)] = v
-		return nil
+		return codecOf[V]().mapOf(d, unsafe.Pointer(m))
 	})
-	*m = out
-	return unmarshalScalarEnd(&r, err)
 }
 
-func unmarshalScalarEnd(r *jsonReader, err error) error {
-	if err != nil {
-		return err
-	}
-	return r.end()
-}
-
-// flexOne is an embedded object the server sends as an array of 0 or 1
-// objects; Value is nil for [], null and false. The element is decoded with
-// encoding/json.
+// flexOne is an embedded model the server sends as an array of 0 or 1
+// objects; Value is nil for [], null and false.
 type flexOne[T any] struct{ Value *T }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (o *flexOne[T]) UnmarshalJSON(b []byte) error {
-	r := jsonReader{data: b}
-	v, err := readOne(&r, func(v *T, r *jsonReader) error {
-		raw, err := r.rawValue()
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal(raw, v)
-	})
-	o.Value = v
-	return unmarshalScalarEnd(&r, err)
+	return decodeAll(b, func(d *jsontext.Decoder) error { return codecOf[T]().one(d, unsafe.Pointer(&o.Value)) })
 }
 
-// jsonWriter builds one JSON object with wire names in a fixed order.
-type jsonWriter struct {
-	buf []byte
-	n   int
-}
-
-func newJSONWriter() *jsonWriter {
-	w := &jsonWriter{buf: make([]byte, 0, 512)}
-	w.buf = append(w.buf, '{')
-	return w
-}
-
-func (w *jsonWriter) key(k string) {
-	if w.n > 0 {
-		w.buf = append(w.buf, ',')
-	}
-	w.n++
-	w.buf = appendJSONString(w.buf, k)
-	w.buf = append(w.buf, ':')
-}
-
-// str writes a string member, even when empty.
-func (w *jsonWriter) str(k, v string) {
-	w.key(k)
-	w.buf = appendJSONString(w.buf, v)
-}
-
-// strOmit writes a string member unless it is empty: the API stores ""
-// over the current value.
-func (w *jsonWriter) strOmit(k, v string) {
-	if v != "" {
-		w.str(k, v)
-	}
-}
-
-func (w *jsonWriter) int(k string, v int64) {
-	w.key(k)
-	w.buf = strconv.AppendInt(w.buf, v, 10)
-}
-
-// positive writes an int member only when it is > 0 (IDs, owners).
-func (w *jsonWriter) positive(k string, v int64) {
-	if v > 0 {
-		w.int(k, v)
-	}
-}
-
-func (w *jsonWriter) boolean(k string, v bool) {
-	w.key(k)
-	w.buf = strconv.AppendBool(w.buf, v)
-}
-
-// money writes a decimal as a JSON string, keeping its scale ("120.00").
-func (w *jsonWriter) money(k string, d decimal.Decimal) {
-	w.key(k)
-	w.buf = appendJSONString(w.buf, formatDecimal(d))
-}
-
-// moneyOmit writes a decimal unless it is zero.
-func (w *jsonWriter) moneyOmit(k string, d decimal.Decimal) {
-	if !d.IsZero() {
-		w.money(k, d)
-	}
-}
-
-// unix writes a time as Unix seconds, 0 for the zero time.
-func (w *jsonWriter) unix(k string, t time.Time) {
-	var n int64
-	if !t.IsZero() {
-		n = t.Unix()
-	}
-	w.int(k, n)
-}
-
-func (w *jsonWriter) raw(k string, v []byte) {
-	w.key(k)
-	w.buf = append(w.buf, v...)
-}
-
-// value writes v encoded by encoding/json.
-func (w *jsonWriter) value(k string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+func unmarshalRule[T any](b []byte, dst *T, rule func(jsontext.Value) (T, error)) error {
+	return decodeAll(b, func(d *jsontext.Decoder) (err error) {
+		*dst, err = readValue(d, rule)
 		return err
-	}
-	w.raw(k, b)
-	return nil
-}
-
-// strList writes a list of strings.
-func (w *jsonWriter) strList(k string, vs []string) {
-	w.key(k)
-	w.buf = append(w.buf, '[')
-	for i, v := range vs {
-		if i > 0 {
-			w.buf = append(w.buf, ',')
-		}
-		w.buf = appendJSONString(w.buf, v)
-	}
-	w.buf = append(w.buf, ']')
-}
-
-// customFields writes custom fields at top level, sorted by key.
-func (w *jsonWriter) customFields(fields map[string]string) {
-	if len(fields) == 0 {
-		return // spares sorting no keys, which allocates
-	}
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		w.str(k, fields[k])
-	}
-}
-
-func (w *jsonWriter) bytes() []byte {
-	return append(w.buf, '}')
+	})
 }
 
 // formatDecimal formats d keeping its scale, so "4250.50" stays "4250.50".
@@ -1134,160 +526,4 @@ func formatDecimal(d decimal.Decimal) string {
 		return d.StringFixed(-exp)
 	}
 	return d.String()
-}
-
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
-// as with encoding/json.
-func appendJSONString(buf []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		ru, size := utf8.DecodeRuneInString(s[i:])
-		if ru == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if ru == '\u2028' || ru == '\u2029' {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[ru&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
-}
-
-// invalidFieldError is a request field that validate() refused. Field is the
-// Go field name (e.g. "Email" or `CustomFields["fname"]`).
-type invalidFieldError struct {
-	Field  string
-	Reason string
-}
-
-func (e *invalidFieldError) Error() string { return e.Field + ": " + e.Reason }
-
-func invalidField(field, format string, args ...any) *invalidFieldError {
-	return &invalidFieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
-}
-
-// checkEmail applies the rule the server applies (PHP FILTER_VALIDATE_EMAIL):
-// a bare ASCII address local@domain, with a dotted domain of letters, digits
-// and hyphens. Display names, angle brackets and surrounding spaces are
-// refused rather than silently stripped.
-func checkEmail(field, email string) error {
-	if email == "" {
-		return invalidField(field, "required")
-	}
-	if len(email) > 254 {
-		return invalidField(field, "longer than 254 bytes")
-	}
-	for i := 0; i < len(email); i++ {
-		if email[i] >= utf8.RuneSelf {
-			return invalidField(field, "not a valid email address (only ASCII addresses are accepted by the server)")
-		}
-	}
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Name != "" || addr.Address != email {
-		return invalidField(field, "not a valid email address (want a bare address: no display name, brackets or spaces)")
-	}
-	at := strings.LastIndexByte(email, '@')
-	local, domain := email[:at], email[at+1:]
-	if len(local) > 64 {
-		return invalidField(field, "local part longer than 64 bytes")
-	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
-		return invalidField(field, "not a valid email address (the domain needs a dot)")
-	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return invalidField(field, "not a valid email address (bad domain)")
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return invalidField(field, "not a valid email address (bad domain)")
-			}
-		}
-	}
-	return nil
-}
-
-// isBlank reports whether s is empty or only white space.
-func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
-
-// namedString pairs a Go field name with its value for checkUTF8.
-type namedString struct{ name, value string }
-
-// checkUTF8 refuses invalid UTF-8: encoding would silently turn it into
-// U+FFFD and the server would store the replacement.
-func checkUTF8(fields ...namedString) error {
-	for _, f := range fields {
-		if !utf8.ValidString(f.value) {
-			return invalidField(f.name, "not valid UTF-8")
-		}
-	}
-	return nil
-}
-
-// checkCustomFields refuses custom-field keys that are empty, not UTF-8, or
-// the name of a built-in wire key (builtin reports those): sent at top level,
-// such a key would silently overwrite or shadow the built-in field.
-func checkCustomFields(fields map[string]string, builtin func(string) bool) error {
-	if len(fields) == 0 {
-		return nil // spares sorting no keys, which allocates
-	}
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		name := fmt.Sprintf("CustomFields[%q]", k)
-		switch {
-		case isBlank(k):
-			return invalidField(name, "empty key")
-		case !utf8.ValidString(k):
-			return invalidField("CustomFields", "key is not valid UTF-8")
-		case !utf8.ValidString(fields[k]):
-			return invalidField(name, "not valid UTF-8")
-		case builtin(k):
-			return invalidField(name, "collides with the built-in key %q; set the struct field instead", k)
-		}
-	}
-	return nil
-}
-
-// decodesAsCustomField reports whether a model's field decoder stores key as
-// a custom field. It feeds the decoder a null value and looks at the map, so
-// the decoder's own key switch is the single list of built-in keys.
-func decodesAsCustomField(key string, decodeField func(r *jsonReader, key []byte) (map[string]string, error)) bool {
-	r := jsonReader{data: []byte("null")}
-	fields, err := decodeField(&r, []byte(key))
-	return err == nil && fields != nil
 }

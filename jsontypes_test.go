@@ -6,15 +6,29 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// readOnly runs one lenient read method over the whole input.
-func readOnly[T any](input string, read func(*jsonReader) (T, error)) (T, error) {
-	return unmarshalScalar([]byte(input), read)
+// readOnly runs one lenient rule over the whole input.
+func readOnly[T any](input string, rule func(jsontext.Value) (T, error)) (T, error) {
+	var v T
+	err := unmarshalRule([]byte(input), &v, rule)
+	return v, err
+}
+
+// readWith runs one reader over the whole input.
+func readWith[T any](input string, read func(*jsontext.Decoder) (T, error)) (T, error) {
+	var v T
+	err := decodeAll([]byte(input), func(d *jsontext.Decoder) (err error) {
+		v, err = read(d)
+		return err
+	})
+	return v, err
 }
 
 func TestReadInt64(t *testing.T) {
@@ -44,7 +58,7 @@ func TestReadInt64(t *testing.T) {
 	for _, tc := range accepted {
 		t.Run("accepts "+tc.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := readOnly(tc.in, (*jsonReader).readInt64)
+			got, err := readOnly(tc.in, lenientInt)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 
@@ -60,7 +74,7 @@ func TestReadInt64(t *testing.T) {
 	for _, in := range rejected {
 		t.Run("rejects "+in, func(t *testing.T) {
 			t.Parallel()
-			_, err := readOnly(in, (*jsonReader).readInt64)
+			_, err := readOnly(in, lenientInt)
 			require.Error(t, err)
 			var de *jsonDecodeError
 			assert.ErrorAs(t, err, &de)
@@ -89,7 +103,7 @@ func TestReadDecimal(t *testing.T) {
 	for _, tc := range accepted {
 		t.Run("accepts "+tc.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := readOnly(tc.in, (*jsonReader).readDecimal)
+			got, err := readOnly(tc.in, lenientDecimal)
 			require.NoError(t, err)
 			assertDecimal(t, tc.want, got)
 
@@ -101,7 +115,7 @@ func TestReadDecimal(t *testing.T) {
 	for _, in := range []string{`"abc"`, `true`, `[]`, `{}`, `"1,200.00"`, `"Inf"`, `"NaN"`, `"0x10"`, `"1.2.3"`, `"-"`, `"$5"`} {
 		t.Run("rejects "+in, func(t *testing.T) {
 			t.Parallel()
-			_, err := readOnly(in, (*jsonReader).readDecimal)
+			_, err := readOnly(in, lenientDecimal)
 			assert.Error(t, err)
 		})
 	}
@@ -127,7 +141,7 @@ func TestReadUnix(t *testing.T) {
 	for _, tc := range accepted {
 		t.Run("accepts "+tc.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := readOnly(tc.in, (*jsonReader).readUnix)
+			got, err := readOnly(tc.in, lenientUnix)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 
@@ -139,7 +153,7 @@ func TestReadUnix(t *testing.T) {
 	for _, in := range []string{`true`, `"2026-11-28 03:04:17"`, `"abc"`, `1.5`, `{}`, `[]`} {
 		t.Run("rejects "+in, func(t *testing.T) {
 			t.Parallel()
-			_, err := readOnly(in, (*jsonReader).readUnix)
+			_, err := readOnly(in, lenientUnix)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "Unix timestamp")
 		})
@@ -175,7 +189,7 @@ func TestReadDateTime(t *testing.T) {
 	for _, tc := range accepted {
 		t.Run("accepts "+tc.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := readOnly(tc.in, (*jsonReader).readDateTime)
+			got, err := readOnly(tc.in, lenientDateTime)
 			require.NoError(t, err)
 			assert.True(t, tc.want.Equal(got), "want %v, got %v", tc.want, got)
 		})
@@ -183,7 +197,7 @@ func TestReadDateTime(t *testing.T) {
 	for _, in := range []string{`true`, `{}`, `[]`, `1.5`} {
 		t.Run("rejects "+in, func(t *testing.T) {
 			t.Parallel()
-			_, err := readOnly(in, (*jsonReader).readDateTime)
+			_, err := readOnly(in, lenientDateTime)
 			assert.Error(t, err)
 		})
 	}
@@ -204,7 +218,7 @@ func TestReadBool(t *testing.T) {
 	for _, tc := range accepted {
 		t.Run("accepts "+tc.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := readOnly(tc.in, (*jsonReader).readBool)
+			got, err := readOnly(tc.in, lenientBool)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 
@@ -216,7 +230,7 @@ func TestReadBool(t *testing.T) {
 	for _, in := range []string{`2`, `"2"`, `"yes"`, `1.5`, `{}`, `[]`} {
 		t.Run("rejects "+in, func(t *testing.T) {
 			t.Parallel()
-			_, err := readOnly(in, (*jsonReader).readBool)
+			_, err := readOnly(in, lenientBool)
 			assert.Error(t, err)
 		})
 	}
@@ -245,7 +259,7 @@ func TestReadString(t *testing.T) {
 	for _, tc := range accepted {
 		t.Run("accepts "+tc.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := readOnly(tc.in, (*jsonReader).readString)
+			got, err := readOnly(tc.in, lenientString)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 
@@ -257,7 +271,7 @@ func TestReadString(t *testing.T) {
 	for _, in := range []string{`true`, `{}`, `[]`, `["a"]`, `"unterminated`, `"bad \x escape"`, "\"raw\nnewline\"", `"\u12"`, `"\uZZZZ"`, `"trailing\`} {
 		t.Run("rejects "+in, func(t *testing.T) {
 			t.Parallel()
-			_, err := readOnly(in, (*jsonReader).readString)
+			_, err := readOnly(in, lenientString)
 			assert.Error(t, err)
 		})
 	}
@@ -275,12 +289,12 @@ func TestReadCustomValue(t *testing.T) {
 		{`[1, "a"]`, `[1, "a"]`},
 		{`{"a":1}`, `{"a":1}`},
 	} {
-		got, err := readOnly(tc.in, (*jsonReader).readCustomValue)
+		got, err := readOnly(tc.in, customValue)
 		require.NoError(t, err, tc.in)
 		assert.Equal(t, tc.want, got, tc.in)
 	}
 	for _, in := range []string{`[1,`, `{"a"}`, `tru`} {
-		_, err := readOnly(in, (*jsonReader).readCustomValue)
+		_, err := readOnly(in, customValue)
 		assert.Error(t, err, in)
 	}
 }
@@ -340,8 +354,8 @@ func TestFlexOneEmbeddedArray(t *testing.T) {
 		assert.Equal(t, tc.wantID, one.Value.ID, tc.in)
 
 		// The reader-level helper used by the models agrees.
-		r := jsonReader{data: []byte(tc.in)}
-		c, err := readOne(&r, (*Customer).decodeJSON)
+		var c *Customer
+		err := decodeAll([]byte(tc.in), func(d *jsontext.Decoder) error { return codecOf[Customer]().one(d, unsafe.Pointer(&c)) })
 		require.NoError(t, err)
 		assert.Equal(t, tc.wantID, c.ID)
 	}
@@ -365,10 +379,9 @@ func TestReadListShapes(t *testing.T) {
 		{in: `[{"id":"1"},{"id":2}]`, wantIDs: []int64{1, 2}},
 		{in: `{"0":{"id":"1"},"5":{"id":"2"}}`, wantIDs: []int64{1, 2}}, // PHP array with gaps
 	} {
-		r := jsonReader{data: []byte(tc.in)}
-		list, err := readList(&r, (*Quote).decodeJSON)
-		require.NoError(t, err, tc.in)
-		require.NoError(t, r.end())
+		var list []*Quote
+		err := decodeAll([]byte(tc.in), func(d *jsontext.Decoder) error { return codecOf[Quote]().list(d, unsafe.Pointer(&list)) })
+		require.NoError(t, err, tc.in) // the whole input read, nothing after it
 		if tc.wantNil {
 			assert.Nil(t, list, tc.in)
 			continue
@@ -381,27 +394,27 @@ func TestReadListShapes(t *testing.T) {
 		assert.Equal(t, tc.wantIDs, ids, tc.in)
 	}
 	for _, in := range []string{`"x"`, `[1]`, `[{"id":"x"}]`} {
-		r := jsonReader{data: []byte(in)}
-		_, err := readList(&r, (*Quote).decodeJSON)
+		var list []*Quote
+		err := decodeAll([]byte(in), func(d *jsontext.Decoder) error { return codecOf[Quote]().list(d, unsafe.Pointer(&list)) })
 		assert.Error(t, err, in)
 	}
 }
 
 func TestReadStrings(t *testing.T) {
 	t.Parallel()
-	got, err := readOnly(`["api", 12, null]`, (*jsonReader).readStrings)
+	got, err := readWith(`["api", 12, null]`, readStrings)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"api", "12", ""}, got)
 
-	got, err = readOnly(`[]`, (*jsonReader).readStrings)
+	got, err = readWith(`[]`, readStrings)
 	require.NoError(t, err)
 	assert.Equal(t, []string{}, got)
 
-	got, err = readOnly(`null`, (*jsonReader).readStrings)
+	got, err = readWith(`null`, readStrings)
 	require.NoError(t, err)
 	assert.Nil(t, got)
 
-	_, err = readOnly(`[{}]`, (*jsonReader).readStrings)
+	_, err = readWith(`[{}]`, readStrings)
 	assert.Error(t, err)
 }
 
@@ -510,17 +523,18 @@ func TestIsEmptyJSONArray(t *testing.T) {
 	}
 }
 
-func TestAppendJSONString(t *testing.T) {
+func TestEncodeString(t *testing.T) {
 	t.Parallel()
 	for _, s := range []string{
 		"", "plain", `quote " and \ backslash`, "controls \x00\x01\x1f\n\r\t", "Zoë 李 😀",
 		"line\u2028sep\u2029", "<b>&amp;</b>", "bad \xff utf8",
 	} {
-		b := appendJSONString(nil, s)
+		b, err := marshalModel(&Extension{Name: s})
+		require.NoError(t, err)
 		require.True(t, json.Valid(b), "%q -> %s", s, b)
-		var back string
+		var back struct{ Name string }
 		require.NoError(t, json.Unmarshal(b, &back))
-		assert.Equal(t, strings.ToValidUTF8(s, "\ufffd"), back)
+		assert.Equal(t, strings.ToValidUTF8(s, "\ufffd"), back.Name)
 	}
 }
 

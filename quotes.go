@@ -23,163 +23,59 @@ const (
 // The quotes list carries NO customer or company reference (CustomerID is
 // set only from the legacy documented shape) and suppresses Content. Quotes
 // are listed newest first. Value is a string on the wire ("4250.50").
+//
+// It decodes from a list, a contact's embedded list or the legacy
+// documented shape (zbsid, meta{name,val,date,notes}, customerid), and
+// encodes to the wire shape, which decodes back to the same value.
 type Quote struct {
 	// ID is the quote's ID.
-	ID int64
+	ID int64 `json:"id" jpcrm:"alias=ID"`
 	// Owner is the WordPress user ID of the owner, 0 when unassigned.
-	Owner int64
+	Owner int64 `json:"owner" jpcrm:"nonneg"`
 	// Reference is the human quote number (wire id_override; legacy zbsid).
-	Reference string
+	Reference string `json:"id_override" jpcrm:"weak=zbsid"`
 	// Title is the quote title (legacy meta.name).
-	Title string
+	Title string `json:"title" jpcrm:"alias=name"`
 	// Value is the quoted amount (legacy meta.val).
-	Value decimal.Decimal
+	Value decimal.Decimal `json:"value" jpcrm:"alias=val"`
 	// Currency is an ISO code such as "USD".
-	Currency string
+	Currency string `json:"currency"`
 	// Status is QuoteStatusDraft (-1), QuoteStatusPublished (-2) or
 	// QuoteStatusAccepted (1).
-	Status int
+	Status int `json:"status"`
 	// Date is the quote date.
-	Date time.Time
+	Date time.Time `json:"date" jpcrm:"datetime"`
 	// Content is the quote body (HTML); the quotes endpoint removes it, so
 	// it is filled only for quotes embedded in a contact.
-	Content string
+	Content string `json:"content,omitempty"`
 	// Notes are internal notes.
-	Notes string
+	Notes string `json:"notes"`
 	// Hash is the client-portal access hash: treat it as a secret.
-	Hash string
+	Hash string `json:"hash"`
 	// Accepted is when the quote was accepted, zero if not.
-	Accepted time.Time
+	Accepted time.Time `json:"accepted"`
 	// LastViewed and ViewCount track portal views.
-	LastViewed time.Time
-	ViewCount  int64
+	LastViewed time.Time `json:"lastviewed"`
+	ViewCount  int64     `json:"viewed_count"`
 	// SendAttachments reports whether PDFs are attached to emails.
-	SendAttachments bool
+	SendAttachments bool `json:"send_attachments"`
 	// Created and LastUpdated are the record's own times.
-	Created     time.Time
-	LastUpdated time.Time
+	Created     time.Time `json:"created" jpcrm:"datetime"`
+	LastUpdated time.Time `json:"lastupdated"`
 	// LineItems are the quote's lines.
-	LineItems []LineItem
+	LineItems []LineItem `json:"lineitems,omitzero"`
 	// CustomerID is the contact's ID, known only from the legacy shape.
-	CustomerID int64
-	// CustomFields holds quote custom fields by slug.
-	CustomFields map[string]string
+	CustomerID int64 `json:"customerid,omitempty"`
+	// CustomFields holds quote custom fields by slug. (acceptedsigned and
+	// acceptedip are copies of accepted, a server bug, and are ignored.)
+	CustomFields map[string]string `json:",unknown" jpcrm:"nested=meta,ignore=date_date|accepted_date|lastviewed_date|created_date|lastupdated_date|acceptedsigned|acceptedip|template"`
 }
 
-type quoteState struct{ inMeta bool }
+// UnmarshalJSON decodes a quote leniently.
+func (q *Quote) UnmarshalJSON(b []byte) error { return unmarshalModel(b, q) }
 
-func (q *Quote) decodeJSON(r *jsonReader) error {
-	*q = Quote{}
-	var st quoteState
-	return r.readObject(func(key []byte) error { return q.decodeField(r, key, &st) })
-}
-
-// decodeField decodes one member; its key switch lists the quote's built-in
-// keys, every other key is a custom field.
-func (q *Quote) decodeField(r *jsonReader, key []byte, st *quoteState) (err error) {
-	switch string(key) {
-	case "id", "ID":
-		q.ID, err = r.readInt64()
-	case "owner":
-		q.Owner, err = r.readInt64()
-		q.Owner = max(q.Owner, 0)
-	case "id_override":
-		q.Reference, err = r.readString()
-	case "zbsid":
-		var s string
-		if s, err = r.readString(); q.Reference == "" {
-			q.Reference = s
-		}
-	case "title", "name":
-		q.Title, err = r.readString()
-	case "value", "val":
-		q.Value, err = r.readDecimal()
-	case "currency":
-		q.Currency, err = r.readString()
-	case "status":
-		var n int64
-		n, err = r.readInt64()
-		q.Status = int(n)
-	case "date":
-		q.Date, err = r.readDateTime()
-	case "content":
-		q.Content, err = r.readString()
-	case "notes":
-		q.Notes, err = r.readString()
-	case "hash":
-		q.Hash, err = r.readString()
-	case "accepted":
-		q.Accepted, err = r.readUnix()
-	case "lastviewed":
-		q.LastViewed, err = r.readUnix()
-	case "viewed_count":
-		q.ViewCount, err = r.readInt64()
-	case "send_attachments":
-		q.SendAttachments, err = r.readBool()
-	case "created":
-		q.Created, err = r.readDateTime()
-	case "lastupdated":
-		q.LastUpdated, err = r.readUnix()
-	case "lineitems":
-		q.LineItems, err = readLineItems(r)
-	case "customerid":
-		q.CustomerID, err = r.readInt64()
-	case "meta": // legacy shape
-		if st.inMeta {
-			return r.skipValue()
-		}
-		st.inMeta = true
-		err = r.readObject(func(k []byte) error { return q.decodeField(r, k, st) })
-		st.inMeta = false
-	case "date_date", "accepted_date", "lastviewed_date", "created_date", "lastupdated_date",
-		// acceptedsigned and acceptedip are copies of accepted (a server bug)
-		"acceptedsigned", "acceptedip", "template":
-		err = r.skipValue()
-	default:
-		err = r.readCustomField(&q.CustomFields, key)
-	}
-	return err
-}
-
-// UnmarshalJSON decodes a quote from a list, a contact's embedded list or
-// the legacy documented shape (zbsid, meta{name,val,date,notes},
-// customerid).
-func (q *Quote) UnmarshalJSON(b []byte) error {
-	return unmarshalObject(b, q, "Quote", (*Quote).decodeJSON)
-}
-
-// MarshalJSON encodes the quote in the server's wire shape, so that it
-// decodes back to the same value.
-func (q Quote) MarshalJSON() ([]byte, error) {
-	w := newJSONWriter()
-	w.int("id", q.ID)
-	w.int("owner", q.Owner)
-	w.str("id_override", q.Reference)
-	w.str("title", q.Title)
-	w.str("currency", q.Currency)
-	w.money("value", q.Value)
-	w.unix("date", q.Date)
-	if q.Content != "" {
-		w.str("content", q.Content)
-	}
-	w.str("notes", q.Notes)
-	w.boolean("send_attachments", q.SendAttachments)
-	w.str("hash", q.Hash)
-	w.unix("lastviewed", q.LastViewed)
-	w.int("viewed_count", q.ViewCount)
-	w.unix("accepted", q.Accepted)
-	w.unix("created", q.Created)
-	w.unix("lastupdated", q.LastUpdated)
-	w.int("status", int64(q.Status))
-	if err := marshalList(w, "lineitems", q.LineItems); err != nil {
-		return nil, err
-	}
-	if q.CustomerID != 0 {
-		w.int("customerid", q.CustomerID)
-	}
-	w.customFields(q.CustomFields)
-	return w.bytes(), nil
-}
+// MarshalJSON encodes the quote in the server's wire shape.
+func (q Quote) MarshalJSON() ([]byte, error) { return marshalModel(&q) }
 
 // QuotesAPI is the quotes service, as an interface for fakes.
 type QuotesAPI interface {

@@ -1,7 +1,6 @@
 package jetpackcrm
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -24,25 +23,7 @@ type WebhookResult struct {
 
 // UnmarshalJSON decodes the reply leniently ("success" as true, 1 or "1")
 // and keeps a copy of "data" verbatim; other members are ignored.
-func (wr *WebhookResult) UnmarshalJSON(b []byte) error {
-	return unmarshalObject(b, wr, "WebhookResult", func(wr *WebhookResult, r *jsonReader) error {
-		*wr = WebhookResult{}
-		return r.readObject(func(key []byte) (err error) {
-			switch string(key) {
-			case "success":
-				wr.Success, err = r.readBool()
-			case "data":
-				var raw []byte
-				if raw, err = r.rawValue(); err == nil {
-					wr.Data = bytes.Clone(raw)
-				}
-			default:
-				err = r.skipValue()
-			}
-			return err
-		})
-	})
-}
+func (wr *WebhookResult) UnmarshalJSON(b []byte) error { return unmarshalModel(b, wr) }
 
 // WebhooksAPI is the webhooks service, as an interface for fakes.
 type WebhooksAPI interface {
