@@ -498,3 +498,49 @@ func TestProgramsDoNotLinkTheOtelSDK(t *testing.T) {
 		assert.NotContains(t, deps, testOnly)
 	}
 }
+
+// UpsertMany in merge mode: one span for the operation; under it, an
+// Update per request (its read a child of it) and a Create for each email
+// the read did not find.
+func TestTelemetryUpsertManyShape(t *testing.T) {
+	t.Parallel()
+	rec := oteltest.NewRecorder()
+	env := setup(t, telemetryOptions(rec)...)
+	newFakeContacts(env)
+	ctx := context.Background()
+	_, _, err := env.client.Customers.Create(ctx, &CustomerRequest{Email: "old@example.com", FirstName: "Old"})
+	require.NoError(t, err)
+	rec.Spans.Reset()
+
+	reqs := []*CustomerRequest{{Email: "old@example.com", LastName: "Known"}, {Email: "new1@example.com"}, {Email: "new2@example.com"}}
+	results, err := env.client.Customers.UpsertMany(ctx, reqs, BulkOptions{Merge: true, Concurrency: 3})
+	require.NoError(t, err)
+	for _, r := range results {
+		require.NoError(t, r.Err)
+	}
+
+	views := rec.Ended(t)
+	t.Logf("exported spans:\n%s", oteltest.Dump(views))
+	require.Len(t, oteltest.Named(views, "jetpackcrm Customers.UpsertMany"), 1)
+	updates := oteltest.Named(views, "jetpackcrm Customers.Update")
+	require.Len(t, updates, 3)
+	missed := 0
+	for _, u := range updates {
+		assert.Equal(t, "jetpackcrm Customers.UpsertMany", u.Parent)
+		if u.Status != "Unset" {
+			missed++
+			assert.Equal(t, "not_found", u.Attrs["error.type"])
+		}
+	}
+	assert.Equal(t, 2, missed, "the two new emails: Update finds nothing")
+	for _, g := range oteltest.Named(views, "jetpackcrm Customers.GetByEmail") {
+		assert.Equal(t, "jetpackcrm Customers.Update", g.Parent)
+	}
+	creates := oteltest.Named(views, "jetpackcrm Customers.Create")
+	require.Len(t, creates, 2)
+	for _, c := range creates {
+		assert.Equal(t, "jetpackcrm Customers.UpsertMany", c.Parent)
+	}
+	assert.Len(t, oteltest.Named(views, "GET"), 3)
+	assert.Len(t, oteltest.Named(views, "POST"), 3, "one write for the known contact, one create per new one")
+}
