@@ -2,35 +2,52 @@ package jetpackcrmtest
 
 import (
 	"net/http"
-	"strings"
 )
 
 // companyField maps request keys of create_company to a company field.
 type companyField struct {
-	keys  []string
-	field func(*Company) *string
+	keys   []string
+	field  func(*Company) *string
+	maxLen int
 }
 
-// companyFields are the text fields create_company writes (name apart).
+// companyFields are the text fields create_company writes (name apart),
+// with the CRM's max_len of each (ZeroBSCRM.DAL3.Obj.Companies.php).
 var companyFields = []companyField{
-	{[]string{"addr1"}, func(c *Company) *string { return &c.Address.Line1 }},
-	{[]string{"addr2"}, func(c *Company) *string { return &c.Address.Line2 }},
-	{[]string{"city"}, func(c *Company) *string { return &c.Address.City }},
-	{[]string{"county"}, func(c *Company) *string { return &c.Address.County }},
-	{[]string{"postcode"}, func(c *Company) *string { return &c.Address.Postcode }},
-	{[]string{"country"}, func(c *Company) *string { return &c.Address.Country }},
-	{[]string{"secaddr1", "secaddr_addr1"}, func(c *Company) *string { return &c.SecondaryAddress.Line1 }},
-	{[]string{"secaddr2", "secaddr_addr2"}, func(c *Company) *string { return &c.SecondaryAddress.Line2 }},
-	{[]string{"seccity", "secaddr_city"}, func(c *Company) *string { return &c.SecondaryAddress.City }},
-	{[]string{"seccounty", "secaddr_county"}, func(c *Company) *string { return &c.SecondaryAddress.County }},
-	{[]string{"secpostcode", "secaddr_postcode"}, func(c *Company) *string { return &c.SecondaryAddress.Postcode }},
-	{[]string{"seccountry", "secaddr_country"}, func(c *Company) *string { return &c.SecondaryAddress.Country }},
-	{[]string{"maintel"}, func(c *Company) *string { return &c.MainPhone }},
-	{[]string{"sectel"}, func(c *Company) *string { return &c.SecondaryPhone }},
-	{[]string{"tw"}, func(c *Company) *string { return &c.Twitter }},
-	{[]string{"li"}, func(c *Company) *string { return &c.LinkedIn }},
-	{[]string{"fb"}, func(c *Company) *string { return &c.Facebook }},
-	{[]string{"avatar"}, func(c *Company) *string { return &c.Avatar }},
+	{[]string{"addr1"}, func(c *Company) *string { return &c.Address.Line1 }, 200},
+	{[]string{"addr2"}, func(c *Company) *string { return &c.Address.Line2 }, 200},
+	{[]string{"city"}, func(c *Company) *string { return &c.Address.City }, 200},
+	{[]string{"county"}, func(c *Company) *string { return &c.Address.County }, 200},
+	{[]string{"postcode"}, func(c *Company) *string { return &c.Address.Postcode }, 50},
+	{[]string{"country"}, func(c *Company) *string { return &c.Address.Country }, 200},
+	{[]string{"secaddr1", "secaddr_addr1"}, func(c *Company) *string { return &c.SecondaryAddress.Line1 }, 200},
+	{[]string{"secaddr2", "secaddr_addr2"}, func(c *Company) *string { return &c.SecondaryAddress.Line2 }, 200},
+	{[]string{"seccity", "secaddr_city"}, func(c *Company) *string { return &c.SecondaryAddress.City }, 200},
+	{[]string{"seccounty", "secaddr_county"}, func(c *Company) *string { return &c.SecondaryAddress.County }, 200},
+	{[]string{"secpostcode", "secaddr_postcode"}, func(c *Company) *string { return &c.SecondaryAddress.Postcode }, 50},
+	{[]string{"seccountry", "secaddr_country"}, func(c *Company) *string { return &c.SecondaryAddress.Country }, 200},
+	{[]string{"maintel"}, func(c *Company) *string { return &c.MainPhone }, 40},
+	{[]string{"sectel"}, func(c *Company) *string { return &c.SecondaryPhone }, 40},
+	{[]string{"tw"}, func(c *Company) *string { return &c.Twitter }, 100},
+	{[]string{"li"}, func(c *Company) *string { return &c.LinkedIn }, 300},
+	{[]string{"fb"}, func(c *Company) *string { return &c.Facebook }, 200},
+	{[]string{"avatar"}, func(c *Company) *string { return &c.Avatar }, 0},
+}
+
+// Max lengths of the company fields outside companyFields.
+const (
+	companyNameMaxLen   = 100
+	companyEmailMaxLen  = 200
+	companyStatusMaxLen = 50
+)
+
+// companyText returns the text columns of c, for the utf8mb3 check.
+func companyText(c *Company) []string {
+	out := []string{c.Name, c.Email, c.Status}
+	for _, f := range companyFields {
+		out = append(out, *f.field(c))
+	}
+	return out
 }
 
 // createCompany is /zbs_api/create_company as Jetpack CRM 6.4.x runs it:
@@ -63,19 +80,32 @@ func (s *Server) createCompany(req *apiRequest) *response {
 	}
 
 	now := s.now()
-	c := target
+	var c *Company
 	if isNew {
 		c = &Company{Created: now}
+	} else {
+		cp := cloneCompany(*target)
+		c = &cp
 	}
 	if name != "" {
-		c.Name = name
+		c.Name = maxLen(name, companyNameMaxLen)
 	}
-	c.Email = email
+	c.Email = maxLen(email, companyEmailMaxLen)
 	for _, f := range companyFields {
 		if val, ok := sentValue(body, f.keys...); ok {
-			*f.field(c) = val
+			*f.field(c) = maxLen(val, f.maxLen)
 		} else if !keep {
 			*f.field(c) = ""
+		}
+	}
+	for _, slug := range s.cfg.companyCustomFields {
+		if val, ok := sentValue(body, slug); ok {
+			if c.CustomFields == nil {
+				c.CustomFields = map[string]string{}
+			}
+			c.CustomFields[slug] = val
+		} else if !keep {
+			delete(c.CustomFields, slug)
 		}
 	}
 	if n := phpInt(body.vals["wpid"]); n > 0 {
@@ -87,20 +117,27 @@ func (s *Server) createCompany(req *apiRequest) *response {
 	if c.Status == "" {
 		c.Status = s.cfg.defaultStatus
 	}
+	c.Status = maxLen(c.Status, companyStatusMaxLen)
 	if a, ok := body.get("assign"); ok && s.isAdmin(phpInt(a)) {
 		c.Owner = phpInt(a)
 	} else if !keep {
 		c.Owner = 0
 	}
+	if !allStorable(companyText(c)...) {
+		return createError("error", 100)
+	}
+	if target != nil {
+		keepUnstorable(c.CustomFields, target.CustomFields)
+	} else {
+		keepUnstorable(c.CustomFields, nil)
+	}
 	if names, ok := cleanTags(body.vals["tags"]); ok {
-		for _, n := range names {
-			s.db.tag(objTypeCompany, n, now)
-		}
-		c.Tags = names
+		c.Tags = s.db.attachTags(objTypeCompany, names, now)
 	}
 	c.LastUpdated = now
 	if !isNew {
 		// The update is saved, then zeroBS_addUpdateCompanyLog() is undefined.
+		*target = *c
 		return fatalError(req.isJSON())
 	}
 	assignID(&c.ID, &s.db.nextCompany)
@@ -113,6 +150,9 @@ func (s *Server) createCompany(req *apiRequest) *response {
 // searches for "1", "quotes":"true" prints an HTML notice before the JSON,
 // "transactions":"true" adds quotes, "owned" is ignored, page -1 is page 0.
 func (s *Server) companiesList(req *apiRequest) *response {
+	if s.cfg.companiesFixed() {
+		return s.companiesListFixed(req)
+	}
 	body := bodyObject(req.body)
 	perPage := int64(10)
 	if v, ok := body.get("perpage"); ok {
@@ -173,13 +213,12 @@ func (s *Server) companiesList(req *apiRequest) *response {
 	return resp
 }
 
-// companyMatches is the company search: the ID, or a case-insensitive
-// substring of name, email, phones, addresses or social handles.
+// companyMatches is the company search: the ID ((int) of the phrase), or
+// "LIKE '%q%'" over name, email, phones, addresses and social handles.
 func companyMatches(c *Company, q string) bool {
-	if q == "" || itoa(c.ID) == q {
+	if q == "" || c.ID == stringToInt(q) {
 		return true
 	}
-	q = strings.ToLower(q)
 	for _, f := range []string{
 		c.Name, c.Email, c.MainPhone, c.SecondaryPhone,
 		c.Address.Line1, c.Address.Line2, c.Address.City, c.Address.County, c.Address.Postcode, c.Address.Country,
@@ -187,11 +226,81 @@ func companyMatches(c *Company, q string) bool {
 		c.SecondaryAddress.County, c.SecondaryAddress.Postcode, c.SecondaryAddress.Country,
 		c.Twitter, c.LinkedIn, c.Facebook,
 	} {
-		if strings.Contains(strings.ToLower(f), q) {
+		if likeContains(f, q) {
 			return true
 		}
 	}
 	return false
+}
+
+// companiesListFixed is POST /zbs_api/companies from 6.6.0, which passes
+// its arguments right: "search" filters, "owned" filters by owner,
+// "invoices", "quotes" and "transactions" ("true") add those lists, and
+// the companies come newest first.
+func (s *Server) companiesListFixed(req *apiRequest) *response {
+	body := bodyObject(req.body)
+	perPage := int64(10)
+	if v, ok := body.get("perpage"); ok {
+		perPage = intParam(v)
+	}
+	page := int64(0)
+	if v, ok := body.get("page"); ok {
+		page = intParam(v)
+	}
+	out := []any{}
+	if perPage <= 0 {
+		return jsonReply(http.StatusOK, out)
+	}
+	phrase := sanitizeValue(body.vals["search"])
+	owned := int64(-1)
+	if v, ok := body.get("owned"); ok {
+		owned = phpInt(v)
+	}
+	var list []*Company
+	for i := len(s.db.companies) - 1; i >= 0; i-- {
+		c := s.db.companies[i]
+		if owned > 0 && c.Owner != owned {
+			continue
+		}
+		if companyMatches(c, phrase) {
+			list = append(list, c)
+		}
+	}
+	withInvoices := sanitizeValue(body.vals["invoices"]) == "true"
+	withQuotes := sanitizeValue(body.vals["quotes"]) == "true"
+	withTransactions := sanitizeValue(body.vals["transactions"]) == "true"
+	for _, c := range paginate(list, page, perPage) {
+		o := s.companyObject(c)
+		if withInvoices {
+			invs := []any{}
+			for i := len(s.db.invoices) - 1; i >= 0; i-- {
+				if inv := s.db.invoices[i]; inv.CompanyID == c.ID {
+					invs = append(invs, s.invoiceObject(inv))
+				}
+			}
+			o.set("invoices", invs)
+		}
+		if withQuotes {
+			qs := []any{}
+			for i := len(s.db.quotes) - 1; i >= 0; i-- {
+				if q := s.db.quotes[i]; q.CompanyID == c.ID {
+					qs = append(qs, s.quoteObject(q, true))
+				}
+			}
+			o.set("quotes", qs)
+		}
+		if withTransactions {
+			txs := []any{}
+			for i := len(s.db.transactions) - 1; i >= 0; i-- {
+				if t := s.db.transactions[i]; t.CompanyID == c.ID {
+					txs = append(txs, s.transactionObject(t, false))
+				}
+			}
+			o.set("transactions", txs)
+		}
+		out = append(out, o)
+	}
+	return jsonReply(http.StatusOK, out)
 }
 
 // companyObject is the company shape (tidy_company) with its "contacts".
@@ -199,38 +308,41 @@ func (s *Server) companyObject(c *Company) *object {
 	o := newObject().
 		set("id", itoa(c.ID)).
 		set("owner", itoa(c.Owner)).
-		set("status", c.Status).
-		set("name", c.Name).
-		set("email", c.Email).
-		set("addr1", c.Address.Line1).
-		set("addr2", c.Address.Line2).
-		set("city", c.Address.City).
-		set("county", c.Address.County).
-		set("country", c.Address.Country).
-		set("postcode", c.Address.Postcode).
-		set("secaddr1", c.SecondaryAddress.Line1).
-		set("secaddr2", c.SecondaryAddress.Line2).
-		set("seccity", c.SecondaryAddress.City).
-		set("seccounty", c.SecondaryAddress.County).
-		set("seccountry", c.SecondaryAddress.Country).
-		set("secpostcode", c.SecondaryAddress.Postcode).
-		set("maintel", c.MainPhone).
-		set("sectel", c.SecondaryPhone).
+		set("status", stripSlashes(c.Status)).
+		set("name", stripSlashes(c.Name)).
+		set("email", stripSlashes(c.Email)).
+		set("addr1", stripSlashes(c.Address.Line1)).
+		set("addr2", stripSlashes(c.Address.Line2)).
+		set("city", stripSlashes(c.Address.City)).
+		set("county", stripSlashes(c.Address.County)).
+		set("country", stripSlashes(c.Address.Country)).
+		set("postcode", stripSlashes(c.Address.Postcode)).
+		set("secaddr1", stripSlashes(c.SecondaryAddress.Line1)).
+		set("secaddr2", stripSlashes(c.SecondaryAddress.Line2)).
+		set("seccity", stripSlashes(c.SecondaryAddress.City)).
+		set("seccounty", stripSlashes(c.SecondaryAddress.County)).
+		set("seccountry", stripSlashes(c.SecondaryAddress.Country)).
+		set("secpostcode", stripSlashes(c.SecondaryAddress.Postcode)).
+		set("maintel", stripSlashes(c.MainPhone)).
+		set("sectel", stripSlashes(c.SecondaryPhone)).
 		set("wpid", c.WPID).
-		set("avatar", c.Avatar).
-		set("tw", c.Twitter).
-		set("li", c.LinkedIn).
-		set("fb", c.Facebook).
+		set("avatar", stripSlashes(c.Avatar)).
+		set("tw", stripSlashes(c.Twitter)).
+		set("li", stripSlashes(c.LinkedIn)).
+		set("fb", stripSlashes(c.Facebook)).
 		set("created", unix(c.Created)).
 		set("created_date", dateOrFalse(c.Created, layoutMDY)).
 		set("lastupdated", unix(c.LastUpdated)).
 		set("lastupdated_date", dateOrFalse(c.LastUpdated, layoutMDY)).
 		set("lastcontacted", unix(c.LastContacted)).
 		set("lastcontacted_date", dateOrFalse(c.LastContacted, layoutMDY))
+	for _, slug := range s.cfg.companyCustomFields {
+		o.set(slug, c.CustomFields[slug])
+	}
 	contacts := []any{}
 	for _, ct := range s.db.contacts {
 		if ct.CompanyID == c.ID {
-			contacts = append(contacts, s.contactObject(ct))
+			contacts = append(contacts, s.listedContactObject(ct))
 		}
 	}
 	o.set("contacts", contacts)

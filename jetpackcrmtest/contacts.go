@@ -9,33 +9,62 @@ import (
 type contactField struct {
 	keys  []string // the first present key wins
 	field func(*Contact) *string
+	// maxLen is the CRM's max_len for the field (0: none).
+	maxLen int
 }
 
 // contactFields are the text fields create_customer writes (a full-row
-// update: each is blanked when not sent, unless WithFieldOverride).
+// update: each is blanked when not sent, unless WithFieldOverride), with
+// the CRM's max_len of each (ZeroBSCRM.DAL3.Obj.Contacts.php).
 var contactFields = []contactField{
-	{[]string{"prefix"}, func(c *Contact) *string { return &c.Prefix }},
-	{[]string{"fname"}, func(c *Contact) *string { return &c.FirstName }},
-	{[]string{"lname"}, func(c *Contact) *string { return &c.LastName }},
-	{[]string{"addr1"}, func(c *Contact) *string { return &c.Address.Line1 }},
-	{[]string{"addr2"}, func(c *Contact) *string { return &c.Address.Line2 }},
-	{[]string{"city"}, func(c *Contact) *string { return &c.Address.City }},
-	{[]string{"county"}, func(c *Contact) *string { return &c.Address.County }},
-	{[]string{"postcode"}, func(c *Contact) *string { return &c.Address.Postcode }},
-	{[]string{"country"}, func(c *Contact) *string { return &c.Address.Country }},
-	{[]string{"secaddr_addr1", "secaddr1"}, func(c *Contact) *string { return &c.SecondaryAddress.Line1 }},
-	{[]string{"secaddr_addr2", "secaddr2"}, func(c *Contact) *string { return &c.SecondaryAddress.Line2 }},
-	{[]string{"secaddr_city", "seccity"}, func(c *Contact) *string { return &c.SecondaryAddress.City }},
-	{[]string{"secaddr_county", "seccounty"}, func(c *Contact) *string { return &c.SecondaryAddress.County }},
-	{[]string{"secaddr_postcode", "secpostcode"}, func(c *Contact) *string { return &c.SecondaryAddress.Postcode }},
-	{[]string{"secaddr_country", "seccountry"}, func(c *Contact) *string { return &c.SecondaryAddress.Country }},
-	{[]string{"hometel"}, func(c *Contact) *string { return &c.HomePhone }},
-	{[]string{"worktel"}, func(c *Contact) *string { return &c.WorkPhone }},
-	{[]string{"mobtel"}, func(c *Contact) *string { return &c.MobilePhone }},
-	{[]string{"tw"}, func(c *Contact) *string { return &c.Twitter }},
-	{[]string{"li"}, func(c *Contact) *string { return &c.LinkedIn }},
-	{[]string{"fb"}, func(c *Contact) *string { return &c.Facebook }},
-	{[]string{"avatar"}, func(c *Contact) *string { return &c.Avatar }},
+	{[]string{"prefix"}, func(c *Contact) *string { return &c.Prefix }, 30},
+	{[]string{"fname"}, func(c *Contact) *string { return &c.FirstName }, 100},
+	{[]string{"lname"}, func(c *Contact) *string { return &c.LastName }, 100},
+	{[]string{"addr1"}, func(c *Contact) *string { return &c.Address.Line1 }, 200},
+	{[]string{"addr2"}, func(c *Contact) *string { return &c.Address.Line2 }, 200},
+	{[]string{"city"}, func(c *Contact) *string { return &c.Address.City }, 200},
+	{[]string{"county"}, func(c *Contact) *string { return &c.Address.County }, 200},
+	{[]string{"postcode"}, func(c *Contact) *string { return &c.Address.Postcode }, 50},
+	{[]string{"country"}, func(c *Contact) *string { return &c.Address.Country }, 200},
+	{[]string{"secaddr_addr1", "secaddr1"}, func(c *Contact) *string { return &c.SecondaryAddress.Line1 }, 200},
+	{[]string{"secaddr_addr2", "secaddr2"}, func(c *Contact) *string { return &c.SecondaryAddress.Line2 }, 200},
+	{[]string{"secaddr_city", "seccity"}, func(c *Contact) *string { return &c.SecondaryAddress.City }, 200},
+	{[]string{"secaddr_county", "seccounty"}, func(c *Contact) *string { return &c.SecondaryAddress.County }, 200},
+	{[]string{"secaddr_postcode", "secpostcode"}, func(c *Contact) *string { return &c.SecondaryAddress.Postcode }, 50},
+	{[]string{"secaddr_country", "seccountry"}, func(c *Contact) *string { return &c.SecondaryAddress.Country }, 200},
+	{[]string{"hometel"}, func(c *Contact) *string { return &c.HomePhone }, 40},
+	{[]string{"worktel"}, func(c *Contact) *string { return &c.WorkPhone }, 40},
+	{[]string{"mobtel"}, func(c *Contact) *string { return &c.MobilePhone }, 40},
+	{[]string{"tw"}, func(c *Contact) *string { return &c.Twitter }, 100},
+	{[]string{"li"}, func(c *Contact) *string { return &c.LinkedIn }, 300},
+	{[]string{"fb"}, func(c *Contact) *string { return &c.Facebook }, 200},
+	// The avatar goes through zeroBSCRM_textProcess twice on the way in:
+	// "a&b" is stored as "a&amp;amp;b".
+	{[]string{"avatar"}, func(c *Contact) *string { return &c.Avatar }, 0},
+}
+
+// contactMaxLen are the max_len of the contact fields outside contactFields.
+const (
+	contactStatusMaxLen = 100
+	contactEmailMaxLen  = 200
+)
+
+// storedText is a sent text value as the CRM writes it: max_len applied,
+// and the avatar's double htmlentities().
+func (f contactField) storedText(v string) string {
+	if f.keys[0] == "avatar" {
+		return textProcess(textProcess(v))
+	}
+	return maxLen(v, f.maxLen)
+}
+
+// contactText returns every text column of c, for the utf8mb3 check.
+func contactText(c *Contact) []string {
+	out := []string{c.Status, c.Email}
+	for _, f := range contactFields {
+		out = append(out, *f.field(c))
+	}
+	return out
 }
 
 // sentValue returns the sanitised value of the first present key, and false
@@ -126,14 +155,20 @@ func (s *Server) createCustomer(req *apiRequest) *response {
 
 	now := s.now()
 	isNew := target == nil
-	c := target
+	// The row is computed on a copy: WordPress refuses the whole UPDATE or
+	// INSERT when a value does not fit the utf8mb3 table, and nothing
+	// changes.
+	var c *Contact
 	if isNew {
 		c = &Contact{Owner: -1, WPID: -1, Created: now}
+	} else {
+		cp := cloneContact(*target)
+		c = &cp
 	}
 	keep := s.cfg.fieldOverride && !isNew
 	for _, f := range contactFields {
 		if val, ok := sentValue(body, f.keys...); ok {
-			*f.field(c) = val
+			*f.field(c) = f.storedText(val)
 		} else if !keep {
 			*f.field(c) = ""
 		}
@@ -148,7 +183,7 @@ func (s *Server) createCustomer(req *apiRequest) *response {
 			delete(c.CustomFields, slug)
 		}
 	}
-	c.Email = email
+	c.Email = maxLen(email, contactEmailMaxLen)
 	if n := phpInt(body.vals["wpid"]); n > 0 {
 		c.WPID = n
 	} else if !keep {
@@ -168,23 +203,30 @@ func (s *Server) createCustomer(req *apiRequest) *response {
 	if !isNew && phpEmpty(body.vals["sticky"]) && c.Status == stickyStatus {
 		status = stickyStatus
 	}
-	c.Status = status
+	c.Status = maxLen(status, contactStatusMaxLen)
 
 	if a, ok := body.get("assign"); ok && s.isAdmin(phpInt(a)) {
 		c.Owner = phpInt(a)
 	} else if !keep {
 		c.Owner = -1
 	}
+	if !allStorable(contactText(c)...) {
+		return createError("error", 100)
+	}
+	var before map[string]string
+	if target != nil {
+		before = target.CustomFields
+	}
+	keepUnstorable(c.CustomFields, before)
 	if names, ok := cleanTags(body.vals["tags"]); ok {
-		for _, n := range names {
-			s.db.tag(objTypeContact, n, now)
-		}
-		c.Tags = names
+		c.Tags = s.db.attachTags(objTypeContact, names, now)
 	}
 	c.LastUpdated = now
 	if isNew {
 		assignID(&c.ID, &s.db.nextContact)
 		s.db.contacts = insertSorted(s.db.contacts, c, contactID)
+	} else {
+		*target = *c
 	}
 	return echoWithID(body, c.ID)
 }
@@ -194,6 +236,9 @@ type contactListOptions struct {
 	tags, invoices, quotes, transactions bool
 	// assignedTransactions embeds contact/company arrays in transactions.
 	assignedTransactions bool
+	// single is the one contact of customer_search by email, read with
+	// getContact: 6.6's name-clash copy of "owner" is only in lists.
+	single bool
 }
 
 // customers is /zbs_api/customers: any method, parameters from the JSON body.
@@ -260,7 +305,7 @@ func (s *Server) customerSearch(req *apiRequest) *response {
 			// array_keys() on a scalar: a PHP 8 fatal error.
 			return fatalError(req.isJSON())
 		}
-		return jsonReply(http.StatusOK, s.contactWithEmbeds(c, contactListOptions{tags: true, invoices: true, transactions: true}))
+		return jsonReply(http.StatusOK, s.contactWithEmbeds(c, contactListOptions{tags: true, invoices: true, transactions: true, single: true}))
 	}
 	page, perPage := queryPaging(req)
 	if perPage == 0 {
@@ -274,10 +319,10 @@ func (s *Server) customerSearch(req *apiRequest) *response {
 			list = append(list, c)
 		}
 	}
-	list = paginate(list, page, perPage)
+	list = paginate(inOrder(list, newestFirst(req, false)), page, perPage)
 	out := make([]any, 0, len(list))
 	for _, c := range list {
-		o := s.contactObject(c)
+		o := s.listedContactObject(c)
 		if replaceHyphens {
 			o = replaceKeyHyphens(o)
 		}
@@ -298,24 +343,25 @@ func replaceKeyHyphens(o *object) *object {
 // phoneNoise is stripped from phone numbers before searching them.
 var phoneNoise = strings.NewReplacer(" ", "", ".", "", "-", "", "(", "", ")", "")
 
-// contactMatches is the DAL's searchPhrase: a case-insensitive substring of
-// the names, email, addresses, social handles, phones (also with spaces,
-// dots, dashes and brackets removed) or the linked company's name (B2B mode).
+// contactMatches is the DAL's searchPhrase: "LIKE '%q%'" (under the
+// case- and accent-insensitive collation, % and _ as wildcards, a backslash
+// escaping the next character) over the names (prefix, first and last
+// joined by spaces, and each alone), email, addresses, social handles,
+// phones (spaces, dots, dashes and brackets removed from both sides) and
+// the linked company's name (B2B mode). The stored values are searched,
+// backslashes included, not the listed ones.
 func (s *Server) contactMatches(c *Contact, q string) bool {
 	if q == "" {
 		return true
 	}
-	q = strings.ToLower(q)
 	fields := []string{
 		c.Prefix + " " + c.FirstName + " " + c.LastName,
-		c.FirstName + " " + c.LastName,
+		c.FirstName, c.LastName,
 		c.Email,
 		c.Address.Line1, c.Address.Line2, c.Address.City, c.Address.County, c.Address.Postcode, c.Address.Country,
 		c.SecondaryAddress.Line1, c.SecondaryAddress.Line2, c.SecondaryAddress.City,
 		c.SecondaryAddress.County, c.SecondaryAddress.Postcode, c.SecondaryAddress.Country,
 		c.Twitter, c.LinkedIn, c.Facebook,
-		c.HomePhone, c.WorkPhone, c.MobilePhone,
-		phoneNoise.Replace(c.HomePhone), phoneNoise.Replace(c.WorkPhone), phoneNoise.Replace(c.MobilePhone),
 	}
 	if c.CompanyID > 0 {
 		if co := s.db.company(c.CompanyID); co != nil {
@@ -323,7 +369,13 @@ func (s *Server) contactMatches(c *Contact, q string) bool {
 		}
 	}
 	for _, f := range fields {
-		if strings.Contains(strings.ToLower(f), q) {
+		if likeContains(f, q) {
+			return true
+		}
+	}
+	phone := phoneNoise.Replace(q)
+	for _, f := range []string{c.HomePhone, c.WorkPhone, c.MobilePhone} {
+		if likeContains(phoneNoise.Replace(f), phone) {
 			return true
 		}
 	}
@@ -332,14 +384,15 @@ func (s *Server) contactMatches(c *Contact, q string) bool {
 
 // fullName is the contact's "fullname"/"name" as the recorded site writes
 // it: "<fname> <lname>" when either is set ("Linus " for a first name only),
-// preceded by the prefix when there is one.
+// preceded by the prefix when there is one. It is made from the listed
+// (unslashed) values.
 func fullName(c *Contact) string {
 	name := ""
 	if c.Prefix != "" {
-		name = c.Prefix + " "
+		name = stripSlashes(c.Prefix) + " "
 	}
 	if c.FirstName != "" || c.LastName != "" {
-		name += c.FirstName + " " + c.LastName
+		name += stripSlashes(c.FirstName) + " " + stripSlashes(c.LastName)
 	}
 	return name
 }
@@ -349,23 +402,23 @@ func (s *Server) contactObject(c *Contact) *object {
 	o := newObject().
 		set("id", itoa(c.ID)).
 		set("owner", itoa(c.Owner)).
-		set("status", c.Status).
+		set("status", stripSlashes(c.Status)).
 		set("email", c.Email).
-		set("prefix", c.Prefix).
-		set("fname", c.FirstName).
-		set("lname", c.LastName).
-		set("addr1", c.Address.Line1).
-		set("addr2", c.Address.Line2).
-		set("city", c.Address.City).
-		set("county", c.Address.County).
-		set("country", c.Address.Country).
-		set("postcode", c.Address.Postcode).
-		set("secaddr_addr1", c.SecondaryAddress.Line1).
-		set("secaddr_addr2", c.SecondaryAddress.Line2).
-		set("secaddr_city", c.SecondaryAddress.City).
-		set("secaddr_county", c.SecondaryAddress.County).
-		set("secaddr_country", c.SecondaryAddress.Country).
-		set("secaddr_postcode", c.SecondaryAddress.Postcode).
+		set("prefix", stripSlashes(c.Prefix)).
+		set("fname", stripSlashes(c.FirstName)).
+		set("lname", stripSlashes(c.LastName)).
+		set("addr1", stripSlashes(c.Address.Line1)).
+		set("addr2", stripSlashes(c.Address.Line2)).
+		set("city", stripSlashes(c.Address.City)).
+		set("county", stripSlashes(c.Address.County)).
+		set("country", stripSlashes(c.Address.Country)).
+		set("postcode", stripSlashes(c.Address.Postcode)).
+		set("secaddr_addr1", stripSlashes(c.SecondaryAddress.Line1)).
+		set("secaddr_addr2", stripSlashes(c.SecondaryAddress.Line2)).
+		set("secaddr_city", stripSlashes(c.SecondaryAddress.City)).
+		set("secaddr_county", stripSlashes(c.SecondaryAddress.County)).
+		set("secaddr_country", stripSlashes(c.SecondaryAddress.Country)).
+		set("secaddr_postcode", stripSlashes(c.SecondaryAddress.Postcode)).
 		set("hometel", c.HomePhone).
 		set("worktel", c.WorkPhone).
 		set("mobtel", c.MobilePhone).
@@ -394,10 +447,23 @@ func (s *Server) contactObject(c *Contact) *object {
 	return o
 }
 
+// listedContactObject is contactObject as the contact lists write it: from
+// 6.6 with the name-clash workaround's copy of "owner" under a second key.
+func (s *Server) listedContactObject(c *Contact) *object {
+	o := s.contactObject(c)
+	if s.cfg.companiesFixed() {
+		o.set("owner_zbs-name-clash-tmp-fix", itoa(c.Owner))
+	}
+	return o
+}
+
 // contactWithEmbeds is contactObject plus the requested tags, invoices,
 // quotes and transactions (all of them, newest first), in that key order.
 func (s *Server) contactWithEmbeds(c *Contact, opts contactListOptions) *object {
-	o := s.contactObject(c)
+	o := s.listedContactObject(c)
+	if opts.single {
+		o = s.contactObject(c)
+	}
 	if opts.tags {
 		tags := []any{}
 		for _, t := range s.db.tagsOf(objTypeContact, c.Tags) {
@@ -440,7 +506,7 @@ func tagObject(t *Tag) *object {
 	return newObject().
 		set("id", itoa(t.ID)).
 		set("objtype", itoa(int64(t.ObjectType))).
-		set("name", t.Name).
+		set("name", stripSlashes(t.Name)).
 		set("slug", t.Slug).
 		set("created", itoa(unix(t.Created))).
 		set("lastupdated", itoa(unix(t.LastUpdated)))

@@ -4,9 +4,13 @@
 // the jetpackcrm SDK itself.
 //
 // It reproduces what a live Jetpack CRM 6.4.4 site (WordPress 6.1, PHP 8.2,
-// "Post name" permalinks) answered to 164 recorded requests, quirks
-// included: its fidelity test replays all of them, in order, against a fresh
-// fake and compares status, content type and body key by key.
+// MariaDB 10.11, "Post name" permalinks) answered to 164 recorded requests,
+// quirks included: its fidelity test replays all of them, in order, against
+// a fresh fake and compares status, content type and body key by key. The
+// differential suite (internal/differential in the SDK's repository) runs
+// over 200 scenarios through the SDK against the fake and against real 6.4.4
+// and 6.6.1 sites and compares what each answered and stored;
+// WithCRMVersion("6.6.1") emulates the later release.
 //
 // # Starting a server
 //
@@ -50,7 +54,57 @@
 //     negative and non-numeric page and perpage, ID order (quotes newest first).
 //   - The companies endpoint's argument-order bug, including the HTML notice
 //     printed before the JSON for "quotes":"true".
-//   - Webhook actions registered by the test (HandleWebhook, WithWebhook).
+//   - Webhook actions registered by the test (HandleWebhook, WithWebhook);
+//     a handler gets false for absent or empty data, as PHP's empty() makes it.
+//
+// What WordPress, PHP and MariaDB do around the plugin, as found on real
+// sites:
+//
+//   - Query variables are slashed (addslashes) and the plugin does not
+//     unslash them: customer_search?email=o'neil@example.com finds nothing,
+//     and zbs_query "O'Neil" becomes the LIKE pattern O\'Neil (which still
+//     matches O'Neil; a backslash in the query must be doubled to match).
+//     JSON bodies are not slashed.
+//   - Searches are "LIKE '%phrase%'" under utf8mb3_general_ci: case- and
+//     accent-insensitive ("zoe" finds "Zoë", ß weighs as S), % and _ are
+//     wildcards, a backslash escapes. Emails, tag names and order IDs are
+//     compared under the same collation ("ORD-1" is "ord-1").
+//   - The tables are utf8mb3: a character outside the BMP (emoji) in any
+//     text column makes create_customer, create_company, create_transaction
+//     and create_event answer {"error":100} and store nothing (a failed
+//     update changes nothing); a tag with one is silently not attached; a
+//     transaction whose new contact's name has one is made without the
+//     contact.
+//   - The CRM's max_len rules: a value longer than a field's limit is cut
+//     to limit-3 bytes plus "..." (first name 100, prefix 30, task title
+//     255, order ID 120, currency 4, ...); a cut inside a multi-byte
+//     character makes the write fail with {"error":100}.
+//   - Text as stored and listed: most fields are listed through
+//     stripslashes() ("Back\slash" is listed "Backslash", "a\\b" "a\b"),
+//     task titles and descriptions are stored through htmlentities() ("O'Neil"
+//     is "O&#039;Neil", "Zoë" "Zo&euml;"), contact avatars through it twice;
+//     tag names get &#34; and &#39; for quotes and lose "<", and their slug is
+//     sanitize_key(name), made unique with -1, -2...
+//   - Money goes through a PHP float and back to a string with 14
+//     significant digits, then to DECIMAL(18,2): 12.345 is stored 12.35,
+//     123456789012345.005 as 123456789012340.00, 1e17 as
+//     9999999999999999.99; every run of characters other than digits and "."
+//     becomes "-" first ("+5" is -5, "12,50" is 12, "1e3" is 1).
+//   - Dates are signed 32-bit INT columns: after 2038-01-19 03:14:07 UTC
+//     they are stored as that second.
+//   - create_event with an id that names no task answers success with that
+//     id and stores nothing (an UPDATE of no row); a non-numeric id is 0 (a
+//     new task), a non-numeric customer 0.
+//   - A transaction's status_bool is 1 only for the statuses of the CRM's
+//     default "include in totals" setting (Succeeded, Completed, Failed,
+//     Refunded, Processing, Pending, Hold, Draft; case-sensitive);
+//     type_accounting is "credit" for the types Refund and Credit Note.
+//   - Custom fields of contacts, companies and transactions
+//     (WithContactCustomFields, WithCompanyCustomFields,
+//     WithTransactionCustomFields), as extra keys of every record.
+//   - WithCRMVersion("6.6.1"): newest-first GET lists with order=ASC|DESC,
+//     page and perpage below 1 read as 1, working companies filters, and the
+//     extra "owner_zbs-name-clash-tmp-fix" key of listed contacts.
 //
 // Quotes and invoices cannot be created through the API: seed them with
 // SeedQuote and SeedInvoice. SeedContacts(n) adds n deterministic contacts.
@@ -73,13 +127,14 @@
 //
 // # Deliberate differences from a real site
 //
-// The fake is faithful where the recordings and the plugin source agree;
-// elsewhere it simplifies, on purpose:
+// The fake is faithful where the recordings, the real sites and the plugin
+// source agree; elsewhere it simplifies, on purpose:
 //
-//   - Site settings are fixed to the recorded site's: timezone UTC, CRM date
+//   - Site settings are fixed to the test sites': timezone UTC, CRM date
 //     format m/d/Y, WordPress date format "F j, Y", default status "Lead"
 //     (WithDefaultStatus), admin user 1 (WithAdminUsers), English messages
-//     (a real site translates status and message texts).
+//     (a real site translates status and message texts), B2B mode on,
+//     custom-field search off, the default "include in totals" statuses.
 //   - HTTP framing: Go's server sends Content-Length and keeps connections
 //     alive, where PHP sends neither Content-Length nor keep-alive; the
 //     X-Powered-By, Link and Host response headers are not sent.
@@ -98,26 +153,33 @@
 //     "@<unix>", now/today/tomorrow/yesterday); anything else is stored as 0.
 //     PHP's overflowing dates ("13/45/2026") and relative formats ("+1
 //     week") are not understood.
-//   - FILTER_VALIDATE_EMAIL, sanitize_text_field, sanitize_title and PHP's
-//     float formatting are close approximations (no quoted local parts or
-//     IP-literal domains in emails).
+//   - FILTER_VALIDATE_EMAIL, sanitize_text_field, strip_tags, sanitize_title
+//     and PHP's float formatting are close approximations (no quoted local
+//     parts or IP-literal domains in emails). The collation table covers the
+//     BMP as MariaDB 10.11 weighs it; MariaDB's behaviour with a 4-byte
+//     character in a search phrase (an error, so nothing found) is modelled
+//     as "nothing matches".
 //   - Contact search covers names, email, addresses, social handles, phones
-//     (as stored and with spaces, dots, dashes and brackets removed) and the
-//     linked company's name; email aliases and custom-field search are not
-//     modelled.
+//     and the linked company's name; email aliases and custom-field search
+//     (off by default) are not modelled.
 //   - "fullname" is "<prefix> <fname> <lname>" as inferred from the
 //     recordings (a first name alone gives "Linus ").
-//   - Custom fields exist only for contacts, as plain text
-//     (WithContactCustomFields); other unknown request keys are ignored.
-//   - Transactions: status_bool is always 1 and type_accounting always
-//     "debit"; date_paid and date_completed are not stored (as observed
+//   - Custom fields are plain text (no select options, dates or checkbox
+//     formats). A contact custom-field value the utf8mb3 table cannot hold
+//     keeps the field's old value and the contact is saved, as observed;
+//     companies and transactions are assumed to do the same. Other unknown
+//     request keys are ignored.
+//   - Transactions: date_paid and date_completed are not stored (as observed
 //     live); an update without email or company keeps the existing links;
 //     line items are never created through the API.
 //   - create_company: any id > 0 dies with a 500 before any change; an
 //     existing email (or, inferred from the source, an existing name) is
 //     updated and then dies with a 500.
-//   - Tags are kept per object type and matched by slug; a tag keeps the
-//     spelling of its first use.
+//   - Tags are kept per object type. A request whose tags all fail (emoji)
+//     leaves the record with no tags.
+//   - Which 6.6.1 behaviour arrived in 6.5.0 and which in 6.6.0 is read from
+//     the changelog (see WithCRMVersion); releases before 6.4 are not
+//     modelled.
 //   - Activity logs, external sources (external_api_name is accepted and
 //     ignored), the Groove api_token back door, quote templates and portal
 //     views are not modelled. status_label equals status.

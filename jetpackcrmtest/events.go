@@ -23,27 +23,18 @@ func (s *Server) createEvent(req *apiRequest) *response {
 	if title == "" || from == "" || to == "" {
 		return createError("error", 100)
 	}
-	idv, hasID := body.get("id")
-	if !hasID {
-		idv, hasID = body.get("event_id")
+	// (int) casts, as create_event.php does: a non-numeric id is 0, a
+	// new task. "id" wins over "event_id".
+	taskID := int64(-1)
+	if v, ok := body.get("event_id"); ok {
+		taskID = phpInt(v)
 	}
-	var target *Event
-	if hasID {
-		if !phpIsNumeric(idv) {
-			return createError("error", 100)
-		}
-		if id := phpInt(idv); id > 0 {
-			if target = s.db.event(id); target == nil {
-				return createError("error", 100)
-			}
-		}
+	if v, ok := body.get("id"); ok {
+		taskID = phpInt(v)
 	}
 	customer := int64(-1)
 	if cv, ok := body.get("customer"); ok {
-		if !phpIsNumeric(cv) {
-			return createError("error", 100)
-		}
-		customer = phpInt(cv)
+		customer = intParam(cv)
 	}
 	notify := int64(-1)
 	if phpInt(body.vals["notify"]) == 24 {
@@ -60,13 +51,39 @@ func (s *Server) createEvent(req *apiRequest) *response {
 	notes := sanitizeValue(body.vals["notes"])
 
 	now := s.now()
+	// The DAL stores title and notes through zeroBSCRM_textProcess
+	// (htmlentities of the unslashed text), the title cut to 255 bytes.
+	storedTitle, storedNotes := maxLen(textProcess(title), 255), textProcess(notes)
+	if !allStorable(storedTitle, storedNotes) {
+		return createError("error", 100)
+	}
+	reply := func(id int64) *response {
+		return jsonReply(http.StatusOK, newObject().
+			set("title", title).
+			set("customer", customer).
+			set("notes", notes).
+			set("to", to).
+			set("from", from).
+			set("notify", notify).
+			set("complete", complete).
+			set("owner", owner).
+			set("id", id))
+	}
+	var target *Event
+	if taskID > 0 {
+		if target = s.db.event(taskID); target == nil {
+			// An UPDATE of no row: the DAL reports the ID as saved, and
+			// nothing is stored.
+			return reply(taskID)
+		}
+	}
 	isNew := target == nil
 	e := target
 	if isNew {
 		e = &Event{Created: now, ShowOnCalendar: true}
 	}
-	e.Title, e.Description = title, notes
-	e.Start, e.End = fromUnix(strtotime(from, now)), fromUnix(strtotime(to, now))
+	e.Title, e.Description = storedTitle, storedNotes
+	e.Start, e.End = fromUnix(intColumn(strtotime(from, now))), fromUnix(intColumn(strtotime(to, now)))
 	e.Complete = complete != 0
 	if customer > 0 {
 		e.ContactID = customer
@@ -87,16 +104,7 @@ func (s *Server) createEvent(req *apiRequest) *response {
 		e.Reminders = []Reminder{r}
 	}
 	e.LastUpdated = now
-	return jsonReply(http.StatusOK, newObject().
-		set("title", title).
-		set("customer", customer).
-		set("notes", notes).
-		set("to", to).
-		set("from", from).
-		set("notify", notify).
-		set("complete", complete).
-		set("owner", owner).
-		set("id", e.ID))
+	return reply(e.ID)
 }
 
 // eventsList is GET /zbs_api/events, ID ascending, filtered by "owner" (or,
@@ -120,7 +128,7 @@ func (s *Server) eventsList(req *apiRequest) *response {
 		list = append(list, e)
 	}
 	out := []any{}
-	for _, e := range paginate(list, page, perPage) {
+	for _, e := range paginate(inOrder(list, newestFirst(req, false)), page, perPage) {
 		out = append(out, s.eventObject(e))
 	}
 	return jsonReply(http.StatusOK, out)
@@ -144,8 +152,8 @@ func (s *Server) eventObject(e *Event) *object {
 	return newObject().
 		set("id", itoa(e.ID)).
 		set("owner", itoa(e.Owner)).
-		set("title", e.Title).
-		set("desc", e.Description).
+		set("title", stripSlashes(e.Title)).
+		set("desc", stripSlashes(e.Description)).
 		set("start", unix(e.Start)).
 		set("start_date", dateOrFalse(e.Start, layoutYmdHis)).
 		set("end", unix(e.End)).

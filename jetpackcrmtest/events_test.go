@@ -22,9 +22,6 @@ func TestCreateEventFailures(t *testing.T) {
 		"malformed JSON":       `{"title":`,
 		"empty body":           ``,
 		"update without dates": `{"id":1,"title":"moved","complete":1}`,
-		"nonexistent id":       `{"id":999999,"title":"Ghost","from":"12/01/2026 09:00:00","to":"12/01/2026 10:00:00"}`,
-		"non-numeric id":       `{"id":"abc","title":"T","from":"12/01/2026 09:00:00","to":"12/01/2026 10:00:00"}`,
-		"non-numeric customer": `{"customer":"abc","title":"T","from":"12/01/2026 09:00:00","to":"12/01/2026 10:00:00"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -36,6 +33,24 @@ func TestCreateEventFailures(t *testing.T) {
 	t.Run("nothing was created", func(t *testing.T) {
 		assert.Zero(t, srv.Counts().Events)
 	})
+}
+
+// TestCreateEventCasts checks what the plugin's (int) casts and its update
+// of a row that does not exist do (observed on 6.4.4 and 6.6.1 sites).
+func TestCreateEventCasts(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	const dates = `"from":"12/01/2031 09:00:00","to":"12/01/2031 10:00:00"`
+	r := post(t, srv, "create_event", `{"id":999999999,"title":"Ghost",`+dates+`,"notify":24}`)
+	assert.Equal(t, `{"title":"Ghost","customer":-1,"notes":"","to":"12\/01\/2031 10:00:00","from":"12\/01\/2031 09:00:00","notify":24,"complete":-1,"owner":-1,"id":999999999}`, string(r.body),
+		"an unknown id answers success with that id")
+	assert.Zero(t, srv.Counts().Events, "and stores nothing")
+
+	r = post(t, srv, "create_event", `{"id":"abc","title":"T",`+dates+`}`)
+	assert.Contains(t, string(r.body), `"id":1}`, "a non-numeric id is 0: a new task")
+	r = post(t, srv, "create_event", `{"customer":"abc","title":"T2",`+dates+`}`)
+	assert.Contains(t, string(r.body), `"customer":0,`, "a non-numeric customer is 0")
+	assert.Equal(t, 2, srv.Counts().Events)
 }
 
 func TestCreateEvent(t *testing.T) {

@@ -164,11 +164,13 @@ func cloneContact(c Contact) Contact {
 
 func cloneCompany(c Company) Company {
 	c.Tags = slices.Clone(c.Tags)
+	c.CustomFields = maps.Clone(c.CustomFields)
 	return c
 }
 
 func cloneTransaction(t Transaction) Transaction {
 	t.LineItems = slices.Clone(t.LineItems)
+	t.CustomFields = maps.Clone(t.CustomFields)
 	return t
 }
 

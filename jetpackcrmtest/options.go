@@ -25,6 +25,8 @@ type config struct {
 	admins              map[int64]bool
 	defaultStatus       string
 	contactCustomFields []string
+	companyCustomFields []string
+	txCustomFields      []string
 	phpBuiltinServer    bool
 	maxBodyBytes        int64
 	seed                uint64
@@ -45,7 +47,7 @@ func defaultConfig() config {
 		redirectSlash: true,
 		logLimit:      DefaultRequestLogLimit,
 		webhooks:      map[string]WebhookHandler{},
-		crmVersion:    "6.4.3",
+		crmVersion:    DefaultCRMVersion,
 		dbVersion:     "3.0",
 		modules:       append([]string(nil), defaultModules...),
 		admins:        map[int64]bool{1: true},
@@ -118,10 +120,34 @@ func WithWebhook(action string, h WebhookHandler) Option {
 	}
 }
 
-// WithCRMVersion sets the crm_version reported by the status endpoint
-// (default "6.4.3", which is what Jetpack CRM 6.4.4 reports).
+// DefaultCRMVersion is the Jetpack CRM release the fake emulates by
+// default: the one the recorded exchanges were made with.
+const DefaultCRMVersion = "6.4.4"
+
+// WithCRMVersion sets the Jetpack CRM release the fake emulates (default
+// DefaultCRMVersion). The status endpoint reports it as crm_version, except
+// that 6.4.4 reports "6.4.3", as that release does. Releases from 6.5.0 on
+// behave like 6.6.1, the one observed:
+//
+//   - events, transactions, quotes, invoices and customer_search list newest
+//     first and take order=ASC (or DESC) in the query string; page and
+//     perpage below 1 mean 1 (6.4.x: perpage 0 is an empty page, a
+//     negative one 10);
+//   - from 6.6.0, companies honours its body's search, owned, invoices,
+//     quotes and transactions and lists newest first (6.4.x passes them to
+//     the wrong arguments), and every contact carries one more key,
+//     "owner_zbs-name-clash-tmp-fix", a copy of "owner".
+//
+// Which of these arrived in 6.5.0 and which in 6.6.0 is read from the
+// changelog ("API: Allow sort order in endpoints" in 6.5.0, "API: Fix
+// companies endpoint param mapping" in 6.6.0); only 6.4.4 and 6.6.1 were
+// observed.
 func WithCRMVersion(v string) Option {
-	return func(c *config) { c.crmVersion = v }
+	return func(c *config) {
+		if v != "" {
+			c.crmVersion = v
+		}
+	}
 }
 
 // WithModules sets the core modules listed by status with full=1.
@@ -161,6 +187,20 @@ func WithDefaultStatus(status string) Option {
 // "name") of every contact object, "" when unset.
 func WithContactCustomFields(slugs ...string) Option {
 	return func(c *config) { c.contactCustomFields = append(c.contactCustomFields, slugs...) }
+}
+
+// WithCompanyCustomFields defines company custom fields: accepted by
+// create_company, written after "lastcontacted_date" of every company
+// object, "" when unset.
+func WithCompanyCustomFields(slugs ...string) Option {
+	return func(c *config) { c.companyCustomFields = append(c.companyCustomFields, slugs...) }
+}
+
+// WithTransactionCustomFields defines transaction custom fields: accepted
+// by create_transaction, written before "lineitems" of every transaction
+// object, "" when unset.
+func WithTransactionCustomFields(slugs ...string) Option {
+	return func(c *config) { c.txCustomFields = append(c.txCustomFields, slugs...) }
 }
 
 // WithPHPBuiltinServer emulates the PHP built-in web server the recordings

@@ -1,5 +1,7 @@
 package jetpackcrmtest
 
+import "strings"
+
 // intParam is (int) sanitize_text_field(v), how the plugin reads numeric
 // parameters from a JSON body.
 func intParam(v any) int64 { return stringToInt(sanitizeValue(v)) }
@@ -9,6 +11,17 @@ func intParam(v any) int64 { return stringToInt(sanitizeValue(v)) }
 // non-numeric one 0 (an empty page); page defaults to 0 and a negative or
 // non-numeric page means the first page.
 func queryPaging(req *apiRequest) (page, perPage int64) {
+	if req.sortable {
+		// 6.5.0 and later: max((int) value, 1) for both.
+		page, perPage = 1, 10
+		if v, ok := req.queryValue("perpage"); ok {
+			perPage = max(stringToInt(v), 1)
+		}
+		if v, ok := req.queryValue("page"); ok {
+			page = max(stringToInt(v), 1)
+		}
+		return page, perPage
+	}
 	perPage = 10
 	if v, ok := req.queryValue("perpage"); ok {
 		perPage = stringToInt(sanitizeText(v))
@@ -48,4 +61,27 @@ func paginate[T any](items []T, page, perPage int64) []T {
 		end = offset + perPage
 	}
 	return items[offset:end]
+}
+
+// newestFirst reports whether a GET list is sorted by descending ID: from
+// 6.5.0 unless the query says order=ASC (any case); before, only the
+// lists that always were (quotes).
+func newestFirst(req *apiRequest, before bool) bool {
+	if !req.sortable {
+		return before
+	}
+	v, _ := req.queryValue("order")
+	return strings.ToUpper(v) != "ASC"
+}
+
+// inOrder returns items (kept in ascending ID order) in the list's order.
+func inOrder[T any](items []T, desc bool) []T {
+	if !desc {
+		return items
+	}
+	out := make([]T, len(items))
+	for i, it := range items {
+		out[len(items)-1-i] = it
+	}
+	return out
 }

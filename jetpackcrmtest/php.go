@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // This file emulates the PHP and WordPress conversions the plugin applies to
@@ -261,24 +260,4 @@ var reEmail = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_` + "`" + `{|}~-]+(\.[
 // validEmail reports whether s passes (an approximation of) FILTER_VALIDATE_EMAIL.
 func validEmail(s string) bool {
 	return len(s) <= 320 && reEmail.MatchString(s)
-}
-
-// slugify approximates sanitize_title: lower case, tags removed, runs of
-// anything but letters and digits become a single "-".
-func slugify(s string) string {
-	s = strings.ToLower(stripTags(s))
-	var b strings.Builder
-	dash := false
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
-			b.WriteRune(r)
-			dash = false
-			continue
-		}
-		if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimRight(b.String(), "-")
 }

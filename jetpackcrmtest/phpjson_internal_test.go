@@ -80,8 +80,6 @@ func TestPHPConversions(t *testing.T) {
 	for in, want := range emails {
 		assert.Equal(t, want, validEmail(in), "email %q", in)
 	}
-	assert.Equal(t, "new-one", slugify("New  One!"))
-	assert.Equal(t, "bold", slugify("<b>bold</b>"))
 	assert.Equal(t, "149.99", money("149.99"))
 	assert.Equal(t, "25.50", money(25.5))
 	assert.Equal(t, "0.00", money("abc"))
@@ -118,4 +116,34 @@ func TestPHPCastsOfJSONValues(t *testing.T) {
 	assert.Equal(t, "7", phpString(7))
 	assert.Equal(t, "7", phpString(int64(7)))
 	assert.Equal(t, "0.5", phpString(0.5))
+}
+
+func TestWordPressAndMariaDBHelpers(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, `o\'neil \"q\" a\\b`, addSlashes(`o'neil "q" a\b`))
+	assert.Equal(t, "a\\b\x00cx", stripSlashes(`a\\b\0c\x`))
+	assert.Equal(t, "Zo&euml; &euro; 日本 O&#039;Neil &quot;q&quot; &lt;a&gt; &amp; 😀", htmlEntities(`Zoë € 日本 O'Neil "q" <a> & 😀`))
+	assert.Equal(t, "say34hi34", sanitizeKey("Say &#34;hi&#34;"))
+	assert.Equal(t, "ab...", maxLen("abcdef", 5))
+	assert.Equal(t, "abcde", maxLen("abcde", 5))
+	assert.True(t, likeMatch("Zoë Smith", "%zoe%"))
+	assert.True(t, likeMatch("100%off", `100\%off`))
+	assert.False(t, likeMatch("100 off", `100\%off`))
+	assert.True(t, likeMatch("abc", "a_c"))
+	assert.False(t, likeMatch("abbc", "a_c"))
+	assert.True(t, likeMatch(`a\b`, `a\\b`))
+	assert.True(t, collationEqual("ADA@Example.com ", "ada@example.com"))
+	assert.False(t, collationEqual("straße", "strasse"))
+	assert.True(t, collationEqual("straße", "strase"))
+	assert.False(t, storable("x 😀"))
+	assert.False(t, storable("a\xffb"))
+	assert.True(t, storable("日本 €"))
+	assert.Equal(t, "12.35", phpMoney("12.345"))
+	assert.Equal(t, "123456789012340.00", phpMoney("123456789012345.005"))
+	assert.Equal(t, int64(2147483647), intColumn(1<<40))
+	assert.Equal(t, int64(-2147483648), intColumn(-1<<40))
+	assert.Equal(t, "a  b", tagName("a < b"))
+	assert.Equal(t, "Bold & it", tagName("<b>Bold</b> & <i>it</i>"))
+	assert.True(t, (&config{crmVersion: "6.10.0"}).companiesFixed())
+	assert.False(t, (&config{crmVersion: "6.4.4"}).sortable())
 }

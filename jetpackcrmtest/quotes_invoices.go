@@ -2,25 +2,23 @@ package jetpackcrmtest
 
 import "net/http"
 
-// quotesList is GET /zbs_api/quotes: newest first, "content" suppressed.
+// quotesList is GET /zbs_api/quotes: newest first (6.5.0 on: unless
+// order=ASC), "content" suppressed.
 func (s *Server) quotesList(req *apiRequest) *response {
 	page, perPage := queryPaging(req)
-	desc := make([]*Quote, 0, len(s.db.quotes))
-	for i := len(s.db.quotes) - 1; i >= 0; i-- {
-		desc = append(desc, s.db.quotes[i])
-	}
 	out := []any{}
-	for _, q := range paginate(desc, page, perPage) {
+	for _, q := range paginate(inOrder(s.db.quotes, newestFirst(req, true)), page, perPage) {
 		out = append(out, s.quoteObject(q, false))
 	}
 	return jsonReply(http.StatusOK, out)
 }
 
-// invoicesList is GET /zbs_api/invoices, ID ascending.
+// invoicesList is GET /zbs_api/invoices, ID ascending (6.5.0 on: newest
+// first unless order=ASC).
 func (s *Server) invoicesList(req *apiRequest) *response {
 	page, perPage := queryPaging(req)
 	out := []any{}
-	for _, inv := range paginate(s.db.invoices, page, perPage) {
+	for _, inv := range paginate(inOrder(s.db.invoices, newestFirst(req, false)), page, perPage) {
 		out = append(out, s.invoiceObject(inv))
 	}
 	return jsonReply(http.StatusOK, out)

@@ -70,12 +70,15 @@ type Company struct {
 	MainPhone        string
 	SecondaryPhone   string
 	// WPID is the linked WordPress user ID; 0 when none.
-	WPID          int64
-	Avatar        string
-	Twitter       string
-	LinkedIn      string
-	Facebook      string
-	Tags          []string
+	WPID     int64
+	Avatar   string
+	Twitter  string
+	LinkedIn string
+	Facebook string
+	Tags     []string
+	// CustomFields holds values of the slugs registered with
+	// WithCompanyCustomFields; other keys are ignored.
+	CustomFields  map[string]string
 	Created       time.Time
 	LastUpdated   time.Time
 	LastContacted time.Time
@@ -115,6 +118,9 @@ type Transaction struct {
 	ContactID int64
 	CompanyID int64
 	LineItems []LineItem
+	// CustomFields holds values of the slugs registered with
+	// WithTransactionCustomFields; other keys are ignored.
+	CustomFields map[string]string
 	// FromAPI marks a transaction created through create_transaction: only
 	// those are upserted by OrderID. A seeded transaction sharing an order ID
 	// makes create_transaction fail with {"error":100}, as on a real site.

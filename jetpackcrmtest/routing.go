@@ -119,10 +119,17 @@ type apiRequest struct {
 	query    url.Values
 	header   http.Header
 	body     []byte
+	// sortable is set on sites from 6.5.0 (see config.sortable).
+	sortable bool
 }
 
-// queryValue returns a query parameter as PHP's $_GET sees it.
-func (r *apiRequest) queryValue(key string) (string, bool) { return lastQueryValue(r.query, key) }
+// queryValue returns a query parameter as the plugin sees it in $_GET:
+// the last one of that name, slashed by WordPress (addslashes), which the
+// plugin does not undo (so "o'neil" is looked up as "o\'neil").
+func (r *apiRequest) queryValue(key string) (string, bool) {
+	v, ok := lastQueryValue(r.query, key)
+	return addSlashes(v), ok
+}
 
 // isJSON reports whether WordPress would treat the request as a JSON request.
 func (r *apiRequest) isJSON() bool { return isJSONRequest(r.header) }
@@ -146,6 +153,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) []byte {
 func (s *Server) authorized(q url.Values) bool {
 	key, _ := lastQueryValue(q, "api_key")
 	secret, _ := lastQueryValue(q, "api_secret")
+	key, secret = addSlashes(key), addSlashes(secret) // $_GET is slashed
 	key, secret = sanitizeText(key), sanitizeText(secret)
 	if key == "" || secret == "" {
 		return false
@@ -202,7 +210,7 @@ func (s *Server) wordpress(r *http.Request, body []byte) *response {
 		}
 		return errorEnvelope(http.StatusMethodNotAllowed, statusMethod, messageMethod)
 	}
-	req := &apiRequest{method: r.Method, endpoint: rt.endpoint, query: q, header: r.Header, body: body}
+	req := &apiRequest{method: r.Method, endpoint: rt.endpoint, query: q, header: r.Header, body: body, sortable: s.cfg.sortable()}
 	if rt.endpoint == EndpointWebhook {
 		return s.webhook(req) // runs the user's handler without the lock
 	}

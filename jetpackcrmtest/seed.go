@@ -49,9 +49,7 @@ func (s *Server) seedContact(c Contact) (Contact, error) {
 	if c.LastUpdated.IsZero() {
 		c.LastUpdated = c.Created
 	}
-	for _, n := range c.Tags {
-		s.db.tag(objTypeContact, n, c.Created)
-	}
+	c.Tags = s.db.attachTags(objTypeContact, c.Tags, c.Created)
 	stored := cloneContact(c)
 	s.db.contacts = insertSorted(s.db.contacts, &stored, contactID)
 	return c, nil
@@ -116,9 +114,7 @@ func (s *Server) SeedCompany(c Company) (Company, error) {
 		c.Status = s.cfg.defaultStatus
 	}
 	c.Created, c.LastUpdated = s.seedTimes(c.Created, c.LastUpdated)
-	for _, n := range c.Tags {
-		s.db.tag(objTypeCompany, n, c.Created)
-	}
+	c.Tags = s.db.attachTags(objTypeCompany, c.Tags, c.Created)
 	stored := cloneCompany(c)
 	s.db.companies = insertSorted(s.db.companies, &stored, companyID)
 	return c, nil

@@ -8,7 +8,7 @@ func (s *Server) status(req *apiRequest) *response {
 	data := newObject().
 		set("status", "Successful Connection").
 		set("message", "Your API Connection with Jetpack CRM is functioning correctly.").
-		set("crm_version", s.cfg.crmVersion).
+		set("crm_version", s.cfg.reportedVersion()).
 		set("db_version", s.cfg.dbVersion)
 	if _, full := req.query["full"]; full {
 		modules := make([]any, 0, len(s.cfg.modules))

@@ -1,8 +1,8 @@
 package jetpackcrmtest
 
 import (
+	"slices"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -79,63 +79,78 @@ func (db *store) contact(id int64) *Contact { return findByID(db.contacts, id, c
 func (db *store) company(id int64) *Company { return findByID(db.companies, id, companyID) }
 func (db *store) event(id int64) *Event     { return findByID(db.events, id, eventID) }
 
-// contactByEmail finds a contact by main email, case-insensitively (MySQL's
-// default collation).
+// contactByEmail finds a contact by main email as MariaDB compares it:
+// case- and accent-insensitively, trailing spaces ignored.
 func (db *store) contactByEmail(email string) *Contact {
 	if email == "" {
 		return nil
 	}
 	for _, c := range db.contacts {
-		if strings.EqualFold(c.Email, email) {
+		if collationEqual(c.Email, email) {
 			return c
 		}
 	}
 	return nil
 }
 
-// companyByEmail finds a company by email, case-insensitively.
+// companyByEmail finds a company by email, as the collation compares.
 func (db *store) companyByEmail(email string) *Company {
 	if email == "" {
 		return nil
 	}
 	for _, c := range db.companies {
-		if strings.EqualFold(c.Email, email) {
+		if collationEqual(c.Email, email) {
 			return c
 		}
 	}
 	return nil
 }
 
-// companyByName finds a company by name, case-insensitively.
+// companyByName finds a company by name, as the collation compares.
 func (db *store) companyByName(name string) *Company {
 	if name == "" {
 		return nil
 	}
 	for _, c := range db.companies {
-		if strings.EqualFold(c.Name, name) {
+		if collationEqual(c.Name, name) {
 			return c
 		}
 	}
 	return nil
 }
 
-// transactionByRef finds a transaction by order ID (exact match).
+// transactionByRef finds a transaction by order ID, as the collation
+// compares ("ORD-1" is "ord-1").
 func (db *store) transactionByRef(ref string) *Transaction {
 	for _, t := range db.transactions {
-		if t.OrderID == ref {
+		if collationEqual(t.OrderID, ref) {
 			return t
 		}
 	}
 	return nil
 }
 
-// tag returns the tag of objType with the slug of name, creating it at now.
+// tag returns the tag of objType named name (compared as the collation
+// compares), creating it at now. A new tag's slug is sanitize_key(name),
+// made unique with "-1", "-2"... It returns nil when the CRM cannot make
+// the tag: a name sanitize_key empties (CJK only, say) or one the utf8mb3
+// table cannot hold (an emoji). The tag is then silently not attached.
 func (db *store) tag(objType int, name string, now time.Time) *Tag {
-	slug := slugify(name)
 	for _, t := range db.tags {
-		if t.ObjectType == objType && t.Slug == slug {
+		if t.ObjectType == objType && collationEqual(t.Name, name) {
 			return t
 		}
+	}
+	slug := sanitizeKey(name)
+	if slug == "" || !storable(name) {
+		return nil
+	}
+	if db.tagSlugTaken(objType, slug) {
+		n := 1
+		for db.tagSlugTaken(objType, slug+"-"+itoa(int64(n))) {
+			n++
+		}
+		slug += "-" + itoa(int64(n))
 	}
 	t := &Tag{ID: db.nextTag, ObjectType: objType, Name: name, Slug: slug, Created: now, LastUpdated: now}
 	db.nextTag++
@@ -143,27 +158,45 @@ func (db *store) tag(objType int, name string, now time.Time) *Tag {
 	return t
 }
 
+func (db *store) tagSlugTaken(objType int, slug string) bool {
+	for _, t := range db.tags {
+		if t.ObjectType == objType && t.Slug == slug {
+			return true
+		}
+	}
+	return false
+}
+
+// attachTags makes or finds the tags of names and returns the names of
+// those attached (as stored), each once.
+func (db *store) attachTags(objType int, names []string, now time.Time) []string {
+	var out []string
+	for _, n := range names {
+		t := db.tag(objType, n, now)
+		if t == nil || slices.Contains(out, t.Name) {
+			continue
+		}
+		out = append(out, t.Name)
+	}
+	return out
+}
+
 // tagsOf returns the tag records of the given names, ID descending (the
 // order the API lists them in).
 func (db *store) tagsOf(objType int, names []string) []*Tag {
 	var out []*Tag
 	for _, t := range db.tags {
-		if t.ObjectType != objType {
-			continue
-		}
-		for _, n := range names {
-			if slugify(n) == t.Slug {
-				out = append(out, t)
-				break
-			}
+		if t.ObjectType == objType && slices.Contains(names, t.Name) {
+			out = append(out, t)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
 	return out
 }
 
-// cleanTags turns a request's "tags" value into tag names: HTML stripped,
-// blanks dropped, duplicates (by slug) dropped. ok is false when the value
+// cleanTags turns a request's "tags" value into tag names the way
+// create_customer does: strip_tags(), quotes made entities (&#34; &#39;),
+// "<" removed, trimmed, blanks and "0" dropped. ok is false when the value
 // is not a list or yields no names; the tags are then left untouched.
 func cleanTags(v any) (names []string, ok bool) {
 	var items []any
@@ -177,15 +210,10 @@ func cleanTags(v any) (names []string, ok bool) {
 	default:
 		return nil, false
 	}
-	seen := map[string]bool{}
 	for _, it := range items {
-		name := sanitizeValue(it)
-		slug := slugify(name)
-		if name == "" || slug == "" || seen[slug] {
-			continue
+		if name := tagName(it); name != "" && name != "0" {
+			names = append(names, name)
 		}
-		seen[slug] = true
-		names = append(names, name)
 	}
 	return names, len(names) > 0
 }

@@ -2,23 +2,45 @@ package jetpackcrmtest
 
 import (
 	"net/http"
+	"slices"
 	"time"
 )
 
 // transactionTextFields are the text fields create_transaction passes
-// through sanitize_text_field into the transaction.
+// through sanitize_text_field into the transaction, with the CRM's max_len
+// of each.
 var transactionTextFields = []struct {
-	keys  []string
-	field func(*Transaction) *string
+	keys   []string
+	field  func(*Transaction) *string
+	maxLen int
 }{
-	{[]string{"title", "item"}, func(t *Transaction) *string { return &t.Title }},
-	{[]string{"desc"}, func(t *Transaction) *string { return &t.Description }},
-	{[]string{"type"}, func(t *Transaction) *string { return &t.Type }},
-	{[]string{"currency"}, func(t *Transaction) *string { return &t.Currency }},
-	{[]string{"customer_ip"}, func(t *Transaction) *string { return &t.CustomerIP }},
-	{[]string{"shipping_taxes"}, func(t *Transaction) *string { return &t.ShippingTaxes }},
-	{[]string{"taxes"}, func(t *Transaction) *string { return &t.Taxes }},
+	{[]string{"title", "item"}, func(t *Transaction) *string { return &t.Title }, 200},
+	{[]string{"desc"}, func(t *Transaction) *string { return &t.Description }, 200},
+	{[]string{"type"}, func(t *Transaction) *string { return &t.Type }, 50},
+	{[]string{"currency"}, func(t *Transaction) *string { return &t.Currency }, 4},
+	{[]string{"customer_ip"}, func(t *Transaction) *string { return &t.CustomerIP }, 45},
+	{[]string{"shipping_taxes"}, func(t *Transaction) *string { return &t.ShippingTaxes }, 0},
+	{[]string{"taxes"}, func(t *Transaction) *string { return &t.Taxes }, 0},
 }
+
+// Max lengths of the transaction fields outside transactionTextFields.
+const (
+	transactionStatusMaxLen = 50
+	transactionRefMaxLen    = 120
+)
+
+// transactionText returns the text columns of t, for the utf8mb3 check.
+func transactionText(t *Transaction) []string {
+	out := []string{t.OrderID, t.Status, t.Origin, t.Hash}
+	for _, f := range transactionTextFields {
+		out = append(out, *f.field(t))
+	}
+	return out
+}
+
+// includedStatuses is the CRM's default "transinclude_status" setting: the
+// statuses whose transactions count in totals (status_bool 1, else -1).
+var includedStatuses = []string{"Succeeded", "Completed", "Failed", "Refunded", "Processing", "Pending", "Hold", "Draft"}
 
 // transactionMoneyFields are the decimal fields besides total.
 var transactionMoneyFields = []struct {
@@ -52,9 +74,15 @@ func (s *Server) createTransaction(req *apiRequest) *response {
 	contact := s.db.contactByEmail(email)
 	if contact == nil && validEmail(email) {
 		fname, _ := sentValue(body, "fname")
-		contact = &Contact{Owner: -1, WPID: -1, Status: "Customer", Email: email, FirstName: fname, Created: now, LastUpdated: now}
-		assignID(&contact.ID, &s.db.nextContact)
-		s.db.contacts = insertSorted(s.db.contacts, contact, contactID)
+		c := &Contact{Owner: -1, WPID: -1, Status: "Customer", Email: maxLen(email, contactEmailMaxLen),
+			FirstName: maxLen(fname, 100), Created: now, LastUpdated: now}
+		// A first name the utf8mb3 table cannot hold fails the contact's
+		// INSERT; the transaction is then made without a contact.
+		if allStorable(contactText(c)...) {
+			contact = c
+			assignID(&contact.ID, &s.db.nextContact)
+			s.db.contacts = insertSorted(s.db.contacts, contact, contactID)
+		}
 	}
 	orderID := sanitizeValue(body.vals["orderid"])
 	if orderID == "" {
@@ -70,27 +98,43 @@ func (s *Server) createTransaction(req *apiRequest) *response {
 	}
 	isNew := existing == nil
 	keep := s.cfg.fieldOverride && !isNew
-	t := existing
+	// The row is computed on a copy, committed only if it can be stored.
+	var t *Transaction
 	if isNew {
 		t = &Transaction{Created: now, FromAPI: true}
+	} else {
+		cp := cloneTransaction(*existing)
+		t = &cp
 	}
-	t.OrderID, t.Status, t.Total = orderID, status, money(body.vals["total"])
+	t.OrderID = maxLen(orderID, transactionRefMaxLen)
+	t.Status = maxLen(status, transactionStatusMaxLen)
+	t.Total = phpMoney(body.vals["total"])
 	for _, f := range transactionTextFields {
 		if val, ok := sentValue(body, f.keys...); ok {
-			*f.field(t) = val
+			*f.field(t) = maxLen(val, f.maxLen)
 		} else if !keep {
 			*f.field(t) = ""
 		}
 	}
 	for _, f := range transactionMoneyFields {
-		if val, ok := sentValue(body, f.key); ok {
-			*f.field(t) = money(val)
+		if _, ok := sentValue(body, f.key); ok {
+			*f.field(t) = phpMoney(body.vals[f.key])
 		} else if !keep {
 			*f.field(t) = "0.00"
 		}
 	}
+	for _, slug := range s.cfg.txCustomFields {
+		if val, ok := sentValue(body, slug); ok {
+			if t.CustomFields == nil {
+				t.CustomFields = map[string]string{}
+			}
+			t.CustomFields[slug] = val
+		} else if !keep {
+			delete(t.CustomFields, slug)
+		}
+	}
 	if dv, ok := body.get("date"); ok {
-		t.Date = fromUnix(phpInt(dv)) // (int) cast: "2024-01-02" is 2024
+		t.Date = fromUnix(intColumn(phpInt(dv))) // (int) cast: "2024-01-02" is 2024
 	} else if isNew {
 		t.Date = now
 	} else if !keep {
@@ -107,19 +151,30 @@ func (s *Server) createTransaction(req *apiRequest) *response {
 	if co := phpInt(body.vals["company"]); co > 0 {
 		t.CompanyID = co
 	}
+	if !allStorable(transactionText(t)...) {
+		return createError("error", 100)
+	}
+	if existing != nil {
+		keepUnstorable(t.CustomFields, existing.CustomFields)
+	} else {
+		keepUnstorable(t.CustomFields, nil)
+	}
 	t.LastUpdated = now
 	if isNew {
 		assignID(&t.ID, &s.db.nextTransaction)
 		s.db.transactions = insertSorted(s.db.transactions, t, transactionID)
+	} else {
+		*existing = *t
 	}
 	return echoWithID(body, t.ID)
 }
 
-// transactionsList is GET /zbs_api/transactions, ID ascending.
+// transactionsList is GET /zbs_api/transactions, ID ascending (6.5.0 on:
+// newest first unless order=ASC).
 func (s *Server) transactionsList(req *apiRequest) *response {
 	page, perPage := queryPaging(req)
 	out := []any{}
-	for _, t := range paginate(s.db.transactions, page, perPage) {
+	for _, t := range paginate(inOrder(s.db.transactions, newestFirst(req, false)), page, perPage) {
 		out = append(out, s.transactionObject(t, false))
 	}
 	return jsonReply(http.StatusOK, out)
@@ -132,27 +187,27 @@ func (s *Server) transactionObject(t *Transaction, withAssigned bool) *object {
 	o := newObject().
 		set("id", itoa(t.ID)).
 		set("owner", itoa(t.Owner)).
-		set("status", t.Status).
-		set("type", t.Type).
-		set("status_bool", 1).
-		set("type_accounting", "debit").
-		set("ref", t.OrderID).
-		set("origin", t.Origin).
+		set("status", stripSlashes(t.Status)).
+		set("type", stripSlashes(t.Type)).
+		set("status_bool", statusBool(t.Status)).
+		set("type_accounting", accountingType(t.Type)).
+		set("ref", stripSlashes(t.OrderID)).
+		set("origin", stripSlashes(t.Origin)).
 		set("parent", t.Parent).
-		set("hash", t.Hash).
-		set("title", t.Title).
-		set("desc", t.Description).
+		set("hash", stripSlashes(t.Hash)).
+		set("title", stripSlashes(t.Title)).
+		set("desc", stripSlashes(t.Description)).
 		set("date", unix(t.Date)).
 		set("date_date", dateOrFalse(t.Date, layoutYmdHis)).
-		set("customer_ip", t.CustomerIP).
-		set("currency", t.Currency).
+		set("customer_ip", stripSlashes(t.CustomerIP)).
+		set("currency", stripSlashes(t.Currency)).
 		set("net", moneyOrZero(t.Net)).
 		set("fee", moneyOrZero(t.Fee)).
 		set("discount", moneyOrZero(t.Discount)).
 		set("shipping", moneyOrZero(t.Shipping)).
-		set("shipping_taxes", t.ShippingTaxes).
+		set("shipping_taxes", stripSlashes(t.ShippingTaxes)).
 		set("shipping_tax", moneyOrZero(t.ShippingTax)).
-		set("taxes", t.Taxes).
+		set("taxes", stripSlashes(t.Taxes)).
 		set("tax", moneyOrZero(t.Tax)).
 		set("total", moneyOrZero(t.Total)).
 		set("date_paid", unix(t.DatePaid)).
@@ -162,8 +217,11 @@ func (s *Server) transactionObject(t *Transaction, withAssigned bool) *object {
 		set("created", unix(t.Created)).
 		set("created_date", dateOrFalse(t.Created, layoutMDY)).
 		set("lastupdated", unix(t.LastUpdated)).
-		set("lastupdated_date", dateOrFalse(t.LastUpdated, layoutYmdHis)).
-		set("lineitems", s.lineItemList(t.LineItems, t.Owner))
+		set("lastupdated_date", dateOrFalse(t.LastUpdated, layoutYmdHis))
+	for _, slug := range s.cfg.txCustomFields {
+		o.set(slug, t.CustomFields[slug])
+	}
+	o.set("lineitems", s.lineItemList(t.LineItems, t.Owner))
 	if withAssigned {
 		o.set("contact", s.assignedContact(t.ContactID))
 		o.set("company", s.assignedCompany(t.CompanyID))
@@ -174,7 +232,7 @@ func (s *Server) transactionObject(t *Transaction, withAssigned bool) *object {
 // assignedContact is an embedded "contact": [] or [contact].
 func (s *Server) assignedContact(id int64) []any {
 	if c := s.db.contact(id); c != nil && id > 0 {
-		return []any{s.contactObject(c)}
+		return []any{s.listedContactObject(c)}
 	}
 	return []any{}
 }
@@ -185,4 +243,22 @@ func (s *Server) assignedCompany(id int64) []any {
 		return []any{s.companyObject(c)}
 	}
 	return []any{}
+}
+
+// statusBool is the transaction's status_bool: 1 when its status counts in
+// totals (an exact, case-sensitive match, as PHP's in_array), else -1.
+func statusBool(status string) int {
+	if slices.Contains(includedStatuses, stripSlashes(status)) {
+		return 1
+	}
+	return -1
+}
+
+// accountingType is "credit" for the types Refund and Credit Note, else
+// "debit".
+func accountingType(typ string) string {
+	if typ == "Refund" || typ == "Credit Note" {
+		return "credit"
+	}
+	return "debit"
 }

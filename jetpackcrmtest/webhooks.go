@@ -8,7 +8,8 @@ import (
 
 // WebhookHandler handles one webhook action, like a PHP callback on
 // "jpcrm_webhook_<action>". It receives the request's "data" value as raw
-// JSON ("null" when absent) and returns the reply:
+// JSON, or false when it is absent or empty in PHP's sense (null, false, 0,
+// "", "0", [] or {}), as the plugin passes it; and returns the reply:
 //
 //   - nil: the server answers {"success":true}, as the plugin does when the
 //     action's handler sends nothing itself;
@@ -54,10 +55,13 @@ func (s *Server) webhook(req *apiRequest) *response {
 	if h == nil {
 		return errorEnvelope(http.StatusBadRequest, statusInvalidWebhook, messageInvalidHook)
 	}
-	data := json.RawMessage("null")
+	// empty($parsed_data['data']) ? false : $parsed_data['data']
+	data := json.RawMessage("false")
 	var raw map[string]json.RawMessage
 	if json.Unmarshal(req.body, &raw) == nil && raw["data"] != nil {
-		data = raw["data"]
+		if v, err := decodePHP(raw["data"]); err == nil && !phpEmpty(v) {
+			data = raw["data"]
+		}
 	}
 	reply, err := callWebhook(h, data)
 	if err != nil {

@@ -71,7 +71,9 @@ func TestWebhook(t *testing.T) {
 		assert.Equal(t, `{"success":true}`, string(r.body))
 		assert.JSONEq(t, `{"field1":1.23}`, string(<-got))
 		post(t, srv, "webhook", `{"action":"noop"}`)
-		assert.Equal(t, "null", string(<-got))
+		assert.Equal(t, "false", string(<-got), "no data is false, as PHP's empty() makes it")
+		post(t, srv, "webhook", `{"action":"noop","data":{}}`)
+		assert.Equal(t, "false", string(<-got))
 	})
 }
 
