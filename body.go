@@ -17,7 +17,6 @@ const (
 	DefaultMaxResponseBytes = 32 << 20
 	maxErrorBody            = 512
 	maxSnippet              = 120
-	maxNoiseCandidates      = 32
 )
 
 // readBody reads at most limit bytes of body. A longer body is not read
@@ -44,32 +43,82 @@ func readBody(body io.Reader, limit int64, sizeHint int64) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// skipNoise returns body from its first JSON value on. The CRM can print
-// HTML before the JSON it meant to send: a deprecation <div> from the
-// companies endpoint, a database error <div>, PHP warnings. Text before a
-// JSON value is skipped only where it ends in '>' (markup), and only if what
-// follows is a complete JSON value; otherwise body is returned unchanged.
+// utf8BOM is the byte order mark a PHP file saved "with BOM" prints before
+// anything else, once per such file included.
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
+// skipNoise returns body from its JSON value on. PHP can print before the
+// JSON it meant to send: byte order marks, a deprecation <div> from the
+// companies endpoint, a database error <div>, any number of PHP notices as
+// HTML (an xdebug table is a page of them) or as plain text lines. The
+// value is the one that ends the body; what comes before it is skipped if
+// it ends in markup ('>') or a line break, and only if the value is
+// complete JSON. Otherwise body is returned unchanged. It reads the body
+// once backwards and validates once: any length of noise costs O(len).
 func skipNoise(body []byte) []byte {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	trimmed := body
+	for {
+		t := bytes.TrimLeft(trimmed, " \t\r\n")
+		t = bytes.TrimPrefix(t, utf8BOM)
+		if len(t) == len(trimmed) {
+			break
+		}
+		trimmed = t
+	}
 	if len(trimmed) == 0 || trimmed[0] == '{' || trimmed[0] == '[' || trimmed[0] == '"' {
 		return trimmed
 	}
-	if trimmed[0] != '<' {
+	start := trailingValueStart(trimmed)
+	if start <= 0 {
 		return body
 	}
-	rest := trimmed
-	for tries := 0; tries < maxNoiseCandidates; tries++ {
-		gt := bytes.IndexByte(rest, '>')
-		if gt < 0 {
-			break
-		}
-		rest = rest[gt+1:]
-		candidate := bytes.TrimLeft(rest, " \t\r\n")
-		if len(candidate) > 0 && (candidate[0] == '{' || candidate[0] == '[') && json.Valid(candidate) {
-			return candidate
-		}
+	noise := bytes.TrimRight(trimmed[:start], " \t\r")
+	if last := noise[len(noise)-1]; last != '>' && last != '\n' {
+		return body
+	}
+	if value := trimmed[start:]; json.Valid(value) {
+		return value
 	}
 	return body
+}
+
+// trailingValueStart returns where the JSON object or array that ends b
+// (trailing white space aside) starts, or -1. It matches brackets from the
+// end, stepping over strings: in JSON a quote is escaped exactly when an
+// odd number of backslashes precede it.
+func trailingValueStart(b []byte) int {
+	end := len(bytes.TrimRight(b, " \t\r\n"))
+	if end == 0 || (b[end-1] != '}' && b[end-1] != ']') {
+		return -1
+	}
+	depth := 0
+	for i := end - 1; i >= 0; i-- {
+		switch b[i] {
+		case '"':
+			for i--; i >= 0 && (b[i] != '"' || escapedQuote(b, i)); i-- {
+			}
+			if i < 0 {
+				return -1
+			}
+		case '}', ']':
+			depth++
+		case '{', '[':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// escapedQuote reports whether the quote at b[i] follows an odd number of
+// backslashes.
+func escapedQuote(b []byte, i int) bool {
+	n := 0
+	for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
 }
 
 // snippet is the start of body on one line, for error messages.
@@ -229,6 +278,11 @@ func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, cre
 		_, err := w.Write(body)
 		return err
 	}
+	if ci.endpoint != "webhook" {
+		// What encodeSupplementary wrote; the events endpoint HTML-escapes
+		// its text once more.
+		body = decodeSupplementary(body, ci.endpoint == "events")
+	}
 	clean := skipNoise(body)
 	var err error
 	switch {
@@ -255,6 +309,34 @@ func decodeBody(ci callInfo, resp *http.Response, body []byte, attempts int, cre
 		return nil
 	}
 	return newDecodeError(ci, resp, body, attempts, creds, err)
+}
+
+// dropNullEntries removes the nil elements that null entries of a JSON
+// list leave in a *[]*T, in place, and returns how many there were. A null
+// holds no record, so nothing is lost; the caller still counts them for
+// paging, or a page with one would look like the last.
+func dropNullEntries(v any) int {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Slice ||
+		rv.Elem().Type().Elem().Kind() != reflect.Pointer {
+		return 0
+	}
+	list := rv.Elem()
+	kept := 0
+	for i := range list.Len() {
+		if e := list.Index(i); !e.IsNil() {
+			list.Index(kept).Set(e)
+			kept++
+		}
+	}
+	dropped := list.Len() - kept
+	if dropped > 0 {
+		for i := kept; i < list.Len(); i++ {
+			list.Index(i).SetZero()
+		}
+		list.SetLen(kept)
+	}
+	return dropped
 }
 
 // isUnmarshalerPointer reports whether v is a non-nil pointer with its own

@@ -48,6 +48,8 @@ type Client struct {
 	// Requests without a query share them: nothing downstream modifies a
 	// request's URL (the transport sends a copy).
 	endpointURLs map[string]*url.URL
+	// customFields caches the site's custom-field slugs (customfields.go).
+	customFields customFieldCache
 
 	common service
 
@@ -119,6 +121,7 @@ func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, erro
 		logger:           cfg.logger,
 		maxResponseBytes: cfg.maxResponseBytes,
 		pause:            &pauseGate{},
+		customFields:     customFieldCache{off: cfg.noCustomFieldCheck},
 	}
 	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter)
 	if err := c.wrapTransport(cfg.transportWrapper); err != nil {
@@ -306,9 +309,13 @@ func RetrySafe() RequestOption {
 // NewRequest builds a request to endpoint (e.g. "customers") for Do, for
 // calls the SDK does not model. query, if not nil, is a struct encoded with
 // go-querystring's `url` tags, or url.Values; body, if not nil, is
-// marshalled to JSON once ([]byte and json.RawMessage are sent as they are).
-// The credentials are not in the returned request: they are added when it is
-// sent.
+// marshalled to JSON once ([]byte and json.RawMessage are sent as they are,
+// but for what follows). Characters outside the Basic Multilingual Plane in
+// the body and the query, raw or as \u surrogate pairs, are written as
+// numeric character references ("&#x1f600;"), which the CRM's utf8mb3
+// tables can store, except for the webhook endpoint; Do reads them back.
+// The credentials are not in the returned request: they are added when it
+// is sent.
 func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any, body any, opts ...RequestOption) (*http.Request, error) {
 	if err := c.ready("NewRequest"); err != nil {
 		return nil, err
@@ -322,16 +329,28 @@ func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any,
 	if err := validateEndpoint(endpoint); err != nil {
 		return nil, err
 	}
-	return c.buildRequest(ctx, method, c.endpointURL(endpoint), q, body, opts...)
+	req, err := c.buildRequest(ctx, method, endpoint, c.endpointURL(endpoint), q, body, opts...)
+	if err != nil {
+		return nil, err
+	}
+	// The caller may edit it: its header values must not be the ones every
+	// request of the Client shares.
+	req.Header = req.Header.Clone()
+	return req, nil
 }
 
 // buildRequest is NewRequest after its checks, from the endpoint's URL
 // (which it owns and may extend with the query).
-func (c *Client) buildRequest(ctx context.Context, method string, u *url.URL, q any, body any, opts ...RequestOption) (*http.Request, error) {
+func (c *Client) buildRequest(ctx context.Context, method, endpoint string, u *url.URL, q any, body any, opts ...RequestOption) (*http.Request, error) {
+	// Everything but the webhook goes to the CRM's utf8mb3 tables.
+	toTables := endpoint != "webhook"
 	if q != nil {
 		vals, err := encodeQuery(q)
 		if err != nil {
 			return nil, invalid("NewRequest", "query", "%v", err)
+		}
+		if toTables {
+			vals = withSupplementaryEncoded(vals)
 		}
 		if enc := vals.Encode(); enc != "" {
 			if u.RawQuery != "" {
@@ -358,6 +377,9 @@ func (c *Client) buildRequest(ctx context.Context, method string, u *url.URL, q 
 				return nil, invalid("NewRequest", "body", "cannot encode as JSON: %v", err)
 			}
 		}
+	}
+	if toTables && payload != nil {
+		payload = encodeSupplementary(payload)
 	}
 	rc := requestConfig{}
 	for _, o := range opts {
@@ -407,6 +429,30 @@ func validateEndpoint(endpoint string) error {
 		}
 	}
 	return nil
+}
+
+// withSupplementaryEncoded returns vals with characters outside the BMP
+// written as the CRM stores them (see encodeSupplementary), so that a search
+// finds them; vals itself, which may be the caller's, is not modified.
+func withSupplementaryEncoded(vals url.Values) url.Values {
+	var out url.Values
+	for k, vs := range vals {
+		for i, v := range vs {
+			if enc := encodeSupplementaryString(v); enc != v {
+				if out == nil {
+					out = make(url.Values, len(vals))
+					for k2, vs2 := range vals {
+						out[k2] = append([]string(nil), vs2...)
+					}
+				}
+				out[k][i] = enc
+			}
+		}
+	}
+	if out == nil {
+		return vals
+	}
+	return out
 }
 
 func encodeQuery(q any) (url.Values, error) {
@@ -510,7 +556,7 @@ func (c *Client) callAs(ctx context.Context, op, method, endpoint string, q any,
 	if !shared || q != nil {
 		u = c.endpointURL(endpoint)
 	}
-	req, err := c.buildRequest(st.bound(ctx), method, u, q, body)
+	req, err := c.buildRequest(st.bound(ctx), method, endpoint, u, q, body)
 	if err != nil {
 		return nil, st.telemetryEnd(err)
 	}
@@ -575,6 +621,7 @@ func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error
 	body, readErr := readBody(resp.Body, c.maxResponseBytes, resp.ContentLength)
 	_ = resp.Body.Close()
 	resp.Body = http.NoBody
+	c.creds.redactHeader(resp.Trailer) // filled in at the end of the body
 	r := &Response{Response: resp, Attempts: attempts}
 	tooLarge := errors.Is(readErr, ErrResponseTooLarge)
 	if readErr != nil && !tooLarge {
@@ -582,18 +629,33 @@ func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error
 			MayHaveBeenApplied: st.mutates(), Err: c.creds.redactError(readErr)}
 	}
 	if tooLarge && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		return r, newDecodeError(ci, resp, body, attempts, c.creds, readErr)
+		de := newDecodeError(ci, resp, body, attempts, c.creds, readErr)
+		de.MayHaveBeenApplied = st.mutates()
+		return r, de
 	}
 	// An error status stays an *APIError even when its page is longer than
 	// the cap: the start of it is enough to classify it.
 	if err := checkBody(ci, resp.StatusCode, body, attempts, c.creds); err != nil {
-		return r, c.rateLimited(err, resp)
+		return r, c.classifyAPIError(st, err, resp)
 	}
-	return r, decodeBody(ci, resp, body, attempts, c.creds, v)
+	err = decodeBody(ci, resp, body, attempts, c.creds, v)
+	if de, ok := err.(*DecodeError); ok {
+		// A 2xx the SDK cannot read: the write may well have happened.
+		de.MayHaveBeenApplied = st.mutates()
+	}
+	if err == nil && isListTarget(v) {
+		if r.nullEntries = dropNullEntries(v); r.nullEntries > 0 {
+			c.log(ctx, slog.LevelWarn, "jetpackcrm: skipped null entries of a list",
+				slog.String("method", ci.method), slog.String("endpoint", ci.endpoint), slog.Int("entries", r.nullEntries))
+		}
+	}
+	return r, err
 }
 
-// rateLimited turns a 429, or a 503 that named a wait, into *RateLimitError.
-func (c *Client) rateLimited(err error, resp *http.Response) error {
+// classifyAPIError turns a 429, or a 503 that named a wait, into
+// *RateLimitError (the server processed nothing), and marks any other 5xx
+// to a call that writes as possibly applied.
+func (c *Client) classifyAPIError(st *callState, err error, resp *http.Response) error {
 	var ae *APIError
 	if !errors.As(err, &ae) {
 		return err
@@ -601,6 +663,9 @@ func (c *Client) rateLimited(err error, resp *http.Response) error {
 	wait, hasWait := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	if ae.StatusCode == http.StatusTooManyRequests || (ae.StatusCode == http.StatusServiceUnavailable && hasWait) {
 		return &RateLimitError{APIError: ae, RetryAfter: wait}
+	}
+	if ae.StatusCode >= 500 && ae.StatusCode <= 599 && st.mutates() {
+		ae.MayHaveBeenApplied = true
 	}
 	return err
 }

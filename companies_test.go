@@ -126,7 +126,7 @@ func TestCompaniesCreateRecordedErrors(t *testing.T) {
 	}
 }
 
-func TestCompaniesCreateNotRetriedOn500ButOn503(t *testing.T) {
+func TestCompaniesCreateNotRetriedOn500Or503ButOnMaintenance(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		env := setup(t)
@@ -138,8 +138,16 @@ func TestCompaniesCreateNotRetriedOn500ButOn503(t *testing.T) {
 
 		env.mock.Reset()
 		w = serveWire(env, http.MethodPost, "create_company", statusResponder(503, "").Then(replay(t, 84)))
+		_, resp, err = env.client.Companies.Create(context.Background(), analytical())
+		assert.ErrorIs(t, err, ErrUnavailable, "a 503 without Retry-After may come from a proxy after the write")
+		assert.True(t, MayHaveBeenApplied(err))
+		assert.Equal(t, 1, resp.Attempts)
+		assert.Len(t, w.requests(), 1)
+
+		env.mock.Reset()
+		w = serveWire(env, http.MethodPost, "create_company", statusResponder(503, "1").Then(replay(t, 84)))
 		co, resp, err := env.client.Companies.Create(context.Background(), analytical())
-		require.NoError(t, err, "503 means the request was not processed")
+		require.NoError(t, err, "503 with Retry-After (maintenance mode) means the request was not processed")
 		assert.Equal(t, 2, resp.Attempts)
 		assert.Equal(t, int64(1), co.ID)
 		assert.Len(t, w.requests(), 2)

@@ -3,6 +3,7 @@ package jetpackcrm
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -185,6 +186,9 @@ type CustomerRequest struct {
 	// AssignTo is the WordPress user ID to own the contact (sent when > 0).
 	// The server silently ignores it unless that user may manage the CRM.
 	AssignTo int64 `json:"assign,omitempty" jpcrm:"positive,from=Owner"`
+	// WPID links the contact to this WordPress user (sent when > 0). Every
+	// write without it unlinks the user: Update resends the contact's own.
+	WPID int64 `json:"wpid,omitempty" jpcrm:"positive"`
 	// CustomFields are sent as top-level keys by slug. A key that names a
 	// built-in field (e.g. "fname") is refused rather than allowed to
 	// overwrite it. Checkbox fields take a CSV string, date fields Y-m-d.
@@ -193,6 +197,21 @@ type CustomerRequest struct {
 
 // MarshalJSON encodes the request in the wire shape.
 func (cr CustomerRequest) MarshalJSON() ([]byte, error) { return marshalRequest(&cr) }
+
+// Validate reports, as a *ValidationError naming the field, why
+// Customers.Create would refuse the request before sending it, or nil. It
+// does not check custom-field slugs against the site (Create does: see
+// Client.CustomFieldSlugs).
+func (cr *CustomerRequest) Validate() error {
+	const op = "CustomerRequest.Validate"
+	if cr == nil {
+		return invalid(op, "", "nil *CustomerRequest")
+	}
+	if err := cr.validate(); err != nil {
+		return asValidation(op, err)
+	}
+	return nil
+}
 
 // validate checks the request before anything is sent: a valid email (the
 // server answers {"errors":1} without one), no negative IDs, valid UTF-8
@@ -237,9 +256,11 @@ type CustomersAPI interface {
 	Update(ctx context.Context, email string, changes *CustomerRequest) (*Customer, *Response, error)
 	List(ctx context.Context, opts *CustomerListOptions) ([]*Customer, *Response, error)
 	Search(ctx context.Context, query string, opts *ListOptions) ([]*Customer, *Response, error)
+	SearchAll(ctx context.Context, query string, opts *ListOptions) iter.Seq2[*Customer, error]
 	GetByEmail(ctx context.Context, email string) (*Customer, *Response, error)
 	All(ctx context.Context, opts *CustomerListOptions) iter.Seq2[*Customer, error]
 	UpsertMany(ctx context.Context, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error)
+	Sync(ctx context.Context, requests []*CustomerRequest, opts SyncOptions) ([]BulkResult, error)
 }
 
 var _ CustomersAPI = (*CustomersService)(nil)
@@ -330,6 +351,9 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 	if err := req.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
+	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectContact, req.CustomFields); err != nil {
+		return nil, nil, err
+	}
 	c := new(Customer)
 	payload, err := marshalRequest(req)
 	if err != nil {
@@ -344,22 +368,35 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 
 // Update changes some fields of the contact with this email, without
 // blanking the others: it reads the contact (customer_search by email),
-// merges the non-empty fields of changes over it, and writes the full record
-// back by ID, status and owner included. To change the email address, set
-// changes.Email. Tags in changes replace the contact's tags; nil leaves them.
+// merges the non-empty fields of changes over it, writes the full record
+// back by ID (status, owner and linked WordPress user included), and reads
+// it again. To change the email address, set changes.Email to another
+// address than email; a changes.Email equal to email is only the key, and
+// the contact keeps the spelling the site has (the site matches emails
+// case-insensitively and would store the spelling sent). Tags in changes
+// replace the contact's tags; nil leaves them.
 //
 // Empty fields of changes mean "keep": the API cannot clear a field (the
 // server drops blank, 0 and -1 values). A contact whose status is
 // "Customer" keeps it unless changes.ForceStatus is set (sticky status).
 //
-// The returned contact is what was written, with the fields the write does
-// not touch (Created, Owner, linked invoices...) from the read. LastUpdated
-// is zero: the write's answer does not say it. The *Response is the write's.
+// The returned contact is the second read: what the site holds, after its
+// own sanitising. The *Response is the write's.
 //
-// The read and the write are two requests: a change made by someone else in
-// between is overwritten. It returns ErrNotFound if no contact has the email,
-// and sends no write then. It is retried like Create: the write is keyed by
-// ID and email, so repeating it cannot duplicate the contact.
+// Traps of the real API:
+//   - Every write unassigns the contact unless it names the owner, and the
+//     site assigns contacts only to WordPress users with a CRM role: a
+//     contact owned by a user who lost that role (or was deleted) comes out
+//     unassigned, and so does an AssignTo such a user. Update cannot know
+//     beforehand (the API tells nothing about users) and reports it after
+//     the write: the error matches ErrNotKept and the contact returned with
+//     it is the one the site now holds.
+//   - The read and the write are separate requests: a change made by
+//     someone else in between is overwritten.
+//
+// It returns an error matching ErrNotFound if no contact has the email, and
+// sends no write then. It is retried like Create: the write is keyed by ID
+// and email, so repeating it cannot duplicate the contact.
 func (s *CustomersService) Update(ctx context.Context, email string, changes *CustomerRequest) (*Customer, *Response, error) {
 	const op = "Customers.Update"
 	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // one span for the read and the write
@@ -384,44 +421,75 @@ func (s *CustomersService) update(ctx context.Context, op, email string, changes
 	if err := probe.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	current, resp, err := s.GetByEmail(ctx, email)
+	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectContact, changes.CustomFields); err != nil {
+		return nil, nil, err
+	}
+	current, resp, err := s.getByEmail(ctx, op, email)
 	if err != nil {
 		return nil, resp, err
 	}
+	if changes.Email == email {
+		// The lookup key, not a new address: the site matched it
+		// case-insensitively, and sending this spelling would rename the
+		// contact to it.
+		probe.Email = ""
+		changes = &probe
+	}
+	return s.writeMerged(ctx, op, current, changes)
+}
+
+// writeMerged writes changes merged over current, the full record by ID,
+// and returns the contact as the site then holds it, read back (the second
+// half of Update, and Sync's merge write).
+func (s *CustomersService) writeMerged(ctx context.Context, op string, current *Customer, changes *CustomerRequest) (*Customer, *Response, error) {
 	merged := mergeCustomerRequest(current, changes)
 	if err := merged.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	written := new(Customer)
 	payload, err := marshalRequest(merged)
 	if err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	resp, err = (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_customer", nil, payload, true, written)
+	// Decoded although the read back replaces it: a reply that is not the
+	// echo (an HTML page with HTTP 200) must not pass for a write.
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_customer", nil, payload, true, new(Customer))
 	if err != nil {
 		return nil, resp, err
 	}
-	keepReadOnlyFields(written, current)
-	return written, resp, nil
+	stored, _, err := s.getByEmail(ctx, op, merged.Email)
+	switch {
+	case isMiss(err):
+		// Not ErrNotFound: the contact exists, a caller must not create it.
+		return nil, resp, fmt.Errorf("jetpackcrm: %s: the contact was written, but no contact has its email when read back: %w", op, ErrNotKept)
+	case err != nil:
+		// The write is done and safe to repeat.
+		return nil, resp, fmt.Errorf("jetpackcrm: %s: the contact was written, but reading it back failed: %w", op, err)
+	}
+	if err := checkKept(op, merged, stored); err != nil {
+		return stored, resp, err
+	}
+	return stored, resp, nil
 }
 
-// keepReadOnlyFields completes the echo of an update (which holds exactly
-// what was written) with what the write did not touch.
-func keepReadOnlyFields(written, current *Customer) {
-	written.Owner = current.Owner
-	written.WPID = current.WPID
-	written.Created = current.Created
-	written.LastContacted = current.LastContacted
-	written.Aliases = current.Aliases
-	written.Invoices = current.Invoices
-	written.Quotes = current.Quotes
-	written.Transactions = current.Transactions
-	if written.Tags == nil {
-		written.Tags = current.Tags
+// isMiss reports whether err is a lookup that found nothing, rather than an
+// HTTP 404 (the API switched off) that also matches ErrNotFound.
+func isMiss(err error) bool {
+	var ae *APIError
+	return errors.Is(err, ErrNotFound) && !errors.As(err, &ae)
+}
+
+// checkKept compares what Update wrote with what the site then holds, for
+// what the site may silently drop.
+func checkKept(op string, sent *CustomerRequest, stored *Customer) error {
+	switch {
+	case sent.AssignTo > 0 && stored.Owner != sent.AssignTo:
+		return fmt.Errorf("jetpackcrm: %s: the site did not keep WordPress user %d as the contact's owner (it assigns contacts only to users with a CRM role); the owner is now %d: %w",
+			op, sent.AssignTo, stored.Owner, ErrNotKept)
+	case sent.WPID > 0 && stored.WPID != sent.WPID:
+		return fmt.Errorf("jetpackcrm: %s: the site did not keep the contact's link to WordPress user %d (it is now %d): %w",
+			op, sent.WPID, stored.WPID, ErrNotKept)
 	}
-	if written.FullName == "" {
-		written.FullName = strings.TrimSpace(written.FirstName + " " + written.LastName)
-	}
+	return nil
 }
 
 // List returns one page of contacts, in ID order (POST customers; the
@@ -501,14 +569,59 @@ func (s *CustomersService) Search(ctx context.Context, query string, opts *ListO
 	return out, resp, nil
 }
 
-// GetByEmail returns the contact whose main email or alias is exactly email
-// (GET customer_search?email=), with its tags, invoices and transactions.
-// The server answers a single object on a hit and [] on a miss; the miss
-// is returned as an error matching ErrNotFound.
+// SearchAll iterates over every contact Search(query) matches, page by page
+// (PerPage defaults to 100), in ID order. Like the All iterators it stops
+// on a short or empty page or when the caller breaks, yields an error once
+// and stops, never yields a contact twice, and ends with ErrPagingStalled
+// when a full page brings nothing new (a server that ignores paging would
+// otherwise be asked for ever).
+func (s *CustomersService) SearchAll(ctx context.Context, query string, opts *ListOptions) iter.Seq2[*Customer, error] {
+	const op = "Customers.SearchAll"
+	if err := opts.validate(op); err != nil {
+		return errorSeq[Customer](err)
+	}
+	if !utf8.ValidString(query) {
+		return errorSeq[Customer](invalid(op, "query", "not valid UTF-8"))
+	}
+	perPage := 0
+	if opts != nil {
+		perPage = opts.PerPage
+	}
+	return iterate(ctx, perPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+		return s.Search(ctx, query, &ListOptions{Page: page, PerPage: perPage})
+	})
+}
+
+// GetByEmail returns the contact whose main email or alias is email,
+// compared case-insensitively as the site does, with its tags, invoices and
+// transactions. No contact with the email is an error matching ErrNotFound;
+// the error names the operation, never the address.
+//
+// It asks customer_search?email=, which answers a single object on a hit
+// and [] on a miss. That lookup never finds an address holding a character
+// WordPress escapes in query strings (an apostrophe, as in
+// o'neil@example.org: $_GET is slashed, so the site compares o\'neil): for
+// such an address GetByEmail searches the contacts (the customers list, whose
+// search travels unescaped in a JSON body) and keeps the exact match. That
+// search cannot see aliases: when it returns a contact that may hold the
+// address only as an alias, GetByEmail reports an error that does not
+// match ErrNotFound rather than a miss, so that a caller never creates a
+// contact that exists.
 func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Customer, *Response, error) {
 	const op = "Customers.GetByEmail"
+	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // a miss is the span's error too
+	c, resp, err := s.getByEmail(ctx, op, email)
+	scope.end(err)
+	return c, resp, err
+}
+
+// getByEmail is GetByEmail with the operation its errors name.
+func (s *CustomersService) getByEmail(ctx context.Context, op, email string) (*Customer, *Response, error) {
 	if err := checkEmail("email", email); err != nil {
 		return nil, nil, asValidation(op, err)
+	}
+	if strings.ContainsAny(email, wordPressSlashed) {
+		return s.searchByEmail(ctx, op, email)
 	}
 	var out customerOrNothing
 	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
@@ -516,9 +629,61 @@ func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Custo
 		return nil, resp, err
 	}
 	if out.customer == nil {
-		return nil, resp, fmt.Errorf("jetpackcrm: %s: no contact with email %q: %w", op, email, ErrNotFound)
+		return nil, resp, noContactWithEmail(op)
 	}
 	return out.customer, resp, nil
+}
+
+// ErrAmbiguousEmail is returned by a lookup by email that can neither find
+// the contact nor rule it out (see GetByEmail). It does not match
+// ErrNotFound: creating the contact could overwrite one that exists.
+var ErrAmbiguousEmail = errors.New("jetpackcrm: contact lookup by email is ambiguous")
+
+// wordPressSlashed are the characters WordPress backslash-escapes in $_GET
+// (wp_magic_quotes) that an email can hold: customer_search?email= then
+// compares the escaped address and never finds the contact.
+const wordPressSlashed = `'"\`
+
+// noContactWithEmail is the miss of a lookup by email. It does not print the
+// address: errors end up in logs, and an address is personal data.
+func noContactWithEmail(op string) error {
+	return fmt.Errorf("jetpackcrm: %s: no contact has this email: %w", op, ErrNotFound)
+}
+
+// searchByEmail finds the contact with email by searching the contacts and
+// keeping the one whose email is email, case-insensitively. The search
+// (the DAL's LIKE on names, email, address and phones, and an exact alias
+// match) goes in the customers endpoint's JSON body, which WordPress does
+// not escape. The walk stops at the first exact match.
+func (s *CustomersService) searchByEmail(ctx context.Context, op, email string) (*Customer, *Response, error) {
+	opts := CustomerListOptions{Search: email, WithTags: true, WithInvoices: true, WithTransactions: true}
+	var last *Response
+	pages := iterate(ctx, DefaultIteratorPerPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+		o := opts
+		o.Page, o.PerPage = page, perPage
+		items, resp, err := s.List(ctx, &o)
+		if resp != nil {
+			last = resp
+		}
+		return items, resp, err
+	})
+	var other int64 // a contact the search matched by something else than its email
+	for c, err := range pages {
+		if err != nil {
+			return nil, last, err
+		}
+		if strings.EqualFold(c.Email, email) {
+			return c, last, nil
+		}
+		if other == 0 && !strings.Contains(strings.ToLower(c.Email), strings.ToLower(email)) {
+			other = c.ID
+		}
+	}
+	if other != 0 {
+		return nil, last, fmt.Errorf("jetpackcrm: %s: no contact has this main email, and the search also matched contact %d, "+
+			"which may hold it as an alias (the API does not list aliases); not a miss: %w", op, other, ErrAmbiguousEmail)
+	}
+	return nil, last, noContactWithEmail(op)
 }
 
 // customerOrNothing decodes customer_search by email: an object, or [].

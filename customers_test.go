@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/url"
 	"sort"
@@ -566,7 +567,7 @@ func TestCustomersGetByEmail(t *testing.T) {
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.ErrorIs(t, err, ErrNotFound)
 		assert.NotErrorIs(t, err, ErrRejected)
-		assert.Contains(t, err.Error(), "nobody@example.com")
+		assert.NotContains(t, err.Error(), "nobody@example.com", "a miss names the operation, not the address")
 		assertErrorHidesSecret(t, err)
 	})
 }
@@ -870,7 +871,7 @@ func TestCustomersUpdateRetriesBothHalvesOn500(t *testing.T) {
 		c, resp, err := env.client.Customers.Update(context.Background(), adaEmail, &CustomerRequest{Address: Address{City: "Marylebone"}})
 		require.NoError(t, err)
 		assert.Equal(t, 3, resp.Attempts, "the write was retried: it is keyed by id and email")
-		assert.Len(t, read.requests(), 2)
+		assert.Len(t, read.requests(), 3, "the read, its retry, the read back")
 		assert.Len(t, write.requests(), 3)
 		assert.Equal(t, int64(1), c.ID)
 	})
@@ -898,4 +899,223 @@ func TestCustomersUpdateSendsTheFullRecord(t *testing.T) {
 	// is blank there and so not sent.
 	assert.Equal(t, []string{"city", "email", "fname", "id", "status", "tags"}, sortedKeys(m))
 	assert.Equal(t, "Ada", m["fname"])
+}
+
+// siteLikeContacts is a contact store that updates as a real site does
+// (create_customer.php and the DAL's full update): every unsent field is
+// blanked, the owner is reset unless "assign" names a user with a CRM role,
+// the linked WordPress user is reset unless "wpid" is sent, and text is
+// trimmed.
+type siteLikeContacts struct {
+	mu       sync.Mutex
+	contact  map[string]any
+	crmUsers map[int64]bool
+}
+
+func (s *siteLikeContacts) search(req *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if req.URL.Query().Get("email") != s.contact["email"] {
+		return jsonResponder(200, `[]`)(req)
+	}
+	b, _ := json.Marshal(s.contact)
+	return jsonResponder(200, string(b))(req)
+}
+
+func (s *siteLikeContacts) write(req *http.Request) (*http.Response, error) {
+	body, _ := req.GetBody()
+	var in map[string]any
+	if err := json.NewDecoder(body).Decode(&in); err != nil {
+		return jsonResponder(200, `{"error":true,"message":"Invalid JSON data"}`)(req)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := map[string]any{"id": s.contact["id"], "owner": "-1", "wpid": "-1", "status": "Lead"}
+	for k, v := range in {
+		switch k {
+		case "id", "assign", "tags", "sticky":
+		case "wpid":
+			next["wpid"] = fmt.Sprint(v)
+		default:
+			if str, ok := v.(string); ok {
+				v = strings.TrimSpace(str)
+			}
+			next[k] = v
+		}
+	}
+	if a, ok := in["assign"].(float64); ok && s.crmUsers[int64(a)] {
+		next["owner"] = fmt.Sprint(int64(a))
+	}
+	s.contact = next
+	echo, _ := json.Marshal(in)
+	return jsonResponder(200, strings.TrimSuffix(string(echo), "}")+`,"id":1}`)(req)
+}
+
+// TestCustomersUpdateKeepsTheLinkedUserAndReportsADroppedOwner: Update used
+// to drop the linked WordPress user (wpid) and, for an owner without a CRM
+// role, the owner, and returned the old values as if kept.
+func TestCustomersUpdateKeepsTheLinkedUserAndReportsADroppedOwner(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name          string
+		owner, wpid   string
+		change        CustomerRequest
+		wantOwner     int64
+		wantWPID      int64
+		wantNotKept   string
+		wantFirstName string
+	}{
+		{"a CRM user's contact keeps its owner and linked user", "1", "9", CustomerRequest{Address: Address{City: "Paris"}}, 1, 9, "", "Ada"},
+		{"an unassigned, unlinked contact", "-1", "-1", CustomerRequest{Address: Address{City: "Paris"}}, 0, 0, "", "Ada"},
+		{"an owner without a CRM role is dropped by the site: reported", "5", "9", CustomerRequest{Address: Address{City: "Paris"}}, 0, 9,
+			"did not keep WordPress user 5 as the contact's owner", "Ada"},
+		{"assigning to a user without a CRM role: reported", "1", "-1", CustomerRequest{AssignTo: 6}, 0, 0,
+			"did not keep WordPress user 6 as the contact's owner", "Ada"},
+		{"the contact returned is the stored one (trimmed by the site)", "1", "9", CustomerRequest{FirstName: "  Augusta  "}, 1, 9, "", "Augusta"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			site := &siteLikeContacts{crmUsers: map[int64]bool{1: true},
+				contact: map[string]any{"id": "1", "owner": tt.owner, "wpid": tt.wpid, "status": "Customer", "email": adaEmail,
+					"fname": "Ada", "lname": "Lovelace", "city": "London"}}
+			env.respond(http.MethodGet, "customer_search", site.search)
+			env.respond(http.MethodPost, "create_customer", site.write)
+			c, resp, err := env.client.Customers.Update(context.Background(), adaEmail, &tt.change)
+			if tt.wantNotKept != "" {
+				require.ErrorIs(t, err, ErrNotKept)
+				assert.Contains(t, err.Error(), tt.wantNotKept)
+				assertErrorHidesSecret(t, err)
+			} else {
+				require.NoError(t, err)
+			}
+			require.NotNil(t, c, "the contact the site holds")
+			require.NotNil(t, resp)
+			assert.Equal(t, tt.wantOwner, c.Owner)
+			assert.Equal(t, tt.wantWPID, c.WPID)
+			assert.Equal(t, tt.wantFirstName, c.FirstName)
+			assert.Equal(t, "Lovelace", c.LastName, "nothing blanked")
+			site.mu.Lock()
+			defer site.mu.Unlock()
+			wantStored := "-1"
+			if tt.wantWPID > 0 {
+				wantStored = fmt.Sprint(tt.wantWPID)
+			}
+			assert.Equal(t, wantStored, site.contact["wpid"], "the linked user the site holds")
+		})
+	}
+}
+
+// TestCustomersUpdateMissNamesTheOperationNotTheAddress: errors end up in
+// logs; the address is personal data.
+func TestCustomersUpdateMissNamesTheOperationNotTheAddress(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveWire(env, http.MethodGet, "customer_search", jsonResponder(200, `[]`))
+	_, _, err := env.client.Customers.Update(context.Background(), "nobody.secret@example.com", &CustomerRequest{FirstName: "X"})
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Contains(t, err.Error(), "Customers.Update")
+	assert.NotContains(t, err.Error(), "GetByEmail")
+	assert.NotContains(t, err.Error(), "nobody.secret")
+}
+
+// TestCustomersUpdateReadBackMissIsNotANotFound: a contact written and then
+// not found by its email (the new one, or one the search cannot match) must
+// not look like a miss, or a caller such as UpsertMany's Merge would create
+// it again, blanked.
+func TestCustomersUpdateReadBackMissIsNotANotFound(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveWire(env, http.MethodGet, "customer_search", replay(t, 74).Then(jsonResponder(200, `[]`)))
+	serveWire(env, http.MethodPost, "create_customer", replay(t, 29))
+	_, _, err := env.client.Customers.Update(context.Background(), adaEmail, &CustomerRequest{Email: "ada.new@example.com"})
+	require.ErrorIs(t, err, ErrNotKept)
+	assert.NotErrorIs(t, err, ErrNotFound)
+
+	env = setup(t)
+	serveWire(env, http.MethodGet, "customer_search", jsonResponder(404, `<html>Not Found</html>`))
+	_, _, err = env.client.Customers.Update(context.Background(), adaEmail, &CustomerRequest{FirstName: "A"})
+	var ae *APIError
+	require.ErrorAs(t, err, &ae, "a 404 from the site stays an *APIError")
+	assert.Equal(t, 404, ae.StatusCode)
+}
+
+func TestCustomersSearchAll(t *testing.T) {
+	t.Parallel()
+	t.Run("walks every page", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t)
+		var pages []string
+		env.respond(http.MethodGet, "customer_search", func(req *http.Request) (*http.Response, error) {
+			q := req.URL.Query()
+			pages = append(pages, q.Get("page")+"/"+q.Get("perpage")+"/"+q.Get("zbs_query"))
+			switch q.Get("page") {
+			case "1":
+				return jsonResponder(200, `[{"id":"1","email":"a@x.org"},{"id":"2","email":"b@x.org"}]`)(req)
+			case "2":
+				return jsonResponder(200, `[{"id":"3","email":"c@x.org"}]`)(req)
+			}
+			return jsonResponder(200, `[]`)(req)
+		})
+		var ids []int64
+		for c, err := range env.client.Customers.SearchAll(context.Background(), "x.org", &ListOptions{PerPage: 2}) {
+			require.NoError(t, err)
+			ids = append(ids, c.ID)
+		}
+		assert.Equal(t, []int64{1, 2, 3}, ids)
+		assert.Equal(t, []string{"1/2/x.org", "2/2/x.org"}, pages)
+	})
+	t.Run("stops when the server ignores paging", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t)
+		env.respond(http.MethodGet, "customer_search", jsonResponder(200, `[{"id":"1","email":"a@x.org"},{"id":"2","email":"b@x.org"}]`))
+		var ids []int64
+		var errs []error
+		for c, err := range env.client.Customers.SearchAll(context.Background(), "x", &ListOptions{PerPage: 2}) {
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			ids = append(ids, c.ID)
+		}
+		assert.Equal(t, []int64{1, 2}, ids, "each contact once")
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], ErrPagingStalled)
+		assert.Equal(t, 2, env.mock.GetTotalCallCount())
+	})
+	t.Run("refuses bad input before sending", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t)
+		for _, seq := range []iter.Seq2[*Customer, error]{
+			env.client.Customers.SearchAll(context.Background(), "\xff", nil),
+			env.client.Customers.SearchAll(context.Background(), "x", &ListOptions{PerPage: -1}),
+		} {
+			for _, err := range seq {
+				assert.ErrorIs(t, err, ErrInvalidInput)
+			}
+		}
+		assert.Zero(t, env.mock.GetTotalCallCount())
+	})
+}
+
+func TestCustomerRequestValidateIsExported(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		req   *CustomerRequest
+		field string
+	}{
+		{nil, ""},
+		{&CustomerRequest{}, "Email"},
+		{&CustomerRequest{Email: "a@example.com", ID: -1}, "ID"},
+		{&CustomerRequest{Email: "a@example.com", FirstName: "\xff"}, "FirstName"},
+		{&CustomerRequest{Email: "a@example.com", CustomFields: map[string]string{"fname": "x"}}, `CustomFields["fname"]`},
+	} {
+		err := tc.req.Validate()
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, "%+v", tc.req)
+		assert.Equal(t, tc.field, ve.Field)
+		assert.Equal(t, "CustomerRequest.Validate", ve.Op)
+	}
+	assert.NoError(t, (&CustomerRequest{Email: "a@example.com", CustomFields: map[string]string{"tier": "gold"}}).Validate())
 }

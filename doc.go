@@ -47,16 +47,26 @@ The API answers many errors with HTTP 200. Every call returns one of:
     before anything was sent.
   - *DecodeError for a body that is not the JSON expected (an HTML page, an
     empty or oversized body).
-  - *RequestError when no answer came (network, timeout, cancellation); its
-    MayHaveBeenApplied says whether a write may have happened anyway.
+  - *RequestError when no answer came (network, timeout, cancellation).
+  - An error matching ErrNotFound for a lookup that found nothing
+    (Customers.GetByEmail, Customers.Update, Events.Create of a missing ID),
+    and one matching ErrNotKept for a write the site did not keep as sent.
+
+A write can have happened although its call failed: when no answer came,
+when a 5xx came (a proxy's 502, 503 or 504 after WordPress wrote, or a PHP
+fatal error after the write) and when a 2xx came that cannot be read.
+MayHaveBeenApplied(err) reports it (each of *RequestError, *APIError and
+*DecodeError has the field); check the record before sending such a write
+again.
 
 # Retries and rate limits
 
-429 and 503 are retried for every call, honouring Retry-After, and one such
-answer pauses every request of the Client until the time it names. 500, 502,
-504 and network errors after sending are retried only for calls that cannot
-duplicate a write: reads and upserts keyed by email or order id. See
-RetryPolicy. WithRateLimit adds a client-side throttle.
+429, and 503 with Retry-After, are retried for every call, honouring
+Retry-After, and one such answer pauses every request of the Client until
+the time it names. 500, 502, 503 without Retry-After, 504 and network errors
+after sending are retried only for calls that cannot duplicate a write:
+reads and upserts keyed by email or order id. See RetryPolicy. WithRateLimit
+adds a client-side throttle.
 
 # Pagination
 

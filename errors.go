@@ -38,6 +38,11 @@ var (
 	// ErrInvalidInput matches every *ValidationError: the SDK refused the
 	// input before sending anything.
 	ErrInvalidInput = errors.New("jetpackcrm: invalid input")
+	// ErrNotKept matches the error of a write the site answered as a
+	// success but did not keep as sent, found by reading the record back
+	// (Customers.Update when the site dropped the contact's owner). The
+	// record returned with it is what the site holds.
+	ErrNotKept = errors.New("jetpackcrm: the site did not keep what was written")
 	// ErrResponseTooLarge is wrapped by the *DecodeError of a body longer than
 	// the client's maximum response size (WithMaxResponseBytes).
 	ErrResponseTooLarge = errors.New("jetpackcrm: response body too large")
@@ -81,6 +86,12 @@ type APIError struct {
 	Attempts int
 	// Body is the start of the response body, redacted, at most 512 bytes.
 	Body string
+	// MayHaveBeenApplied is true for a 5xx answer to a call that writes,
+	// except a 503 with Retry-After (maintenance mode, which processes
+	// nothing): a proxy's 502/503/504 can come after WordPress wrote, and
+	// so can a PHP fatal error (create_company on 6.4 writes, then answers
+	// 500). Check before sending it again.
+	MayHaveBeenApplied bool
 }
 
 // Error names the method and endpoint, never the URL.
@@ -115,7 +126,34 @@ func (e *APIError) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
+	if e.MayHaveBeenApplied {
+		b.WriteString(mayHaveBeenAppliedNote)
+	}
 	return b.String()
+}
+
+// mayHaveBeenAppliedNote ends the message of an error whose write may have
+// happened.
+const mayHaveBeenAppliedNote = "; the write may have been applied by the server"
+
+// MayHaveBeenApplied reports whether err says that a write may have been
+// applied although the call failed: a *RequestError (no answer), an
+// *APIError (a 5xx) or a *DecodeError (a 2xx that is not the expected
+// JSON) with MayHaveBeenApplied set. Check the record before sending such a
+// write again; a write the SDK refused or the CRM rejected was not applied.
+func MayHaveBeenApplied(err error) bool {
+	var re *RequestError
+	var ae *APIError
+	var de *DecodeError
+	switch {
+	case errors.As(err, &re):
+		return re.MayHaveBeenApplied
+	case errors.As(err, &ae):
+		return ae.MayHaveBeenApplied
+	case errors.As(err, &de):
+		return de.MayHaveBeenApplied
+	}
+	return false
 }
 
 // Is matches the sentinel of the status code, ErrServer for any 5xx, and
@@ -214,6 +252,10 @@ type DecodeError struct {
 	Attempts int
 	// Err is the underlying cause (a *json.SyntaxError, ErrResponseTooLarge, ...).
 	Err error
+	// MayHaveBeenApplied is true for a call that writes: the server said
+	// 2xx, so the write may well have happened although its answer cannot
+	// be read. Check before sending it again.
+	MayHaveBeenApplied bool
 }
 
 // Error names the call, the status, the cause and a short snippet.
@@ -229,6 +271,9 @@ func (e *DecodeError) Error() string {
 		msg += ": " + strconv.Quote(e.Snippet)
 	} else {
 		msg += ": empty body"
+	}
+	if e.MayHaveBeenApplied {
+		msg += mayHaveBeenAppliedNote
 	}
 	return msg
 }
@@ -250,7 +295,8 @@ type RequestError struct {
 	// LastAttempt describes what the previous attempt saw, when the call was
 	// cut short during a backoff (e.g. "HTTP 503").
 	LastAttempt string
-	// Err is the cause, redacted (*url.Error, context.Canceled, ...).
+	// Err is the cause, redacted, without the URL (a *net.OpError,
+	// context.Canceled, ...).
 	Err error
 }
 
@@ -274,13 +320,20 @@ func (e *RequestError) Error() string {
 		b.WriteByte(')')
 	}
 	if e.MayHaveBeenApplied {
-		b.WriteString("; the write may have been applied by the server")
+		b.WriteString(mayHaveBeenAppliedNote)
 	}
 	return b.String()
 }
 
 // Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// notFound is the error of a lookup that found nothing. It matches
+// ErrNotFound and names the operation; the format must not print personal
+// data such as an email address, since errors end up in logs.
+func notFound(op, format string, args ...any) error {
+	return fmt.Errorf("jetpackcrm: %s: %s: %w", op, fmt.Sprintf(format, args...), ErrNotFound)
+}
 
 // asValidation turns a model's validate() error into a *ValidationError
 // naming the method.

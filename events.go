@@ -2,6 +2,7 @@ package jetpackcrm
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"time"
@@ -127,12 +128,17 @@ const eventTimeLayout = "2006-01-02 15:04:05"
 // complete as done. It always sends "notify" (24 or 0): an update without
 // notify 24 removes the existing reminder.
 type EventRequest struct {
-	// ID updates that event (sent when > 0); a nonexistent ID is refused.
+	// ID updates that event (sent when > 0). Events.Create looks it up first
+	// and refuses an ID that does not exist with ErrNotFound: the server would
+	// answer success and store nothing.
 	ID int64 `json:"id,omitempty" jpcrm:"positive"`
 	// Title is required, on updates too.
 	Title string `json:"title"`
 	// From and To are the start and end; they are sent in UTC as
-	// "2006-01-02 15:04:05". From must not be after To.
+	// "2006-01-02 15:04:05" (whole seconds). From must not be after To, and
+	// both must be between 1970-01-01 00:00:01 and 2038-01-19 03:14:07 UTC:
+	// the server keeps 32-bit Unix seconds, reads 1970-01-01 00:00:00 and
+	// earlier as unset and clamps later times to 2038.
 	From time.Time `json:"from,omitzero" jpcrm:"utc"`
 	To   time.Time `json:"to,omitzero" jpcrm:"utc"`
 	// CustomerID links a contact (sent when > 0).
@@ -154,8 +160,8 @@ type EventRequest struct {
 func (er EventRequest) MarshalJSON() ([]byte, error) { return marshalRequest(&er) }
 
 // validate checks the request before anything is sent: Title non-blank,
-// From and To set, From not after To, IDs not negative (Owner may be -1),
-// valid UTF-8.
+// From and To set and within what the server stores (checkStoredTime), From
+// not after To, IDs not negative (Owner may be -1), valid UTF-8.
 func (er *EventRequest) validate() error {
 	switch {
 	case isBlank(er.Title):
@@ -164,6 +170,14 @@ func (er *EventRequest) validate() error {
 		return invalidField("From", "required")
 	case er.To.IsZero():
 		return invalidField("To", "required")
+	}
+	if err := checkStoredTime("From", er.From); err != nil {
+		return err
+	}
+	if err := checkStoredTime("To", er.To); err != nil {
+		return err
+	}
+	switch {
 	case er.From.After(er.To):
 		return invalidField("From", "after To")
 	case er.ID < 0:
@@ -223,6 +237,16 @@ func (o *EventListOptions) list() *ListOptions {
 //     Complete as 0 or 1.
 //   - From and To are read by the server's strtotime in UTC: the SDK sends
 //     them in UTC.
+//   - An update of an ID that does not exist answers success, stores
+//     nothing and leaves orphan reminders and contact links behind. The SDK
+//     first looks the event up (the API has no read by ID: it reads
+//     one-event pages of the events list, which is sorted by ID; one request
+//     on a site whose event IDs have no gaps, about 2·log2(number of events)
+//     at worst) and returns an error matching ErrNotFound, without writing,
+//     when there is none. An event deleted between that check and the write
+//     is still updated silently into nothing.
+//   - Times outside what the server stores (it keeps 32-bit Unix seconds and
+//     reads 0 and below as unset) are refused: see EventRequest.
 //
 // Traps left to the caller:
 //   - An update needs Title, From and To again, and drops the reminder
@@ -235,24 +259,123 @@ func (o *EventListOptions) list() *ListOptions {
 // then says the write may have been applied. Updates by ID are retried.
 func (s *EventsService) Create(ctx context.Context, req *EventRequest) (*Event, *Response, error) {
 	const op = "Events.Create"
+	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // one span for the lookup and the write
+	e, resp, err := s.create(ctx, op, req)
+	scope.end(err)
+	return e, resp, err
+}
+
+func (s *EventsService) create(ctx context.Context, op string, req *EventRequest) (*Event, *Response, error) {
 	if req == nil {
 		return nil, nil, invalid(op, "", "nil *EventRequest")
 	}
 	if err := req.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
+	c := (*service)(s).owner()
+	if req.ID > 0 {
+		found, resp, err := s.exists(ctx, req.ID)
+		if err != nil {
+			return nil, resp, err
+		}
+		if !found {
+			return nil, resp, notFound(op, "no event with ID %d; the server would answer success and store nothing", req.ID)
+		}
+	}
 	e := new(Event)
-	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_event", nil, req, req.ID > 0, e)
+	resp, err := c.callAs(ctx, op, http.MethodPost, "create_event", nil, req, req.ID > 0, e)
 	if err != nil {
 		return nil, resp, err
 	}
 	return e, resp, nil
 }
 
+// eventPageQuery is the query of the events list. The order is always sent:
+// 6.6 lists newest first unless asked for ASC, 6.4 ignores it and lists in
+// ID order.
+type eventPageQuery struct {
+	EventListOptions
+	Order string `url:"order"`
+}
+
+func newEventPageQuery(opts *EventListOptions) *eventPageQuery {
+	q := &eventPageQuery{Order: "ASC"}
+	if opts != nil {
+		q.EventListOptions = *opts
+	}
+	return q
+}
+
+// maxExistProbes bounds the lookup of Events.exists (2·63 + 1 would do for
+// any int64 ID).
+const maxExistProbes = 130
+
+// exists reports whether an event with this ID exists. The events list is
+// sorted by ID, so the event at offset m (a page of one) has an ID of at
+// least m+1, and IDs grow by at least 1 per offset: every probe bounds the
+// offset the ID would have. The first probe is where it is when no ID below
+// it is missing; then the search gallops up from the low bound (the number
+// of events is unknown) and bisects.
+func (s *EventsService) exists(ctx context.Context, id int64) (bool, *Response, error) {
+	const op = "Events.Create"
+	c := (*service)(s).owner()
+	probe := func(offset int64) (int64, *Response, error) {
+		var out []*Event
+		q := newEventPageQuery(&EventListOptions{ListOptions: ListOptions{Page: int(offset) + 1, PerPage: 1}})
+		resp, err := c.callAs(ctx, op, http.MethodGet, "events", q, nil, true, &out)
+		if err != nil || len(out) == 0 {
+			return 0, resp, err
+		}
+		return out[0].ID, resp, nil
+	}
+	lo, hi := int64(0), id-1 // the offset id would have, if it exists
+	next, galloping, step := hi, false, int64(1)
+	var resp *Response
+	for n := 0; lo <= hi; n++ {
+		if n == maxExistProbes {
+			return false, resp, fmt.Errorf("jetpackcrm: %s: could not find out whether event %d exists in %d reads of the events list", op, id, n)
+		}
+		m := min(max(next, lo), hi)
+		got, r, err := probe(m)
+		if err != nil {
+			return false, r, err
+		}
+		resp = r
+		switch {
+		case got == id:
+			return true, resp, nil
+		case got != 0 && got < id: // id is after m, at most id-got further
+			// id is after m, and at most id-got offsets further.
+			lo, hi = m+1, min(hi, m+(id-got))
+			if galloping {
+				step *= 2
+				next = min(lo+step-1, hi)
+			} else {
+				next = min(lo+(hi-lo)/2, hi)
+			}
+		default: // an empty page (past the last event) or a greater ID
+			hi = m - 1
+			if got != 0 {
+				lo = max(lo, m-(got-id))
+			}
+			if n == 0 && got == 0 {
+				// Fewer events than the ID: their number is unknown, find
+				// it from below rather than halving from the ID down.
+				galloping, next = true, lo
+				continue
+			}
+			galloping = false
+			next = lo + (hi-lo)/2
+		}
+	}
+	return false, resp, nil
+}
+
 // List returns one page of events in ID order, each with its contact,
-// company and reminders (GET events).
+// company and reminders (GET events). It asks for that order: Jetpack CRM
+// 6.6 lists newest first by default.
 func (s *EventsService) List(ctx context.Context, opts *EventListOptions) ([]*Event, *Response, error) {
-	return listByQuery[Event](ctx, (*service)(s).owner(), "Events.List", "events", opts, opts.list())
+	return listByQuery[Event](ctx, (*service)(s).owner(), "Events.List", "events", newEventPageQuery(opts), opts.list())
 }
 
 // All iterates over every event matching opts (PerPage defaults to 100).
@@ -265,7 +388,8 @@ func (s *EventsService) All(ctx context.Context, opts *EventListOptions) iter.Se
 	if opts != nil {
 		base = *opts
 	}
-	return iterate(ctx, base.PerPage, ascendingIDs, func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
+	// 6.4 lists events oldest first, 6.6 newest first: either order.
+	return iterate(ctx, base.PerPage, unorderedIDs, func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.List(ctx, &o)

@@ -2,13 +2,18 @@ package jetpackcrm
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math/bits"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -63,6 +68,7 @@ func TestEventsCreateDecodesRecordedReplies(t *testing.T) {
 		t.Run(strconv.Itoa(tt.capture), func(t *testing.T) {
 			t.Parallel()
 			env := setup(t)
+			serveWire(env, http.MethodGet, "events", replay(t, 134)) // the lookup of an update by ID
 			w := serveWire(env, http.MethodPost, "create_event", replay(t, tt.capture))
 			e, resp, err := env.client.Events.Create(context.Background(), tt.req)
 			require.NoError(t, err)
@@ -95,6 +101,7 @@ func TestEventsCreateRequestEncoding(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			env := setup(t)
+			serveWire(env, http.MethodGet, "events", replay(t, 134)) // the lookup of an update by ID
 			w := serveWire(env, http.MethodPost, "create_event", jsonResponder(200, `{"title":"x","id":1}`))
 			_, _, err := env.client.Events.Create(context.Background(), tt.req)
 			require.NoError(t, err)
@@ -130,6 +137,7 @@ func TestEventsCreateRetrySafety(t *testing.T) {
 		t.Parallel()
 		synctest.Test(t, func(t *testing.T) {
 			env := setup(t)
+			serveWire(env, http.MethodGet, "events", replay(t, 134))
 			w := serveWire(env, http.MethodPost, "create_event", replay(t, 110).Then(replay(t, 110)).Then(replay(t, 124)))
 			req := &EventRequest{ID: 1, Title: "Call Ada about renewal (moved)", From: time.Unix(1796115600, 0), To: time.Unix(1796119200, 0), Complete: true}
 			e, resp, err := env.client.Events.Create(context.Background(), req)
@@ -207,11 +215,11 @@ func TestEventsListRecordedFilters(t *testing.T) {
 		wantIDs []int64
 		next    int
 	}{
-		{"134: a page of one", 134, &EventListOptions{ListOptions: ListOptions{Page: 1, PerPage: 1}}, url.Values{"page": {"1"}, "perpage": {"1"}}, []int64{1}, 2},
-		{"135: by owner", 135, &EventListOptions{Owner: 1}, url.Values{"owner": {"1"}}, []int64{1}, 0},
+		{"134: a page of one", 134, &EventListOptions{ListOptions: ListOptions{Page: 1, PerPage: 1}}, url.Values{"page": {"1"}, "perpage": {"1"}, "order": {"ASC"}}, []int64{1}, 2},
+		{"135: by owner", 135, &EventListOptions{Owner: 1}, url.Values{"owner": {"1"}, "order": {"ASC"}}, []int64{1}, 0},
 		{"owner with paging", 133, &EventListOptions{ListOptions: ListOptions{Page: 2, PerPage: 3}, Owner: 7},
-			url.Values{"page": {"2"}, "perpage": {"3"}, "owner": {"7"}}, []int64{1, 2, 3}, 3},
-		{"nil options: no query", 133, nil, nil, []int64{1, 2, 3}, 0},
+			url.Values{"page": {"2"}, "perpage": {"3"}, "owner": {"7"}, "order": {"ASC"}}, []int64{1, 2, 3}, 3},
+		{"nil options: only the order (6.6 lists newest first without it)", 133, nil, url.Values{"order": {"ASC"}}, []int64{1, 2, 3}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,4 +246,95 @@ func TestEventsListRecordedErrors(t *testing.T) {
 	list, _, err := env.client.Events.List(context.Background(), nil)
 	assert.Nil(t, list)
 	assertAPIError(t, err, http.MethodGet, "events", want405)
+}
+
+// eventsByID answers the events list like a real site: the events with these
+// IDs, sorted by ID, paged by page and perpage.
+func eventsByID(ids []int64) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		q := req.URL.Query()
+		page, _ := strconv.Atoi(q.Get("page"))
+		perPage, _ := strconv.Atoi(q.Get("perpage"))
+		page, perPage = max(page, 1), max(perPage, 1)
+		if q.Get("order") != "ASC" {
+			return nil, errors.New("test: the events list was not asked for ID order")
+		}
+		var b strings.Builder
+		b.WriteByte('[')
+		for i := (page - 1) * perPage; i < min(page*perPage, len(ids)); i++ {
+			if b.Len() > 1 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"id":"%d","title":"e%d","start":1796115600,"end":1796119200,"complete":0,"reminders":[],"contact":[],"company":[]}`, ids[i], ids[i])
+		}
+		b.WriteByte(']')
+		return jsonResponder(200, b.String())(req)
+	}
+}
+
+// TestEventsCreateRefusesAnIDThatDoesNotExist: a real site answers an
+// update of a missing ID with success and stores nothing (see
+// TestRealSiteEventUpdateOfAMissingIDIsRefused); the SDK looks the event up
+// first and writes only when it exists, in few reads of the list.
+func TestEventsCreateRefusesAnIDThatDoesNotExist(t *testing.T) {
+	t.Parallel()
+	seq := func(from, to, step int64) []int64 {
+		var ids []int64
+		for id := from; id <= to; id += step {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	dense := seq(1, 1000, 1)
+	sparse := seq(1, 3000, 3)                                             // two of three deleted
+	gappy := append(append(seq(1, 100, 1), seq(5000, 5100, 1)...), 1<<35) // a big hole, an outlier
+	tests := []struct {
+		name    string
+		ids     []int64
+		id      int64
+		found   bool
+		oneRead bool // found by the first read (no gaps below it)
+	}{
+		{"dense: the first read finds it", dense, 700, true, true},
+		{"dense: the first", dense, 1, true, true},
+		{"dense: the last", dense, 1000, true, true},
+		{"dense: just past the last", dense, 1001, false, false},
+		{"dense: far past the last", dense, 1 << 40, false, false},
+		{"sparse: present", sparse, 2998, true, false},
+		{"sparse: deleted", sparse, 2999, false, false},
+		{"sparse: first", sparse, 1, true, true},
+		{"gappy: after the hole", gappy, 5050, true, false},
+		{"gappy: in the hole", gappy, 4000, false, false},
+		{"gappy: the outlier", gappy, 1 << 35, true, false},
+		{"gappy: past the outlier", gappy, 1<<35 + 1, false, false},
+		{"no events at all", nil, 5, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			list := serveWire(env, http.MethodGet, "events", eventsByID(tt.ids))
+			// A real site's answer to any update, whether the ID exists or not.
+			write := serveWire(env, http.MethodPost, "create_event", jsonResponder(200,
+				`{"title":"moved","customer":-1,"notes":"","to":"2026-12-01 10:00:00","from":"2026-12-01 09:00:00","notify":-1,"complete":0,"owner":-1,"id":`+strconv.FormatInt(tt.id, 10)+`}`))
+			e, _, err := env.client.Events.Create(context.Background(), &EventRequest{ID: tt.id, Title: "moved",
+				From: time.Unix(1796115600, 0), To: time.Unix(1796119200, 0)})
+			reads, limit := len(list.requests()), 1
+			if !tt.oneRead {
+				limit = 2*bits.Len(uint(len(tt.ids))) + 2 // a gallop up, then halving
+			}
+			assert.LessOrEqual(t, reads, limit, "reads of the events list")
+			if tt.found {
+				require.NoError(t, err)
+				assert.Equal(t, tt.id, e.ID)
+				write.single(t)
+				return
+			}
+			require.ErrorIs(t, err, ErrNotFound)
+			assert.Nil(t, e)
+			assert.Contains(t, err.Error(), "Events.Create: no event with ID "+strconv.FormatInt(tt.id, 10))
+			assert.Empty(t, write.requests(), "nothing is written for a missing ID")
+			assertErrorHidesSecret(t, err)
+		})
+	}
 }

@@ -1,10 +1,12 @@
 package jetpackcrm_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -61,11 +63,48 @@ func exampleSite() *httptest.Server {
 		reply(w, 200, map[string]any{"success": true, "data": map[string]string{"status": "Successful Connection",
 			"message": "Your API Connection with Jetpack CRM is functioning correctly.", "crm_version": "6.4.3", "db_version": "3.0"}})
 	})
-	mux.HandleFunc("/zbs_api/create_customer/", echo(1))
+	// create_customer echoes; a write to Ada (id 1) is what customer_search
+	// then answers, as a site stores it.
+	mux.HandleFunc("/zbs_api/create_customer/", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var in map[string]any
+		if json.Unmarshal(body, &in) == nil && fmt.Sprint(in["id"]) == "1" {
+			mu.Lock()
+			for k, v := range in {
+				if k != "tags" && k != "id" {
+					ada[k] = v
+				}
+			}
+			mu.Unlock()
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		echo(1)(w, r)
+	})
 	mux.HandleFunc("/zbs_api/create_transaction/", echo(7))
-	mux.HandleFunc("/zbs_api/create_event/", echo(3))
+	// Like a real site, create_event answers success for any ID, even one
+	// that does not exist (and then stores nothing).
+	mux.HandleFunc("/zbs_api/create_event/", func(w http.ResponseWriter, r *http.Request) {
+		var in map[string]any
+		if json.NewDecoder(r.Body).Decode(&in) != nil {
+			reply(w, 200, map[string]int{"error": 100})
+			return
+		}
+		if in["id"] == nil {
+			in["id"] = 3
+		}
+		reply(w, 200, in)
+	})
+	mux.HandleFunc("GET /zbs_api/events/", func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Query().Get("page"); p != "" && p != "1" {
+			reply(w, 200, []any{})
+			return
+		}
+		reply(w, 200, []map[string]any{{"id": "1", "title": "Call Ada", "start": 1796115600, "end": 1796119200}})
+	})
 	mux.HandleFunc("GET /zbs_api/customer_search/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("email") == "ada.lovelace@example.com" {
+			mu.Lock()
+			defer mu.Unlock()
 			reply(w, 200, ada)
 			return
 		}
@@ -289,12 +328,18 @@ func Example_errors() {
 	}
 
 	// HTTP 200, but the CRM refused the write: ErrRejected and its code.
-	_, _, err = client.Events.Create(ctx, &jetpackcrm.EventRequest{ID: 999, Title: "Call",
-		From: time.Unix(1796115600, 0), To: time.Unix(1796119200, 0)})
+	// (Contact 2 does not have this email.)
+	_, _, err = client.Customers.Create(ctx, &jetpackcrm.CustomerRequest{ID: 2, Email: "ada.lovelace@example.com"})
 	if errors.Is(err, jetpackcrm.ErrRejected) && errors.As(err, &apiErr) {
 		fmt.Println("rejected, error", apiErr.Code)
 	}
 	fmt.Println(err)
+
+	// The API answers an update of a missing event with success and stores
+	// nothing: the SDK looks the event up first.
+	_, _, err = client.Events.Create(ctx, &jetpackcrm.EventRequest{ID: 999, Title: "Call",
+		From: time.Unix(1796115600, 0), To: time.Unix(1796119200, 0)})
+	fmt.Println(errors.Is(err, jetpackcrm.ErrNotFound), err)
 
 	// customer_search answers [] for an unknown email.
 	_, _, err = client.Customers.GetByEmail(ctx, "nobody@example.com")
@@ -308,7 +353,8 @@ func Example_errors() {
 	// invalid input: Total true
 	// 400 Invalid webhook request
 	// rejected, error 100
-	// jetpackcrm: POST create_event: rejected by the CRM (HTTP 200, error 100)
+	// jetpackcrm: POST create_customer: rejected by the CRM (HTTP 200, error 100)
+	// true jetpackcrm: Events.Create: no event with ID 999; the server would answer success and store nothing: jetpackcrm: not found
 	// true
 	// true
 }

@@ -110,25 +110,51 @@ func FuzzSkipNoise(f *testing.F) {
 	f.Add([]byte("<br />\n<b>Notice</b>: x\n[1]"))
 	f.Add([]byte("<" + strings.Repeat(">", 40) + "{}"))
 	f.Add([]byte(" \t\r\n"))
+	f.Add([]byte("\xEF\xBB\xBF\xEF\xBB\xBF {\"id\":1}"))
+	f.Add([]byte("\nNotice: Undefined index: x in /a.php on line 3\n{\"a\":\"}{\\\"[\"}"))
+	f.Add([]byte("Deprecated: x{\"a\":1}"))
+	f.Add([]byte(strings.Repeat(xdebugNotice, 50) + `[{"id":"1"}]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		out := skipNoise(body)
 		require.True(t, bytes.HasSuffix(body, out), "not a suffix of the input")
 		assert.Equal(t, out, skipNoise(out), "not idempotent")
-		trimmed := bytes.TrimLeft(body, " \t\r\n")
+		trimmed := trimLeadingSpaceAndBOMs(body)
 		if len(out) < len(trimmed) {
-			// Something other than white space was skipped: it was markup
-			// before a complete JSON object or array.
+			// Something other than white space and BOMs was skipped: text
+			// ending in markup or a line break, before a complete JSON
+			// object or array that ends the body.
 			require.NotEmpty(t, out)
 			assert.Contains(t, "{[", string(out[0:1]))
 			assert.True(t, json.Valid(out), "skipped to invalid JSON %q", out)
-			noise := bytes.TrimRight(trimmed[:len(trimmed)-len(out)], " \t\r\n")
-			assert.True(t, noise[0] == '<' && noise[len(noise)-1] == '>', "skipped text that is not markup: %q", noise)
+			noise := bytes.TrimRight(trimmed[:len(trimmed)-len(out)], " \t\r")
+			last := noise[len(noise)-1]
+			assert.True(t, last == '>' || last == '\n', "skipped text that does not end in markup or a line break: %q", noise)
 		}
 		if json.Valid(body) {
 			assert.Equal(t, trimmed, bytes.TrimLeft(out, " \t\r\n"), "a valid JSON body lost its value")
 		}
 	})
 }
+
+// trimLeadingSpaceAndBOMs drops leading white space and byte order marks.
+func trimLeadingSpaceAndBOMs(b []byte) []byte {
+	for {
+		t := bytes.TrimPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("\xEF\xBB\xBF"))
+		if len(t) == len(b) {
+			return b
+		}
+		b = t
+	}
+}
+
+// xdebugNotice is one PHP notice as xdebug prints it (HTML errors on).
+const xdebugNotice = "<br />\n<font size='1'><table class='xdebug-error xe-notice' dir='ltr' border='1' cellspacing='0' cellpadding='1'>\n" +
+	"<tr><th align='left' bgcolor='#f57900' colspan=\"5\"><span style='background-color: #cc0000; color: #fce94f; font-size: x-large;'>( ! )</span> Notice: Undefined index: x in /var/www/wp-content/plugins/zero-bs-crm/api/customers.php on line <i>42</i></th></tr>\n" +
+	"<tr><th align='left' bgcolor='#e9b96e' colspan='5'>Call Stack</th></tr>\n" +
+	"<tr><th align='center' bgcolor='#eeeeec'>#</th><th align='left' bgcolor='#eeeeec'>Time</th><th align='left' bgcolor='#eeeeec'>Memory</th><th align='left' bgcolor='#eeeeec'>Function</th><th align='left' bgcolor='#eeeeec'>Location</th></tr>\n" +
+	"<tr><td bgcolor='#eeeeec' align='center'>1</td><td bgcolor='#eeeeec' align='center'>0.0001</td><td bgcolor='#eeeeec' align='right'>362048</td><td bgcolor='#eeeeec'>{main}( )</td><td title='/var/www/index.php' bgcolor='#eeeeec'>.../index.php<b>:</b>0</td></tr>\n" +
+	"<tr><td bgcolor='#eeeeec' align='center'>2</td><td bgcolor='#eeeeec' align='center'>0.0002</td><td bgcolor='#eeeeec' align='right'>362432</td><td bgcolor='#eeeeec'>require( <font color='#00bb00'>'/var/www/wp-blog-header.php'</font> )</td><td title='/var/www/index.php' bgcolor='#eeeeec'>.../index.php<b>:</b>17</td></tr>\n" +
+	"</table></font>\n"
 
 // checkBody classifies any answer without panicking: non-2xx is always an
 // *APIError of that status; a 2xx is either fine or a rejection, never for

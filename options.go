@@ -27,6 +27,8 @@ type config struct {
 	maxResponseBytes int64
 	insecureHTTP     bool
 	queryRouting     bool
+	// noCustomFieldCheck is set by WithoutCustomFieldCheck (customfields.go).
+	noCustomFieldCheck bool
 	// OpenTelemetry (otel.go): nil records nothing.
 	tracerProvider   trace.TracerProvider
 	meterProvider    metric.MeterProvider

@@ -138,10 +138,11 @@ func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider, creds *crede
 type callTelemetry struct {
 	t  *telemetry
 	op string
-	// method and site name the call's requests in the retries counter.
-	method string
-	site   *url.URL
-	span   trace.Span // nil without a tracer
+	// method, site and endpoint name the call's requests in retry events
+	// and the retries counter.
+	method, endpoint string
+	site             *url.URL
+	span             trace.Span // nil without a tracer
 	// own is false when the call joined the span of an enclosing
 	// operation of the same name (Customers.Update's write).
 	own bool
@@ -169,7 +170,7 @@ func (st *callState) telemetryStart(ctx context.Context, op string) context.Cont
 	if t == nil {
 		return ctx
 	}
-	ct := &callTelemetry{t: t, op: op, method: st.ci.method, site: st.client.base}
+	ct := &callTelemetry{t: t, op: op, method: st.ci.method, endpoint: st.ci.endpoint, site: st.client.base}
 	st.tel = ct
 	if t.tracer == nil {
 		return ctx
@@ -238,7 +239,8 @@ func (ct *callTelemetry) retrying(ctx context.Context, attempt int, resp *http.R
 		errType = strconv.Itoa(resp.StatusCode)
 	}
 	if ct.span != nil {
-		attrs := []attribute.KeyValue{attrRetryAttempt.Int(attempt), attrRetryWait.Float64(wait.Seconds()), semconv.ErrorTypeKey.String(errType)}
+		attrs := []attribute.KeyValue{attrRetryAttempt.Int(attempt), attrRetryWait.Float64(wait.Seconds()),
+			semconv.ErrorTypeKey.String(errType), attrEndpoint.String(ct.endpoint)}
 		if resp != nil {
 			attrs = append(attrs, semconv.HTTPResponseStatusCode(resp.StatusCode))
 		}
@@ -628,7 +630,8 @@ func (t *credentialTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	out.URL = &u
 	resp, err := t.base.RoundTrip(&out)
 	if resp != nil {
-		scrubResponse(resp, req, t.creds)
+		resp.Request = req // the wrapper's own request, without the credentials
+		t.creds.redactHeader(resp.Header)
 	}
 	return resp, t.creds.redactError(err)
 }

@@ -68,6 +68,19 @@ type Response struct {
 	NextPage int
 	// Attempts is how many times the request was sent (1 without retries).
 	Attempts int
+
+	// nullEntries counts the null entries of a list answer, which the
+	// list leaves out but paging counts.
+	nullEntries int
+}
+
+// entries is how many entries the page had, null ones included: got
+// records and the nulls dropped.
+func (r *Response) entries(got int) int {
+	if r == nil {
+		return got
+	}
+	return got + r.nullEntries
 }
 
 func (r *Response) setPage(page, perPage, got int) {
@@ -75,7 +88,7 @@ func (r *Response) setPage(page, perPage, got int) {
 		return
 	}
 	r.Page, r.PerPage = page, perPage
-	if got >= perPage && got > 0 {
+	if got = r.entries(got); got >= perPage && got > 0 {
 		r.NextPage = page + 1
 	}
 }
@@ -85,9 +98,9 @@ func (r *Response) setPage(page, perPage, got int) {
 type order int
 
 const (
-	ascendingIDs  order = iota // customers, companies, events
+	ascendingIDs  order = iota // customers (both 6.4 and 6.6)
 	descendingIDs              // quotes: newest first
-	unorderedIDs               // invoices, transactions: no ORDER BY
+	unorderedIDs               // invoices, transactions: no ORDER BY; companies, events: oldest first in 6.4, newest first in 6.6
 )
 
 // pageFetcher fetches one page of a list.
@@ -112,7 +125,7 @@ func iterate[T any](ctx context.Context, perPage int, ord order, id func(*T) int
 				yield(nil, err)
 				return
 			}
-			items, _, err := fetch(ctx, page, perPage)
+			items, resp, err := fetch(ctx, page, perPage)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -127,7 +140,7 @@ func iterate[T any](ctx context.Context, perPage int, ord order, id func(*T) int
 					return
 				}
 			}
-			if len(items) < perPage {
+			if resp.entries(len(items)) < perPage {
 				return
 			}
 			if fresh == 0 {

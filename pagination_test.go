@@ -3,6 +3,7 @@ package jetpackcrm
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"iter"
 	"net/http"
@@ -546,7 +547,167 @@ func TestAllPassesTheFiltersOnEveryPage(t *testing.T) {
 		reqs := w.requests()
 		require.Len(t, reqs, 2)
 		for i, r := range reqs {
-			assert.Equal(t, map[string][]string{"page": {strconv.Itoa(i + 1)}, "perpage": {"2"}, "owner": {"1"}}, map[string][]string(r.Query))
+			assert.Equal(t, map[string][]string{"page": {strconv.Itoa(i + 1)}, "perpage": {"2"}, "owner": {"1"}, "order": {"ASC"}}, map[string][]string(r.Query))
 		}
 	})
+}
+
+// TestNullListEntriesAreSkippedAndStillCounted: a JSON list with null
+// entries gave nil elements (the CLI then panicked). Every list skips them,
+// the same way, and still counts them for paging: a full page with a null
+// is not the last page.
+func TestNullListEntriesAreSkippedAndStillCounted(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	page := func(ids ...string) string {
+		var parts []string
+		for _, id := range ids {
+			if id == "null" {
+				parts = append(parts, "null")
+			} else {
+				parts = append(parts, `{"id":"`+id+`","email":"c`+id+`@example.com"}`)
+			}
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	// Pages of 3: [1, null, 2], [null, 3, 4], [5].
+	pages := []string{page("1", "null", "2"), page("null", "3", "4"), page("5")}
+	byPage := func(req *http.Request) (*http.Response, error) {
+		p := req.URL.Query().Get("page")
+		if req.Body != nil && p == "" {
+			var b struct {
+				Page int `json:"page"`
+			}
+			_ = json.NewDecoder(req.Body).Decode(&b)
+			p = strconv.Itoa(b.Page)
+		}
+		n, _ := strconv.Atoi(p)
+		if n < 1 || n > len(pages) {
+			return jsonResponder(200, `[]`)(req)
+		}
+		return jsonResponder(200, pages[n-1])(req)
+	}
+	lists := []struct {
+		name, method, endpoint string
+		list                   func(c *Client) (int, *Response, error)
+		all                    func(c *Client) ([]int64, []error)
+	}{
+		{"customers", http.MethodPost, "customers",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Customers.List(ctx, &CustomerListOptions{ListOptions: ListOptions{Page: 1, PerPage: 3}})
+				return countNonNil(l), r, err
+			},
+			func(c *Client) ([]int64, []error) {
+				return collect(idSeq(c.Customers.All(ctx, &CustomerListOptions{ListOptions: ListOptions{PerPage: 3}}), func(x *Customer) int64 { return x.ID }))
+			}},
+		{"customer_search", http.MethodGet, "customer_search",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Customers.Search(ctx, "c", &ListOptions{Page: 1, PerPage: 3})
+				return countNonNil(l), r, err
+			}, nil},
+		{"companies", http.MethodPost, "companies",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Companies.List(ctx, &ListOptions{Page: 1, PerPage: 3})
+				return countNonNil(l), r, err
+			},
+			func(c *Client) ([]int64, []error) {
+				return collect(idSeq(c.Companies.All(ctx, &ListOptions{PerPage: 3}), func(x *Company) int64 { return x.ID }))
+			}},
+		{"transactions", http.MethodGet, "transactions",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Transactions.List(ctx, &ListOptions{Page: 1, PerPage: 3})
+				return countNonNil(l), r, err
+			},
+			func(c *Client) ([]int64, []error) {
+				return collect(idSeq(c.Transactions.All(ctx, &ListOptions{PerPage: 3}), func(x *Transaction) int64 { return x.ID }))
+			}},
+		{"events", http.MethodGet, "events",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Events.List(ctx, &EventListOptions{ListOptions: ListOptions{Page: 1, PerPage: 3}})
+				return countNonNil(l), r, err
+			},
+			func(c *Client) ([]int64, []error) {
+				return collect(idSeq(c.Events.All(ctx, &EventListOptions{ListOptions: ListOptions{PerPage: 3}}), func(x *Event) int64 { return x.ID }))
+			}},
+		{"quotes", http.MethodGet, "quotes",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Quotes.List(ctx, &ListOptions{Page: 1, PerPage: 3})
+				return countNonNil(l), r, err
+			}, nil},
+		{"invoices", http.MethodGet, "invoices",
+			func(c *Client) (int, *Response, error) {
+				l, r, err := c.Invoices.List(ctx, &ListOptions{Page: 1, PerPage: 3})
+				return countNonNil(l), r, err
+			},
+			func(c *Client) ([]int64, []error) {
+				return collect(idSeq(c.Invoices.All(ctx, &ListOptions{PerPage: 3}), func(x *Invoice) int64 { return x.ID }))
+			}},
+	}
+	for _, tt := range lists {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			env.respond(tt.method, tt.endpoint, byPage)
+			n, resp, err := tt.list(env.client)
+			require.NoError(t, err)
+			assert.Equal(t, -2, n, "no nil element: two records")
+			assert.Equal(t, 2, resp.NextPage, "a full page with a null is not the last")
+			assert.Contains(t, env.logs.String(), "skipped null entries")
+			if tt.all != nil {
+				ids, errs := tt.all(env.client)
+				require.Empty(t, errs)
+				assert.ElementsMatch(t, []int64{1, 2, 3, 4, 5}, ids, "the walk reaches the last page")
+			}
+		})
+	}
+}
+
+// countNonNil returns len(list), or -len(list) when no element is nil.
+func countNonNil[T any](list []*T) int {
+	for _, e := range list {
+		if e == nil {
+			return len(list)
+		}
+	}
+	return -len(list)
+}
+
+// TestAllWalksNewestFirstListsOfCompaniesAndEvents: Jetpack CRM 6.6 lists
+// companies and events newest first; a walk that expected ascending IDs
+// took the second page for a repeat and stopped with ErrPagingStalled.
+func TestAllWalksNewestFirstListsOfCompaniesAndEvents(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	page := func(first int) string {
+		var items []string
+		for id := first; id > first-2 && id > 0; id-- {
+			items = append(items, fmt.Sprintf(`{"id":"%d","name":"c%d","email":"c%d@example.com"}`, id, id, id))
+		}
+		return "[" + strings.Join(items, ",") + "]"
+	}
+	newestFirst := func(req *http.Request) (*http.Response, error) {
+		var p struct {
+			Page int `json:"page"`
+		}
+		if req.Body != nil {
+			_ = json.NewDecoder(req.Body).Decode(&p)
+		}
+		if n := req.URL.Query().Get("page"); n != "" {
+			p.Page, _ = strconv.Atoi(n)
+		}
+		return jsonResponder(200, page(5-2*(max(p.Page, 1)-1)))(req)
+	}
+	env.respond(http.MethodPost, "companies", newestFirst)
+	env.respond(http.MethodGet, "events", newestFirst)
+	var companies, events []int64
+	for c, err := range env.client.Companies.All(context.Background(), &ListOptions{PerPage: 2}) {
+		require.NoError(t, err)
+		companies = append(companies, c.ID)
+	}
+	for e, err := range env.client.Events.All(context.Background(), &EventListOptions{ListOptions: ListOptions{PerPage: 2}}) {
+		require.NoError(t, err)
+		events = append(events, e.ID)
+	}
+	assert.Equal(t, []int64{5, 4, 3, 2, 1}, companies)
+	assert.Equal(t, []int64{5, 4, 3, 2, 1}, events)
 }

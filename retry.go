@@ -18,9 +18,12 @@ import (
 
 // RetryPolicy says when and how long the Client tries again.
 //
-//   - 429 and 503 are retried for every call: the server did not process
-//     the request. Retry-After (seconds or an HTTP date) is honoured; a
-//     longer demand than MaxRetryAfter fails at once with *RateLimitError.
+//   - 429, and 503 with Retry-After (WordPress maintenance mode), are
+//     retried for every call: the server did not process the request.
+//     Retry-After (seconds or an HTTP date) is honoured; a longer demand
+//     than MaxRetryAfter fails at once with *RateLimitError. A 503 without
+//     Retry-After (a proxy that stopped waiting for WordPress, which may
+//     have written) is retried like a 500.
 //   - 500, 502, 504 and network errors after the request may have been sent
 //     are retried only for calls that are safe to repeat: reads, and upserts
 //     keyed by a natural key (a customer by email, a transaction by order
@@ -44,7 +47,11 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration
 	// MaxElapsed bounds the whole call, attempts, retries and waits
 	// included (default 2m): every attempt's context ends there, and no
-	// retry starts if its wait would end after it.
+	// retry starts if its wait would end after it. A pause another call's
+	// 429 put on the Client is waited out when it ends within MaxElapsed
+	// and the caller's deadline, however long one attempt may take;
+	// otherwise the call fails at once with an error matching
+	// ErrRateLimited.
 	MaxElapsed time.Duration
 	// RetryUnsafe retries 5xx and ambiguous network errors for calls that
 	// could duplicate a write (Events.Create without ID, Webhooks.Send).
@@ -164,6 +171,12 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 			retryAfter, ok = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			if ok && retryAfter > st.policy.MaxRetryAfter {
 				return false, nil // fails fast as a *RateLimitError
+			}
+			if !ok && resp.StatusCode == http.StatusServiceUnavailable && !st.safe && !st.policy.RetryUnsafe {
+				// WordPress maintenance mode sends Retry-After and runs
+				// nothing; a bare 503 is rather a proxy that gave up
+				// waiting for WordPress, which may have written.
+				return false, nil
 			}
 			if ok {
 				c.pause.hold(time.Now().Add(retryAfter))
@@ -305,7 +318,10 @@ func (g *pauseGate) hold(until time.Time) {
 	g.mu.Unlock()
 }
 
-func (g *pauseGate) wait(ctx context.Context) error {
+// wait holds the caller until the pause ends. It fails at once if the
+// pause ends after end (the call's MaxElapsed, zero for none) or ctx's
+// deadline: the call could not be made in time anyway.
+func (g *pauseGate) wait(ctx context.Context, end time.Time) error {
 	g.mu.Lock()
 	until := g.until
 	g.mu.Unlock()
@@ -313,7 +329,10 @@ func (g *pauseGate) wait(ctx context.Context) error {
 	if d <= 0 {
 		return nil
 	}
-	if deadline, ok := ctx.Deadline(); ok && until.After(deadline) {
+	if deadline, ok := ctx.Deadline(); ok && (end.IsZero() || deadline.Before(end)) {
+		end = deadline
+	}
+	if !end.IsZero() && until.After(end) {
 		return fmt.Errorf("%w: the server asked to pause until %s, after the call's deadline", ErrRateLimited, until.UTC().Format(time.RFC3339))
 	}
 	t := time.NewTimer(d)

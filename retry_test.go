@@ -2,8 +2,11 @@ package jetpackcrm
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -334,5 +337,181 @@ func TestClientSideRateLimit(t *testing.T) {
 			require.NoError(t, err)
 		}
 		assert.Equal(t, 2*time.Second, time.Since(start), "5 calls at 2/s with burst 1")
+	})
+}
+
+// TestBare503AfterAnUnsafeWriteIsNotRetried: a 503 without Retry-After is
+// what a proxy answers when it stopped waiting for WordPress, which may
+// have written; retrying a write that is not keyed would duplicate it. A
+// 503 with Retry-After (maintenance mode, which runs nothing) is retried.
+func TestBare503AfterAnUnsafeWriteIsNotRetried(t *testing.T) {
+	t.Parallel()
+	newEvent := func(c *Client) (*Response, error) {
+		_, resp, err := c.Events.Create(context.Background(), &EventRequest{Title: "x", From: okFrom, To: okTo})
+		return resp, err
+	}
+	webhook := func(c *Client) (*Response, error) {
+		_, resp, err := c.Webhooks.Send(context.Background(), "a", nil)
+		return resp, err
+	}
+	upsert := func(c *Client) (*Response, error) {
+		_, resp, err := c.Customers.Create(context.Background(), &CustomerRequest{Email: "a@example.com"})
+		return resp, err
+	}
+	tests := []struct {
+		name       string
+		endpoint   string
+		call       func(*Client) (*Response, error)
+		retryAfter string
+		retried    bool
+	}{
+		{"a new event, bare 503", "create_event", newEvent, "", false},
+		{"a webhook, bare 503", "webhook", webhook, "", false},
+		{"a new event, maintenance 503", "create_event", newEvent, "1", true},
+		{"a webhook, maintenance 503", "webhook", webhook, "1", true},
+		{"an upsert keyed by email, bare 503", "create_customer", upsert, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				env := setup(t)
+				w := serveWire(env, http.MethodPost, tt.endpoint, statusResponder(503, tt.retryAfter).Then(jsonResponder(200, `{"id":1,"success":true}`)))
+				resp, err := tt.call(env.client)
+				require.NotNil(t, resp)
+				if tt.retried {
+					require.NoError(t, err)
+					assert.Len(t, w.requests(), 2)
+					return
+				}
+				assert.Len(t, w.requests(), 1, "a retry could write twice")
+				ae := requireAPIError(t, err)
+				assert.Equal(t, 503, ae.StatusCode)
+				assert.True(t, ae.MayHaveBeenApplied)
+				assert.True(t, MayHaveBeenApplied(err))
+				assert.Contains(t, err.Error(), "may have been applied")
+				var rl *RateLimitError
+				assert.False(t, errors.As(err, &rl), "a bare 503 is not a rate limit")
+			})
+		})
+	}
+}
+
+// TestServerErrorsToWritesMayHaveBeenApplied: a 5xx answer to a call that
+// writes says so; to a read, or a 4xx, or a 503 with Retry-After, it does
+// not.
+func TestServerErrorsToWritesMayHaveBeenApplied(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		status   int
+		retry    string
+		write    bool
+		mayApply bool
+	}{
+		{"500 to a write", 500, "", true, true},
+		{"502 to a write", 502, "", true, true},
+		{"504 to a write", 504, "", true, true},
+		{"503 to a write", 503, "", true, true},
+		{"503 with Retry-After to a write", 503, "1", true, false},
+		{"429 to a write", 429, "", true, false},
+		{"400 to a write", 400, "", true, false},
+		{"500 to a read", 500, "", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				env := setup(t, WithoutRetries())
+				var err error
+				if tt.write {
+					serveWire(env, http.MethodPost, "webhook", statusResponder(tt.status, tt.retry))
+					_, _, err = env.client.Webhooks.Send(context.Background(), "a", nil)
+				} else {
+					serveWire(env, http.MethodGet, "events", statusResponder(tt.status, tt.retry))
+					_, _, err = env.client.Events.List(context.Background(), nil)
+				}
+				require.Error(t, err)
+				assert.Equal(t, tt.mayApply, MayHaveBeenApplied(err), "%v", err)
+				assert.Equal(t, tt.mayApply, strings.Contains(err.Error(), "may have been applied"), "%v", err)
+			})
+		})
+	}
+}
+
+// TestPauseLongerThanAnAttemptIsWaitedOutWithinTheCallsBudget: with the
+// default 30 s attempt timeout, a 429 asking for 31 to 60 s (within
+// MaxRetryAfter) made every other caller fail at once, because the shared
+// pause was compared with the attempt's deadline; UpsertMany of 40 rows
+// failed 36. Callers whose MaxElapsed (or own deadline) allows it wait.
+func TestPauseLongerThanAnAttemptIsWaitedOutWithinTheCallsBudget(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		mock := httpmock.NewMockTransport()
+		// Not WithHTTPClient: the default client, whose attempts time out
+		// after 30 s, sending through the mock.
+		c, err := NewClient(testSite, testKey, testSecret, WithRetryPolicy(RetryPolicy{WaitMin: time.Millisecond, WaitMax: 2 * time.Millisecond}))
+		require.NoError(t, err)
+		c.httpClient.Transport.(*transport).base = mock
+		require.Equal(t, defaultTimeout, c.httpClient.Transport.(*transport).timeout)
+
+		var mu sync.Mutex
+		var arrivals []time.Duration
+		start := time.Now()
+		mock.RegisterResponder(http.MethodPost, testAPI+"create_customer/", func(req *http.Request) (*http.Response, error) {
+			mu.Lock()
+			arrivals = append(arrivals, time.Since(start))
+			first := len(arrivals) == 1
+			mu.Unlock()
+			if first {
+				return statusResponder(429, "45")(req)
+			}
+			return jsonResponder(200, `{"email":"a@example.com","id":1}`)(req)
+		})
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := c.Customers.Create(ctx, &CustomerRequest{Email: "a@example.com"})
+			assert.NoError(t, err, "the caller that got the 429 retries after 45 s")
+		}()
+		synctest.Wait()
+		time.Sleep(time.Second) // virtual: the pause is in force
+
+		rows := make([]*CustomerRequest, 40)
+		for i := range rows {
+			rows[i] = &CustomerRequest{Email: fmt.Sprintf("row%d@example.com", i)}
+		}
+		results, err := c.Customers.UpsertMany(ctx, rows, BulkOptions{Concurrency: 4})
+		require.NoError(t, err)
+		for _, r := range results {
+			assert.NoError(t, r.Err, "row %d waits the pause out", r.Index)
+		}
+		wg.Wait()
+		mu.Lock()
+		require.Len(t, arrivals, 1+1+40, "the 429, its retry, the rows")
+		for _, at := range arrivals[1:] {
+			assert.Equal(t, 45*time.Second, at, "nothing reached the server during the pause")
+		}
+		mu.Unlock()
+
+		// A caller whose own deadline ends before the pause fails at once.
+		mock.RegisterResponder(http.MethodPost, testAPI+"create_customer/",
+			statusResponder(429, "40").Then(jsonResponder(200, `{"email":"b@example.com","id":2}`)))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := c.Customers.Create(ctx, &CustomerRequest{Email: "b@example.com"})
+			assert.NoError(t, err)
+		}()
+		synctest.Wait() // b got its 429: a 40 s pause is in force
+		short, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		before := time.Now()
+		_, _, err = c.Customers.Create(short, &CustomerRequest{Email: "c@example.com"})
+		require.ErrorIs(t, err, ErrRateLimited, "the pause ends after its deadline")
+		assert.Zero(t, time.Since(before), "it did not wait for nothing")
+		wg.Wait()
 	})
 }

@@ -104,6 +104,16 @@ func (t Transaction) MarshalJSON() ([]byte, error) { return marshalModel(&t) }
 // linked to nobody. Money is sent as strings ("149.99"), Date as Unix
 // seconds. Optional amounts are sent only when non-zero.
 //
+// Amounts are refused, not rounded, when the server cannot store them
+// exactly: more than 2 decimal places (it rounds 12.345 to 12.35 and stores
+// 0.001 as 0.00), more than 14 significant digits (it passes them through a
+// PHP float: 1234567890123.45 becomes 1234567890123.40), or 10^16 and more
+// (clamped to 9999999999999999.99). So the transaction Create returns is
+// what the site holds; round with Round(2) first if rounding is what you
+// want. Negative amounts are stored as sent. Date must be between
+// 1970-01-01 00:00:01 and 2038-01-19 03:14:07 UTC: the server keeps 32-bit
+// Unix seconds, reads earlier times as unset and clamps later ones.
+//
 // It encodes orderid, status and total always, optional fields only when
 // set, custom fields at top level; encoding fails if a custom-field key
 // collides with a built-in key.
@@ -147,8 +157,9 @@ type TransactionRequest struct {
 func (tr TransactionRequest) MarshalJSON() ([]byte, error) { return marshalRequest(&tr) }
 
 // validate checks the request before anything is sent: OrderID and Status
-// non-blank, Total non-zero, Email valid when given, Date after 1970, valid
-// UTF-8, no custom field named like a built-in key.
+// non-blank, Total non-zero, every amount exactly storable (checkMoney),
+// Email valid when given, Date within what the server stores
+// (checkStoredTime), valid UTF-8, no custom field named like a built-in key.
 func (tr *TransactionRequest) validate() error {
 	switch {
 	case isBlank(tr.OrderID):
@@ -157,10 +168,21 @@ func (tr *TransactionRequest) validate() error {
 		return invalidField("Status", "required")
 	case tr.Total.IsZero():
 		return invalidField("Total", "required and must not be zero (the server refuses 0)")
-	case !tr.Date.IsZero() && tr.Date.Unix() <= 0:
-		return invalidField("Date", "before 1970-01-01 (the server reads <= 0 as unset)")
 	case tr.CompanyID < 0:
 		return invalidField("CompanyID", "negative")
+	}
+	if !tr.Date.IsZero() {
+		if err := checkStoredTime("Date", tr.Date); err != nil {
+			return err
+		}
+	}
+	for _, m := range [...]struct {
+		name string
+		d    decimal.Decimal
+	}{{"Total", tr.Total}, {"Net", tr.Net}, {"Tax", tr.Tax}, {"Fee", tr.Fee}, {"Discount", tr.Discount}, {"Shipping", tr.Shipping}} {
+		if err := checkMoney(m.name, m.d); err != nil {
+			return err
+		}
 	}
 	if tr.Email != "" {
 		if err := checkEmail("Email", tr.Email); err != nil {
@@ -202,6 +224,9 @@ func (s *TransactionsService) Create(ctx context.Context, req *TransactionReques
 	}
 	if err := req.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
+	}
+	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectTransaction, req.CustomFields); err != nil {
+		return nil, nil, err
 	}
 	t := new(Transaction)
 	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_transaction", nil, req, true, t)

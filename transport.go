@@ -36,14 +36,29 @@ type transport struct {
 
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	// One deadline bounds the attempt, its waits and its body: the
-	// per-attempt timeout, and the end of the call's MaxElapsed.
 	ctx := req.Context()
 	st := stateFrom(ctx)
-	var deadline time.Time
+	// The waits before sending (the shared pause, the throttle) are bounded
+	// by the call's budget, the end of its MaxElapsed: a pause longer than
+	// one attempt's timeout is waited out when the call can afford it.
+	var callEnd time.Time
 	if st != nil {
-		deadline = st.start.Add(st.policy.MaxElapsed)
+		callEnd = st.start.Add(st.policy.MaxElapsed)
 	}
+	st.telemetry().pausing(t.client.pause)
+	if err := t.client.pause.wait(ctx, callEnd); err != nil {
+		return nil, &notSentError{err: err, final: true}
+	}
+	if t.limiter != nil {
+		if err := t.throttle(ctx, callEnd); err != nil {
+			// The throttle cannot admit the request before the deadline:
+			// retrying cannot change that.
+			return nil, &notSentError{err: err, final: true}
+		}
+	}
+	// One deadline bounds the attempt and its body, from now: the
+	// per-attempt timeout, and the end of the call's MaxElapsed.
+	deadline := callEnd
 	if t.timeout > 0 {
 		if d := time.Now().Add(t.timeout); deadline.IsZero() || d.Before(deadline) {
 			deadline = d
@@ -60,19 +75,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		cp := *req
 		out = &cp
 	}
-	st.telemetry().pausing(t.client.pause)
-	if err := t.client.pause.wait(ctx); err != nil {
-		cancel()
-		return nil, &notSentError{err: err, final: true}
-	}
-	if t.limiter != nil {
-		if err := t.limiter.Wait(ctx); err != nil {
-			// The throttle cannot admit the request before the deadline:
-			// retrying cannot change that.
-			cancel()
-			return nil, &notSentError{err: err, final: true}
-		}
-	}
 	if t.below == nil {
 		u := *req.URL
 		u.RawQuery = withCredentials(u.RawQuery, t.client.creds)
@@ -88,26 +90,38 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	}
 	if resp != nil {
-		scrubResponse(resp, req, t.client.creds)
+		// The caller gets this request with the response: a copy, so that
+		// editing it cannot change the Client's shared endpoint URL or
+		// header values, and so redirect later calls.
+		resp.Request = handOut(req)
+		t.client.creds.redactHeader(resp.Header)
+		// Trailers arrive with the end of the body; Client.send redacts
+		// them once it has read it.
 	}
 	att.end(resp, err)
 	t.logAttempt(req, st, resp, err, time.Since(start))
 	return resp, err
 }
 
-// scrubResponse makes resp answer req (which has no credentials) and
-// removes the credentials from its headers.
-func scrubResponse(resp *http.Response, req *http.Request, creds *credentials) {
-	resp.Request = req
-	if loc := resp.Header.Get("Location"); loc != "" {
-		resp.Header.Set("Location", stripCredentials(loc, creds))
+// throttle waits for the client-side rate limiter, within the call's
+// budget.
+func (t *transport) throttle(ctx context.Context, callEnd time.Time) error {
+	if !callEnd.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, callEnd)
+		defer cancel()
 	}
-	// A misconfigured host can echo the request URL in any header.
-	for _, vs := range resp.Header {
-		for i, v := range vs {
-			vs[i] = creds.redact(v)
-		}
-	}
+	return t.limiter.Wait(ctx)
+}
+
+// handOut copies what a caller can reach of a request the SDK sent: the
+// URL and the header, deeply.
+func handOut(req *http.Request) *http.Request {
+	cp := *req
+	u := *req.URL
+	cp.URL = &u
+	cp.Header = req.Header.Clone()
+	return &cp
 }
 
 // CloseIdleConnections passes http.Client.CloseIdleConnections on to the

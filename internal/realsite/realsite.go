@@ -153,6 +153,14 @@ func (s Site) Client(t testing.TB, opts ...jetpackcrm.Option) *jetpackcrm.Client
 	return c
 }
 
+// The custom fields scripts/site-custom-fields defines on every site (a text
+// field per object type), for the tests of custom-field checking.
+const (
+	ContactCustomField     = "sdk-text"
+	CompanyCustomField     = "sdk-company-text"
+	TransactionCustomField = "sdk-transaction-text"
+)
+
 // Leaks reports whether text holds the site's key or secret, literal,
 // query- or path-escaped, in any letter case.
 func (s Site) Leaks(text string) bool {
