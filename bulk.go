@@ -114,6 +114,13 @@ type BulkResult struct {
 // carry a *RequestError wrapping ctx's error.
 func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error) {
 	const op = "Customers.UpsertMany"
+	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // the writes' spans are its children
+	results, err := s.upsertMany(ctx, op, requests, opts)
+	scope.end(err)
+	return results, err
+}
+
+func (s *CustomersService) upsertMany(ctx context.Context, op string, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error) {
 	if opts.Merge || opts.DryRun {
 		return s.sync(ctx, op, requests, SyncOptions{Concurrency: opts.Concurrency, Overwrite: !opts.Merge, DryRun: opts.DryRun, OnResult: opts.OnResult})
 	}

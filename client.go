@@ -43,6 +43,7 @@ type Client struct {
 	logger           *slog.Logger
 	maxResponseBytes int64
 	pause            *pauseGate
+	tel              *telemetry // nil without WithTracerProvider/WithMeterProvider
 	// endpointURLs are the URLs of the SDK's own endpoints, built once.
 	// Requests without a query share them: nothing downstream modifies a
 	// request's URL (the transport sends a copy).
@@ -123,6 +124,12 @@ func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, erro
 		customFields:     customFieldCache{off: cfg.noCustomFieldCheck},
 	}
 	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter)
+	if err := c.wrapTransport(cfg.transportWrapper); err != nil {
+		return nil, invalid(op, "opts", "%s", err)
+	}
+	if c.tel, err = newTelemetry(cfg.tracerProvider, cfg.meterProvider, creds); err != nil {
+		return nil, invalid(op, "opts", "%s", creds.redact(err.Error()))
+	}
 	c.endpointURLs = make(map[string]*url.URL, len(sdkEndpoints))
 	for _, ep := range sdkEndpoints {
 		c.endpointURLs[ep] = c.endpointURL(ep)
@@ -498,16 +505,17 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		safe = *rc.safe
 	}
 	st := c.newCallState(ci, safe)
-	req = req.WithContext(st.bound(req.Context()))
+	req = req.WithContext(st.bound(st.telemetryStart(req.Context(), "Client.Do")))
 	if req.GetBody != nil {
 		// A request sent before has had its body read: start it again.
 		body, err := req.GetBody()
 		if err != nil {
-			return nil, invalid("Do", "req", "cannot rewind the body: %v", err)
+			return nil, st.telemetryEnd(invalid("Do", "req", "cannot rewind the body: %v", err))
 		}
 		req.Body = body
 	}
-	return c.send(req, st, v)
+	resp, err := c.send(req, st, v)
+	return resp, st.telemetryEnd(err)
 }
 
 // checkDecodeTarget accepts what Do can decode into: nothing, an
@@ -525,8 +533,15 @@ func checkDecodeTarget(v any) error {
 	return nil
 }
 
-// call is what every service method uses: build, send, check, decode.
+// call is callAs for a call without an operation name, whose span is
+// named after the endpoint.
 func (c *Client) call(ctx context.Context, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
+	return c.callAs(ctx, endpoint, method, endpoint, q, body, safe, v)
+}
+
+// callAs is what every service method uses: build, send, check, decode.
+// op names the call ("Customers.Create") in its span.
+func (c *Client) callAs(ctx context.Context, op, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
 	// The operation's name is built only on these failure paths: call runs
 	// for every request.
 	if !c.isReady() {
@@ -536,15 +551,17 @@ func (c *Client) call(ctx context.Context, method, endpoint string, q any, body 
 		return nil, invalid(method+" "+endpoint, "ctx", "nil context")
 	}
 	st := c.newCallState(newCallInfo(method, endpoint), safe)
+	ctx = st.telemetryStart(ctx, op)
 	u, shared := c.endpointURLs[endpoint]
 	if !shared || q != nil {
 		u = c.endpointURL(endpoint)
 	}
 	req, err := c.buildRequest(st.bound(ctx), method, endpoint, u, q, body)
 	if err != nil {
-		return nil, err
+		return nil, st.telemetryEnd(err)
 	}
-	return c.send(req, st, v)
+	resp, err := c.send(req, st, v)
+	return resp, st.telemetryEnd(err)
 }
 
 func (c *Client) newCallState(ci callInfo, safe bool) *callState {

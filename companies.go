@@ -173,7 +173,7 @@ func (s *CompaniesService) Create(ctx context.Context, req *CompanyRequest) (*Co
 		return nil, nil, err
 	}
 	c := new(Company)
-	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_company", nil, req, false, c)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_company", nil, req, false, c)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -197,7 +197,7 @@ func (s *CompaniesService) List(ctx context.Context, opts *ListOptions) ([]*Comp
 		body = *opts
 	}
 	var out []*Company
-	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "companies", nil, &body, true, &out)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "companies", nil, &body, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -401,7 +401,7 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 	if err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, c)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_customer", nil, payload, true, c)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -448,6 +448,13 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 // and email, so repeating it cannot duplicate the contact.
 func (s *CustomersService) Update(ctx context.Context, email string, changes *CustomerRequest) (*Customer, *Response, error) {
 	const op = "Customers.Update"
+	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // one span for the read and the write
+	c, resp, err := s.update(ctx, op, email, changes)
+	scope.end(err)
+	return c, resp, err
+}
+
+func (s *CustomersService) update(ctx context.Context, op, email string, changes *CustomerRequest) (*Customer, *Response, error) {
 	if changes == nil {
 		return nil, nil, invalid(op, "", "nil *CustomerRequest")
 	}
@@ -502,7 +509,7 @@ func (s *CustomersService) writeMerged(ctx context.Context, op string, current *
 	}
 	// Decoded although the read back replaces it: a reply that is not the
 	// echo (an HTML page with HTTP 200) must not pass for a write.
-	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, new(Customer))
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_customer", nil, payload, true, new(Customer))
 	if err != nil {
 		return nil, resp, err
 	}
@@ -558,7 +565,7 @@ func (s *CustomersService) List(ctx context.Context, opts *CustomerListOptions) 
 			Owned: opts.Owner, Company: opts.CompanyID}
 	}
 	var out []*Customer
-	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "customers", nil, &body, true, &out)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "customers", nil, &body, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -610,7 +617,7 @@ func (s *CustomersService) Search(ctx context.Context, query string, opts *ListO
 		q.Page, q.PerPage = opts.Page, opts.PerPage
 	}
 	var out []*Customer
-	resp, err := (*service)(s).owner().call(ctx, http.MethodGet, "customer_search", &q, nil, true, &out)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodGet, "customer_search", &q, nil, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -658,7 +665,11 @@ func (s *CustomersService) SearchAll(ctx context.Context, query string, opts *Li
 // match ErrNotFound rather than a miss, so that a caller never creates a
 // contact that exists.
 func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Customer, *Response, error) {
-	return s.getByEmail(ctx, "Customers.GetByEmail", email)
+	const op = "Customers.GetByEmail"
+	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // a miss is the span's error too
+	c, resp, err := s.getByEmail(ctx, op, email)
+	scope.end(err)
+	return c, resp, err
 }
 
 // getByEmail is GetByEmail with the operation its errors name.
@@ -670,7 +681,7 @@ func (s *CustomersService) getByEmail(ctx context.Context, op, email string) (*C
 		return s.searchByEmail(ctx, op, email)
 	}
 	var out customerOrNothing
-	resp, err := (*service)(s).owner().call(ctx, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -88,5 +88,16 @@ and reset an omitted status. Customers.Update reads the contact, merges the
 changes and writes the whole record back. Events.Create always sends
 "complete", which the server would otherwise store as done. The remaining
 traps are written on each method.
+
+# Tracing and metrics
+
+WithTracerProvider records a span per call ("jetpackcrm Customers.Create")
+with a client span per HTTP request under it, following the OpenTelemetry
+HTTP client conventions; WithMeterProvider records the
+http.client.request.duration histogram and a retries counter. Nothing is
+recorded or allocated without them, and nothing recorded holds the
+credentials. Instrumentation that records URLs, such as otelhttp, goes in
+WithTransportWrapper, below the SDK and above the layer that adds the
+credentials, not in the Transport given to WithHTTPClient.
 */
 package jetpackcrm

@@ -266,6 +266,13 @@ func (o *EventListOptions) list() *ListOptions {
 // then says the write may have been applied. Updates by ID are retried.
 func (s *EventsService) Create(ctx context.Context, req *EventRequest) (*Event, *Response, error) {
 	const op = "Events.Create"
+	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // one span for the lookup and the write
+	e, resp, err := s.create(ctx, op, req)
+	scope.end(err)
+	return e, resp, err
+}
+
+func (s *EventsService) create(ctx context.Context, op string, req *EventRequest) (*Event, *Response, error) {
 	if req == nil {
 		return nil, nil, invalid(op, "", "nil *EventRequest")
 	}
@@ -283,7 +290,7 @@ func (s *EventsService) Create(ctx context.Context, req *EventRequest) (*Event, 
 		}
 	}
 	e := new(Event)
-	resp, err := c.call(ctx, http.MethodPost, "create_event", nil, req, req.ID > 0, e)
+	resp, err := c.callAs(ctx, op, http.MethodPost, "create_event", nil, req, req.ID > 0, e)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -322,7 +329,7 @@ func (s *EventsService) exists(ctx context.Context, id int64) (bool, *Response, 
 	probe := func(offset int64) (int64, *Response, error) {
 		var out []*Event
 		q := newEventPageQuery(&EventListOptions{ListOptions: ListOptions{Page: int(offset) + 1, PerPage: 1}})
-		resp, err := c.call(ctx, http.MethodGet, "events", q, nil, true, &out)
+		resp, err := c.callAs(ctx, op, http.MethodGet, "events", q, nil, true, &out)
 		if err != nil || len(out) == 0 {
 			return 0, resp, err
 		}

@@ -25,6 +25,36 @@ import (
 // bodies and Location headers, as WordPress does.
 func TestSecretsNeverLeak(t *testing.T) {
 	t.Parallel()
+	for _, tc := range leakCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, logs, resp, err := tc.run(t)
+			require.Error(t, err, "every case is an error path")
+			assertErrorHidesSecret(t, err)
+			assertNoSecret(t, fmt.Sprintf("%+v", resp), fmt.Sprintf("%+v", c), logs.String())
+			if resp != nil {
+				assertNoSecret(t, resp.Header.Get("Location"), resp.Request.URL.String())
+			}
+		})
+	}
+}
+
+// leakCase is one error path of TestSecretsNeverLeak; the telemetry test
+// (otel_test.go) drives the same table.
+type leakCase struct {
+	name     string
+	handler  http.HandlerFunc
+	site     string // overrides the test server's URL
+	endpoint string
+	method   string
+	opts     []Option
+	timeout  time.Duration
+	cancel   bool
+}
+
+// leakCases are the error paths: servers that fail in every way, echoing
+// the request URL (credentials included) wherever they can.
+func leakCases(t *testing.T) []leakCase {
 	echoURL := func(w http.ResponseWriter, r *http.Request) string { return r.URL.String() }
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"stolen":"`+r.URL.RawQuery+`"}`)
@@ -41,31 +71,21 @@ func TestSecretsNeverLeak(t *testing.T) {
 	refusedAddr := ln.Addr().String()
 	require.NoError(t, ln.Close())
 
-	type handler func(w http.ResponseWriter, r *http.Request)
-	status := func(code int, body string) handler {
+	status := func(code int, body string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(code)
 			_, _ = io.WriteString(w, strings.ReplaceAll(body, "$URL", echoURL(w, r)))
 		}
 	}
-	recordedBody := func(n int) handler {
+	recordedBody := func(n int) http.HandlerFunc {
 		ex := recorded.MustByNumber(t, n)
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(ex.StatusCode)
 			_, _ = w.Write(ex.ResponseBody)
 		}
 	}
-	cases := []struct {
-		name     string
-		handler  handler
-		site     string // overrides the test server's URL
-		endpoint string
-		method   string
-		opts     []Option
-		timeout  time.Duration
-		cancel   bool
-	}{
+	cases := []leakCase{
 		{name: "unknown host", site: "http://unknown-host.invalid.localhost:1", opts: []Option{WithHTTPClient(&http.Client{Transport: &http.Transport{
 			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 				return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: addr, IsNotFound: true}}
@@ -98,71 +118,49 @@ func TestSecretsNeverLeak(t *testing.T) {
 		{name: "empty body from a create", endpoint: "create_company", method: "POST", handler: status(200, "")},
 	}
 	for code := range statusSentinels {
-		cases = append(cases, struct {
-			name     string
-			handler  handler
-			site     string
-			endpoint string
-			method   string
-			opts     []Option
-			timeout  time.Duration
-			cancel   bool
-		}{name: fmt.Sprintf("status %d", code), handler: status(code, `{"success":false,"data":{"status":"$URL","message":"$URL"}}`)})
+		cases = append(cases, leakCase{name: fmt.Sprintf("status %d", code), handler: status(code, `{"success":false,"data":{"status":"$URL","message":"$URL"}}`)})
 	}
 	for _, n := range []int{30, 39, 43, 107, 88, 109, 110, 111} {
-		cases = append(cases, struct {
-			name     string
-			handler  handler
-			site     string
-			endpoint string
-			method   string
-			opts     []Option
-			timeout  time.Duration
-			cancel   bool
-		}{name: fmt.Sprintf("recorded %d", n), endpoint: "create_transaction", method: "POST", handler: recordedBody(n)})
+		cases = append(cases, leakCase{name: fmt.Sprintf("recorded %d", n), endpoint: "create_transaction", method: "POST", handler: recordedBody(n)})
 	}
+	return cases
+}
 
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			site := tc.site
-			if site == "" {
-				srv := httptest.NewServer(http.HandlerFunc(tc.handler))
-				t.Cleanup(srv.Close)
-				site = srv.URL
-			}
-			logs := &syncBuffer{}
-			opts := append([]Option{
-				WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
-				WithRetryPolicy(RetryPolicy{MaxRetries: 2, WaitMin: time.Millisecond, WaitMax: 2 * time.Millisecond, MaxRetryAfter: time.Second}),
-			}, tc.opts...)
-			c, err := NewClient(site, testKey, testSecret, opts...)
-			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
-
-			ctx := context.Background()
-			if tc.timeout > 0 {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, tc.timeout)
-				defer cancel()
-			}
-			if tc.cancel {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithCancel(ctx)
-				cancel()
-			}
-			endpoint, method := tc.endpoint, tc.method
-			if endpoint == "" {
-				endpoint, method = "transactions", "GET"
-			}
-			var out []*Transaction
-			resp, err := c.call(ctx, method, endpoint, nil, map[string]string{"k": "v"}, false, &out)
-			require.Error(t, err, "every case is an error path")
-			assertErrorHidesSecret(t, err)
-			assertNoSecret(t, fmt.Sprintf("%+v", resp), fmt.Sprintf("%+v", c), logs.String())
-			if resp != nil {
-				assertNoSecret(t, resp.Header.Get("Location"), resp.Request.URL.String())
-			}
-		})
+// run makes a Client with a debug logger, the case's options and extra,
+// and makes the case's call.
+func (tc leakCase) run(t *testing.T, extra ...Option) (*Client, *syncBuffer, *Response, error) {
+	t.Helper()
+	site := tc.site
+	if site == "" {
+		srv := httptest.NewServer(tc.handler)
+		t.Cleanup(srv.Close)
+		site = srv.URL
 	}
+	logs := &syncBuffer{}
+	opts := append([]Option{
+		WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		WithRetryPolicy(RetryPolicy{MaxRetries: 2, WaitMin: time.Millisecond, WaitMax: 2 * time.Millisecond, MaxRetryAfter: time.Second}),
+	}, tc.opts...)
+	c, err := NewClient(site, testKey, testSecret, append(opts, extra...)...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+
+	ctx := context.Background()
+	if tc.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, tc.timeout)
+		t.Cleanup(cancel)
+	}
+	if tc.cancel {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		cancel()
+	}
+	endpoint, method := tc.endpoint, tc.method
+	if endpoint == "" {
+		endpoint, method = "transactions", "GET"
+	}
+	var out []*Transaction
+	resp, err := c.call(ctx, method, endpoint, nil, map[string]string{"k": "v"}, false, &out)
+	return c, logs, resp, err
 }

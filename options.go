@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/time/rate"
 )
 
@@ -27,12 +29,18 @@ type config struct {
 	queryRouting     bool
 	// noCustomFieldCheck is set by WithoutCustomFieldCheck (customfields.go).
 	noCustomFieldCheck bool
+	// OpenTelemetry (otel.go): nil records nothing.
+	tracerProvider   trace.TracerProvider
+	meterProvider    metric.MeterProvider
+	transportWrapper func(http.RoundTripper) http.RoundTripper
 }
 
 // WithHTTPClient makes the Client send through hc (its Transport, Timeout,
 // Jar and CheckRedirect are used). The Client works on a copy of hc: it
 // wraps the Transport to add the credentials and refuses cross-host
-// redirects before hc's own CheckRedirect runs.
+// redirects before hc's own CheckRedirect runs. hc's Transport therefore
+// sees the credentials in every URL: give instrumentation that records
+// URLs (otelhttp) with WithTransportWrapper instead.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

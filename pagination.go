@@ -200,7 +200,7 @@ func listByQuery[T any](ctx context.Context, c *Client, op, endpoint string, q i
 		return nil, nil, err
 	}
 	var out []*T
-	resp, err := c.call(ctx, http.MethodGet, endpoint, q, nil, true, &out)
+	resp, err := c.callAs(ctx, op, http.MethodGet, endpoint, q, nil, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -116,6 +116,8 @@ type callState struct {
 	// ambiguous is set when a write failed after its request may have left.
 	ambiguous bool
 	nextWait  time.Duration
+	// tel is the call's telemetry (otel.go), nil without it.
+	tel *callTelemetry
 }
 
 type callStateKey struct{}
@@ -199,6 +201,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		return false, nil
 	}
 	st.nextWait = wait
+	st.tel.retrying(ctx, st.attempts, resp, err, wait)
 	c.log(ctx, slog.LevelWarn, "jetpackcrm: retrying",
 		slog.String("method", st.ci.method), slog.String("endpoint", st.ci.endpoint),
 		slog.Int("attempt", st.attempts), slog.String("reason", reason), slog.Duration("wait", wait))

@@ -59,18 +59,18 @@ type statusEnvelope struct {
 // Status checks the connection and the credentials (GET status) and returns
 // the CRM and database versions.
 func (c *Client) Status(ctx context.Context) (*Status, *Response, error) {
-	return c.status(ctx, nil)
+	return c.status(ctx, "Client.Status", nil)
 }
 
 // StatusFull is Status with the enabled core modules and the installed
 // extensions (GET status?full=1).
 func (c *Client) StatusFull(ctx context.Context) (*Status, *Response, error) {
-	return c.status(ctx, url.Values{"full": {"1"}})
+	return c.status(ctx, "Client.StatusFull", url.Values{"full": {"1"}})
 }
 
-func (c *Client) status(ctx context.Context, q url.Values) (*Status, *Response, error) {
+func (c *Client) status(ctx context.Context, op string, q url.Values) (*Status, *Response, error) {
 	var env statusEnvelope
-	resp, err := c.call(ctx, http.MethodGet, "status", q, nil, true, &env)
+	resp, err := c.callAs(ctx, op, http.MethodGet, "status", q, nil, true, &env)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -133,7 +133,11 @@ var ErrContactNotListed = errors.New("jetpackcrm: the create matched a contact t
 // non-nil only when opts is invalid, the site refuses the credentials, or
 // ctx ends first.
 func (s *CustomersService) Sync(ctx context.Context, requests []*CustomerRequest, opts SyncOptions) ([]BulkResult, error) {
-	return s.sync(ctx, "Customers.Sync", requests, opts)
+	const op = "Customers.Sync"
+	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // its reads' and writes' spans are its children
+	results, err := s.sync(ctx, op, requests, opts)
+	scope.end(err)
+	return results, err
 }
 
 // syncRun is the state of one Sync.

@@ -237,7 +237,7 @@ func (s *TransactionsService) Create(ctx context.Context, req *TransactionReques
 		return nil, nil, err
 	}
 	t := new(Transaction)
-	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_transaction", nil, req, true, t)
+	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_transaction", nil, req, true, t)
 	if err != nil {
 		return nil, resp, err
 	}

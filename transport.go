@@ -29,6 +29,9 @@ type transport struct {
 	limiter *rate.Limiter
 	// timeout, if set, bounds each attempt, body included.
 	timeout time.Duration
+	// below, if set, adds the credentials instead, under the transport of
+	// WithTransportWrapper that base then is (otel.go).
+	below *credentialTransport
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -42,6 +45,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if st != nil {
 		callEnd = st.start.Add(st.policy.MaxElapsed)
 	}
+	st.telemetry().pausing(t.client.pause)
 	if err := t.client.pause.wait(ctx, callEnd); err != nil {
 		return nil, &notSentError{err: err, final: true}
 	}
@@ -71,10 +75,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		cp := *req
 		out = &cp
 	}
-	u := *req.URL
-	u.RawQuery = withCredentials(u.RawQuery, t.client.creds)
-	out.URL = &u
+	if t.below == nil {
+		u := *req.URL
+		u.RawQuery = withCredentials(u.RawQuery, t.client.creds)
+		out.URL = &u
+	}
 
+	out, att := st.telemetry().startAttempt(req, out)
 	start := time.Now()
 	resp, err := t.base.RoundTrip(out)
 	if resp == nil {
@@ -91,6 +98,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// Trailers arrive with the end of the body; Client.send redacts
 		// them once it has read it.
 	}
+	att.end(resp, err)
 	t.logAttempt(req, st, resp, err, time.Since(start))
 	return resp, err
 }
@@ -119,6 +127,10 @@ func handOut(req *http.Request) *http.Request {
 // CloseIdleConnections passes http.Client.CloseIdleConnections on to the
 // wrapped transport, which net/http cannot reach through this wrapper.
 func (t *transport) CloseIdleConnections() {
+	if t.below != nil {
+		t.below.CloseIdleConnections() // the wrapper may not pass it on
+		return
+	}
 	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
 		c.CloseIdleConnections()
 	}

@@ -21,6 +21,7 @@ package realsite
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -160,9 +161,18 @@ const (
 	TransactionCustomField = "sdk-transaction-text"
 )
 
-// Leaks reports whether text holds the site's key or secret.
+// Leaks reports whether text holds the site's key or secret, literal,
+// query- or path-escaped, in any letter case.
 func (s Site) Leaks(text string) bool {
-	return strings.Contains(text, s.APIKey) || strings.Contains(text, s.APISecret)
+	low := strings.ToLower(text)
+	for _, v := range []string{s.APIKey, s.APISecret} {
+		for _, form := range []string{v, url.QueryEscape(v), url.PathEscape(v)} {
+			if strings.Contains(low, strings.ToLower(form)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Stamp returns a token unique to this call, made of lower-case letters and
