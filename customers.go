@@ -164,7 +164,8 @@ func (c Customer) MarshalJSON() ([]byte, error) { return marshalModel(&c) }
 //     "...", and fails the write when the cut splits a character; a tag over
 //     200 characters or a custom field over 2000 is silently not stored).
 //     Lengths count what is stored: an emoji takes 9 or 10 bytes as the
-//     reference the SDK writes (see the package doc), and the avatar's "&",
+//     reference the SDK writes (see "Text as the CRM stores it" in the
+//     package doc), and the avatar's "&",
 //     quotes and accented letters take their HTML entities twice over;
 //   - what WordPress's sanitize_text_field changes: "<" (HTML), tabs, line
 //     breaks, two spaces in a row, white space at either end, and "%" with
@@ -379,9 +380,10 @@ func flagTrue(on bool) string {
 //     (Create returns it with white space folded as the site stores it;
 //     text the site would store otherwise is refused, see CustomerRequest).
 //   - Concurrent Creates of one email that is not on the site yet can make
-//     duplicate contacts: the site looks the email up, then inserts, without
-//     a lock. Send one email's writes one after the other, or use
-//     UpsertMany, which serialises the rows of one email.
+//     duplicate contacts (the site looks the email up, then inserts, without
+//     a lock), and some of them can be refused (ErrRejected, {"error":100}).
+//     Send one email's writes one after the other, or use UpsertMany, which
+//     serialises the rows of one email.
 //
 // It is retried after 5xx and network errors: an upsert keyed by email
 // cannot duplicate the contact (a retry comes after its attempt, never beside it).

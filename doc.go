@@ -89,6 +89,20 @@ changes and writes the whole record back. Events.Create always sends
 "complete", which the server would otherwise store as done. The remaining
 traps are written on each method.
 
+# Text as the CRM stores it
+
+The CRM's tables cannot hold characters outside Unicode's Basic
+Multilingual Plane (emoji): the SDK writes them as numeric character
+references ("&#x1f600;") and reads them back as the characters. Other text
+is refused with a *ValidationError, before anything is sent, where the site
+would store something else than what was sent, or nothing, while answering
+success: longer than the field holds (counted as stored: an emoji takes 9 or
+10 bytes, and in task titles "é" is "&eacute;"), HTML and "<", "%" with two
+hexadecimal digits, backslashes, and "0" or -1 where the CRM drops them.
+White space is folded and trimmed as the site does, and returned so. What
+the CRM stores HTML-encoded (task titles and notes, avatars, quotes in tag
+names) is decoded on read. The request types list each field's limits.
+
 # Tracing and metrics
 
 WithTracerProvider records a span per call ("jetpackcrm Customers.Create")
