@@ -132,8 +132,9 @@ type Customer struct {
 	// CustomFields holds the contact's custom fields by slug (slugs may
 	// contain hyphens), including address custom fields (addr_<slug>,
 	// secaddr_<slug>), as strings. A create reply also echoes unknown
-	// request keys here.
-	CustomFields map[string]string `json:",unknown" jpcrm:"nested=meta,ignore=created_date|lastupdated_date|lastcontacted|lastcontacted_date|filterTot|filterPages|notes|suffix|assign|sticky|stickystat|total_value|purchase_total|purchase_count"`
+	// request keys here. (Jetpack CRM 6.6's lists add a copy of the owner,
+	// "owner_zbs-name-clash-tmp-fix", which is not a custom field.)
+	CustomFields map[string]string `json:",unknown" jpcrm:"nested=meta,ignore=created_date|lastupdated_date|lastcontacted|lastcontacted_date|filterTot|filterPages|notes|suffix|assign|sticky|stickystat|total_value|purchase_total|purchase_count|owner_zbs-name-clash-tmp-fix"`
 	// Invoices, Quotes and Transactions are present only when requested.
 	Invoices     []*Invoice     `json:"invoices,omitzero"`
 	Quotes       []*Quote       `json:"quotes,omitzero"`

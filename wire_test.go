@@ -179,3 +179,16 @@ func TestNullEntriesInEmbeddedListsAreSkipped(t *testing.T) {
 	}
 	assert.Len(t, list[0].Invoices, 1)
 }
+
+// TestOwnerCopyOfJetpackCRM66IsNotACustomField: 6.6 lists contacts with
+// "owner_zbs-name-clash-tmp-fix", a copy of the owner ("-1" when none).
+// Read as a custom field, it went back in every merge write (Sync), where
+// "-1" is a value the site drops, and the write was refused.
+func TestOwnerCopyOfJetpackCRM66IsNotACustomField(t *testing.T) {
+	t.Parallel()
+	var c Customer
+	require.NoError(t, c.UnmarshalJSON([]byte(`{"id":"1","email":"a@example.com","owner":"-1","owner_zbs-name-clash-tmp-fix":"-1","sdk-text":"x"}`)))
+	assert.Equal(t, map[string]string{"sdk-text": "x"}, c.CustomFields)
+	r := customerRequestFrom(&c)
+	assert.NoError(t, r.validate(), "the contact can be written back")
+}
