@@ -132,7 +132,7 @@ func idList[T any](list []*T, resp *Response, err error, id func(*T) int64) ([]i
 type paged struct {
 	name, method, endpoint string
 	inBody                 bool
-	ord                    order
+	ord                    idOrder
 	list                   func(ctx context.Context, c *Client, o *ListOptions) ([]int64, *Response, error)
 	all                    func(ctx context.Context, c *Client, o *ListOptions) iter.Seq2[int64, error]
 }
@@ -210,7 +210,7 @@ func pagedLists() []paged {
 
 // serverOrder returns n IDs in the order the endpoint lists them: ascending,
 // newest first for quotes, and a fixed shuffle for the unordered lists.
-func serverOrder(ord order, n int) []int64 {
+func serverOrder(ord idOrder, n int) []int64 {
 	ids := make([]int64, n)
 	for i := range ids {
 		switch ord {
