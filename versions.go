@@ -59,14 +59,15 @@ func FeaturesOf(v string) Features {
 }
 
 // Enabled describes the features the release enables, one line each, for
-// people (jpcrm status prints them); empty when it enables none.
+// people (jpcrm status prints them); empty when it enables none. In Go,
+// they are ListOptions.Order and Companies.ListFiltered.
 func (f Features) Enabled() []string {
 	var out []string
 	if f.ListOrder {
-		out = append(out, "order=ASC|DESC on events, transactions, quotes, invoices and contact search (ListOptions.Order)")
+		out = append(out, "order=ASC|DESC on the events, transactions, quotes, invoices and contact search lists")
 	}
 	if f.CompanyFilters {
-		out = append(out, "companies filters: search, owner, with invoices, quotes and transactions (Companies.ListFiltered)")
+		out = append(out, "companies filters: search, owner, with invoices, quotes and transactions")
 	}
 	return out
 }
