@@ -294,7 +294,7 @@ func (s *CompaniesService) list(ctx context.Context, op string, opts *CompanyLis
 			return nil, nil, fmt.Errorf("jetpackcrm: %s: reading the site's release for %s: %w", op, field, err)
 		}
 		if !f.CompanyFilters {
-			return nil, nil, invalid(op, field, "%s passes the companies filters to the wrong arguments (it would not filter, or would corrupt the answer); they need Jetpack CRM %s or later",
+			return nil, nil, c.refusal(op, field, "%s passes the companies filters to the wrong arguments (it would not filter, or would corrupt the answer); they need Jetpack CRM %s or later",
 				f.release(), releaseCompanyFilters)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/jpcrm-go/jetpackcrm/internal/version"
@@ -72,12 +73,27 @@ func (f Features) Enabled() []string {
 	return out
 }
 
+// maxVersionInError bounds the crm_version an error quotes: it is the
+// server's text.
+const maxVersionInError = 40
+
 // release names the site's release in an error.
 func (f Features) release() string {
-	if f.Version == "" {
+	v := f.Version
+	if v == "" {
 		return "the site's Jetpack CRM (its status reports no crm_version)"
 	}
-	return fmt.Sprintf("Jetpack CRM %s (the site's crm_version)", f.Version)
+	if len(v) > maxVersionInError {
+		v = strings.ToValidUTF8(v[:maxVersionInError], "") + "..."
+	}
+	return fmt.Sprintf("Jetpack CRM %s (the site's crm_version)", v)
+}
+
+// refusal is the *ValidationError for what the site's release would not
+// do. Its text quotes the server's crm_version, so it is redacted like
+// any text the server sent.
+func (c *Client) refusal(op, field, format string, args ...any) *ValidationError {
+	return invalid(op, field, "%s", c.creds.redact(fmt.Sprintf(format, args...)))
 }
 
 // releaseEras are the feature sets that differ, oldest first: what the SDK
@@ -290,6 +306,6 @@ func (c *Client) resolveOrder(ctx context.Context, op, endpoint string, want Sor
 	if endpoint != "companies" {
 		needs = fmt.Sprintf("; order=ASC|DESC needs Jetpack CRM %s or later", releaseListOrder)
 	}
-	return "", invalid(op, "Order", "%s ignores order on %s and lists them %s, not %s%s",
+	return "", c.refusal(op, "Order", "%s ignores order on %s and lists them %s, not %s%s",
 		f.release(), listNames[endpoint], ls.fixed.words(), want.words(), needs)
 }

@@ -2,10 +2,12 @@ package jetpackcrm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -488,4 +490,30 @@ func TestGetByEmailSendsNoOrder(t *testing.T) {
 	_, _, err := env.client.Customers.GetByEmail(context.Background(), "ada@example.com")
 	require.ErrorIs(t, err, ErrNotFound)
 	assertWire(t, w.single(t), http.MethodGet, "customer_search", url.Values{"email": {"ada@example.com"}}, "")
+}
+
+// A crm_version is the server's text: an error quoting it is bounded and
+// never shows the credentials, even a version that holds them.
+func TestRefusalQuotesTheVersionSafely(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"6.4.3 " + testSecret, "6.4.3-" + strings.Repeat("x", 5000), "6.4." + testKey} {
+		env := setup(t)
+		var calls atomic.Int32
+		env.respond(http.MethodGet, "status", releaseResponder(jsonEscape(v), &calls))
+		_, _, err := env.client.Transactions.List(context.Background(), &ListOptions{Order: Descending})
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, "%.40q", v)
+		assertErrorHidesSecret(t, err)
+		assert.Less(t, len(err.Error()), 400)
+		_, _, err = env.client.Companies.ListFiltered(context.Background(), &CompanyListOptions{Search: "x"})
+		require.ErrorAs(t, err, &ve)
+		assertErrorHidesSecret(t, err)
+		assert.Less(t, len(err.Error()), 400)
+	}
+}
+
+// jsonEscape makes s safe inside a JSON string literal.
+func jsonEscape(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
 }
