@@ -49,6 +49,8 @@ type Client struct {
 	endpointURLs map[string]*url.URL
 	// release is the site's Jetpack CRM release, once read (versions.go).
 	release releaseCache
+	// customFields caches the site's custom-field slugs (customfields.go).
+	customFields customFieldCache
 
 	common service
 
@@ -120,6 +122,7 @@ func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, erro
 		logger:           cfg.logger,
 		maxResponseBytes: cfg.maxResponseBytes,
 		pause:            &pauseGate{},
+		customFields:     customFieldCache{off: cfg.noCustomFieldCheck},
 	}
 	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter)
 	c.endpointURLs = make(map[string]*url.URL, len(sdkEndpoints))

@@ -241,6 +241,9 @@ func (s *CompaniesService) Create(ctx context.Context, req *CompanyRequest) (*Co
 	if err := req.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
+	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectCompany, req.CustomFields); err != nil {
+		return nil, nil, err
+	}
 	c := new(Company)
 	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_company", nil, req, false, c)
 	if err != nil {

@@ -385,7 +385,9 @@ func (s *EventsService) All(ctx context.Context, opts *EventListOptions) iter.Se
 	if opts != nil {
 		base = *opts
 	}
-	return iterate(ctx, base.PerPage, iterationOrder(base.Order, ascendingIDs), func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
+	// Without an Order, a set of IDs: the walk takes whatever order the site
+	// lists in (the SDK asks for ASC, which every release gives today).
+	return iterate(ctx, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.List(ctx, &o)

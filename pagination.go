@@ -126,9 +126,9 @@ func (r *Response) setPage(page, perPage, got int) {
 type idOrder int
 
 const (
-	ascendingIDs  idOrder = iota // customers, events, oldest first
-	descendingIDs                // quotes by default: newest first
-	unorderedIDs                 // no defined order (or one that depends on the release)
+	ascendingIDs  idOrder = iota // customers (every release), and any list asked for Ascending
+	descendingIDs                // quotes by default, and any list asked for Descending
+	unorderedIDs                 // invoices, transactions: no ORDER BY on 6.4; companies, events: the order depends on the release
 )
 
 // pageFetcher fetches one page of a list.

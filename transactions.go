@@ -225,6 +225,9 @@ func (s *TransactionsService) Create(ctx context.Context, req *TransactionReques
 	if err := req.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
+	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectTransaction, req.CustomFields); err != nil {
+		return nil, nil, err
+	}
 	t := new(Transaction)
 	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_transaction", nil, req, true, t)
 	if err != nil {
