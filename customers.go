@@ -588,7 +588,8 @@ func (s *CustomersService) Search(ctx context.Context, query string, opts *ListO
 }
 
 // SearchAll iterates over every contact Search(query) matches, page by page
-// (PerPage defaults to 100), in ID order. Like the All iterators it stops
+// (PerPage defaults to 100), oldest first unless opts.Order says otherwise
+// (see Search). Like the All iterators it stops
 // on a short or empty page or when the caller breaks, yields an error once
 // and stops, never yields a contact twice, and ends with ErrPagingStalled
 // when a full page brings nothing new (a server that ignores paging would
@@ -601,12 +602,9 @@ func (s *CustomersService) SearchAll(ctx context.Context, query string, opts *Li
 	if !utf8.ValidString(query) {
 		return errorSeq[Customer](invalid(op, "query", "not valid UTF-8"))
 	}
-	perPage := 0
-	if opts != nil {
-		perPage = opts.PerPage
-	}
-	return iterate(ctx, perPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
-		return s.Search(ctx, query, &ListOptions{Page: page, PerPage: perPage})
+	// Oldest first unless opts.Order says otherwise (Search asks for it).
+	return allPages(ctx, op, opts, ascendingIDs, customerID, func(ctx context.Context, o *ListOptions) ([]*Customer, *Response, error) {
+		return s.Search(ctx, query, o)
 	})
 }
 

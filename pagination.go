@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"slices"
 )
 
 // ErrPagingStalled is yielded by an All iterator when a full page holds
@@ -18,6 +19,11 @@ var ErrPagingStalled = errors.New("jetpackcrm: paging stalled")
 // Client, or a proxy reordering answers): the iterator stops rather than
 // skip records it cannot recognise.
 var ErrUnexpectedOrder = errors.New("jetpackcrm: list not in the expected order")
+
+// maxStalePages is how many full pages in a row an iterator takes that
+// bring nothing new before it gives up with ErrPagingStalled (unless one of
+// them is the first page again, which stops it at once).
+const maxStalePages = 5
 
 // DefaultIteratorPerPage is the page size All iterators use when none is set.
 const DefaultIteratorPerPage = 100
@@ -148,6 +154,8 @@ func iterate[T any](ctx context.Context, perPage int, ord idOrder, id func(*T) i
 			return
 		}
 		seen := newSeenIDs(ord)
+		var firstPage []int64 // the IDs of page 1, in order
+		stale := 0            // consecutive full pages with nothing new
 		for page := 1; ; page++ {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
@@ -159,16 +167,20 @@ func iterate[T any](ctx context.Context, perPage int, ord idOrder, id func(*T) i
 				return
 			}
 			fresh := 0
+			var ids []int64
 			for _, it := range items {
 				if it == nil {
 					continue
+				}
+				if page == 1 || fresh == 0 {
+					ids = append(ids, id(it))
 				}
 				if !seen.first(id(it)) {
 					if fresh > 0 && ord != unorderedIDs {
 						// Behind a record just yielded: the page is not in
 						// the order the watermark relies on, which would
 						// skip records without a word.
-						yield(nil, fmt.Errorf("jetpackcrm: page %d is not sorted %s as the list should be (ID %d after newer ones): %w",
+						yield(nil, fmt.Errorf("jetpackcrm: page %d is not sorted %s as the list should be (ID %d out of order): %w",
 							page, ord.words(), id(it), ErrUnexpectedOrder))
 						return
 					}
@@ -182,10 +194,20 @@ func iterate[T any](ctx context.Context, perPage int, ord idOrder, id func(*T) i
 			if resp.entries(len(items)) < perPage {
 				return
 			}
-			if fresh == 0 {
-				// A full page of records already yielded: the server is
-				// not paging (a cache, or a host that drops the page
-				// parameter). Asking again would loop for ever.
+			if page == 1 {
+				firstPage = ids
+			}
+			if fresh > 0 {
+				stale = 0
+				continue
+			}
+			// A full page of records already yielded. The first page again
+			// is a server that is not paging (a cache, or a host that drops
+			// the page parameter): asking again would loop for ever.
+			// Another page is the list shifting under the walk (records
+			// added at its start, as newest-first lists are on a busy
+			// site): the walk goes on, within a bound.
+			if stale++; slices.Equal(ids, firstPage) || stale >= maxStalePages {
 				yield(nil, fmt.Errorf("jetpackcrm: page %d repeated records already seen; the server does not seem to honour paging: %w", page, ErrPagingStalled))
 				return
 			}

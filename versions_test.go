@@ -517,3 +517,24 @@ func jsonEscape(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b[1 : len(b)-1])
 }
+
+// SearchAll walks in the order asked for: newest first on 6.6.
+func TestSearchAllInTheOrderAsked(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	var statuses atomic.Int32
+	env.respond(http.MethodGet, "status", releaseResponder("6.6.1", &statuses))
+	s := &pagedServer{items: serverOrder(descendingIDs, 5)}
+	w := serveWire(env, http.MethodGet, "customer_search", s.responder())
+	ids, errs := collect(idSeq(env.client.Customers.SearchAll(context.Background(), "x", &ListOptions{PerPage: 2, Order: Descending}), customerID))
+	require.Empty(t, errs)
+	assert.Equal(t, []int64{5, 4, 3, 2, 1}, ids)
+	for _, r := range w.requests() {
+		assert.Equal(t, "DESC", r.Query.Get("order"))
+	}
+	env2 := setup(t)
+	env2.respond(http.MethodGet, "status", releaseResponder("6.4.3", &statuses))
+	_, errs = collect(idSeq(env2.client.Customers.SearchAll(context.Background(), "x", &ListOptions{Order: Descending}), customerID))
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrInvalidInput)
+}
