@@ -232,6 +232,13 @@ func relBadCases() []relBadCase {
 		"Companies.All": func(ctx context.Context, c *jetpackcrm.Client, o *jetpackcrm.ListOptions) error {
 			return relAllErr(c.Companies.All(ctx, o))
 		},
+		"Companies.ListFiltered": func(ctx context.Context, c *jetpackcrm.Client, o *jetpackcrm.ListOptions) error {
+			_, _, err := c.Companies.ListFiltered(ctx, &jetpackcrm.CompanyListOptions{ListOptions: *o, Search: "acme"})
+			return err
+		},
+		"Companies.AllFiltered": func(ctx context.Context, c *jetpackcrm.Client, o *jetpackcrm.ListOptions) error {
+			return relAllErr(c.Companies.AllFiltered(ctx, &jetpackcrm.CompanyListOptions{ListOptions: *o, Owner: 1}))
+		},
 		"Quotes.List": func(ctx context.Context, c *jetpackcrm.Client, o *jetpackcrm.ListOptions) error {
 			_, _, err := c.Quotes.List(ctx, o)
 			return err
@@ -384,8 +391,26 @@ func relBadCases() []relBadCase {
 			relBadCase{"minimum int page", op, "Page", func(ctx context.Context, c *jetpackcrm.Client) error {
 				return l(ctx, c, &jetpackcrm.ListOptions{Page: math.MinInt})
 			}},
+			relBadCase{"unknown order", op, "Order", func(ctx context.Context, c *jetpackcrm.Client) error {
+				return l(ctx, c, &jetpackcrm.ListOptions{Order: "asc"})
+			}},
 		)
 	}
+	// Filters a company list cannot take, on any release.
+	cases = append(cases,
+		relBadCase{"negative owner", "Companies.ListFiltered", "Owner", func(ctx context.Context, c *jetpackcrm.Client) error {
+			_, _, err := c.Companies.ListFiltered(ctx, &jetpackcrm.CompanyListOptions{Owner: -1})
+			return err
+		}},
+		relBadCase{"invalid UTF-8 search", "Companies.AllFiltered", "Search", func(ctx context.Context, c *jetpackcrm.Client) error {
+			return relAllErr(c.Companies.AllFiltered(ctx, &jetpackcrm.CompanyListOptions{Search: relInvalidUTF8}))
+		}},
+		// No release lists contacts newest first: decided without asking.
+		relBadCase{"descending contacts", "Customers.List", "Order", func(ctx context.Context, c *jetpackcrm.Client) error {
+			_, _, err := c.Customers.List(ctx, &jetpackcrm.CustomerListOptions{ListOptions: jetpackcrm.ListOptions{Order: jetpackcrm.Descending}})
+			return err
+		}},
+	)
 	return cases
 }
 
@@ -395,6 +420,7 @@ func relGoodCalls() map[string]func(ctx context.Context, c *jetpackcrm.Client) e
 	return map[string]func(ctx context.Context, c *jetpackcrm.Client) error{
 		"Status":     func(ctx context.Context, c *jetpackcrm.Client) error { _, _, err := c.Status(ctx); return err },
 		"StatusFull": func(ctx context.Context, c *jetpackcrm.Client) error { _, _, err := c.StatusFull(ctx); return err },
+		"Features":   func(ctx context.Context, c *jetpackcrm.Client) error { _, err := c.Features(ctx); return err },
 		"NewRequest": func(ctx context.Context, c *jetpackcrm.Client) error {
 			_, err := c.NewRequest(ctx, http.MethodGet, "status", url.Values{"full": {"1"}}, nil)
 			return err
@@ -433,6 +459,13 @@ func relGoodCalls() map[string]func(ctx context.Context, c *jetpackcrm.Client) e
 			return err
 		},
 		"Companies.All": func(ctx context.Context, c *jetpackcrm.Client) error { return relAllErr(c.Companies.All(ctx, nil)) },
+		"Companies.ListFiltered": func(ctx context.Context, c *jetpackcrm.Client) error {
+			_, _, err := c.Companies.ListFiltered(ctx, nil)
+			return err
+		},
+		"Companies.AllFiltered": func(ctx context.Context, c *jetpackcrm.Client) error {
+			return relAllErr(c.Companies.AllFiltered(ctx, nil))
+		},
 		"Quotes.List": func(ctx context.Context, c *jetpackcrm.Client) error {
 			_, _, err := c.Quotes.List(ctx, nil)
 			return err
@@ -705,7 +738,7 @@ func TestBadInputEdgeValuesAreAccepted(t *testing.T) {
 		for name, call := range relGoodCalls() {
 			err := call(ctx, c)
 			switch {
-			case strings.HasSuffix(name, ".All"):
+			case strings.HasSuffix(name, ".All"), strings.HasSuffix(name, ".AllFiltered"):
 				// relAllErr wants an error: a healthy walk yields none.
 				assert.ErrorContains(t, err, "0 errors", name)
 			case name == "Customers.Update" || name == "Customers.GetByEmail":

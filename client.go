@@ -48,6 +48,8 @@ type Client struct {
 	// Requests without a query share them: nothing downstream modifies a
 	// request's URL (the transport sends a copy).
 	endpointURLs map[string]*url.URL
+	// release is the site's Jetpack CRM release, once read (versions.go).
+	release releaseCache
 	// customFields caches the site's custom-field slugs (customfields.go).
 	customFields customFieldCache
 

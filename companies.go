@@ -2,9 +2,11 @@ package jetpackcrm
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"time"
+	"unicode/utf8"
 )
 
 // Company is a Jetpack CRM company as the API returns it.
@@ -12,8 +14,10 @@ import (
 // Unlike contacts, companies carry Unix times as ints, their secondary
 // address as secaddr1, seccity... and "wpid" as an int; all decode into the
 // same Go types. Every company in a list embeds its linked contacts in
-// Contacts. Invoices and Quotes appear only through the companies endpoint's
-// argument-order bug (see Companies.List), never reliably.
+// Contacts. Invoices, Quotes and Transactions are filled when asked for
+// through Companies.ListFiltered (Jetpack CRM 6.6.0 and later); on 6.4
+// Invoices and Quotes appear only through the companies endpoint's
+// argument-order bug, never reliably.
 //
 // It decodes from a list, an embedded "company" entry or a create reply
 // (echo of the request plus "id"), and encodes to the wire shape, which
@@ -49,13 +53,16 @@ type Company struct {
 	// Contacts are the contacts linked to the company, as full records.
 	Contacts []*Customer `json:"contacts,omitzero"`
 	// Tags appear in create replies (as names) and are otherwise not listed.
-	Tags     []Tag      `json:"tags,omitzero"`
-	Invoices []*Invoice `json:"invoices,omitzero"`
-	Quotes   []*Quote   `json:"quotes,omitzero"`
+	Tags []Tag `json:"tags,omitzero"`
+	// Invoices, Quotes and Transactions are the company's, when asked for;
+	// nil otherwise.
+	Invoices     []*Invoice     `json:"invoices,omitzero"`
+	Quotes       []*Quote       `json:"quotes,omitzero"`
+	Transactions []*Transaction `json:"transactions,omitzero"`
 	// CustomFields holds custom fields by slug, including address custom
 	// fields (addr_<slug>, secaddr_<slug>). A create reply also echoes
 	// unknown request keys here.
-	CustomFields map[string]string `json:",unknown" jpcrm:"nested=meta,ignore=created_date|lastupdated_date|lastcontacted_date|assign|transactions"`
+	CustomFields map[string]string `json:",unknown" jpcrm:"nested=meta,ignore=created_date|lastupdated_date|lastcontacted_date|assign"`
 }
 
 // companyBuiltinKey reports whether key is a company wire key.
@@ -141,7 +148,86 @@ type CompaniesAPI interface {
 	All(ctx context.Context, opts *ListOptions) iter.Seq2[*Company, error]
 }
 
-var _ CompaniesAPI = (*CompaniesService)(nil)
+// CompaniesFilterAPI is the filtered listing of the companies service, as
+// an interface for fakes. It is apart from CompaniesAPI so that fakes of
+// that interface written before it existed still compile.
+type CompaniesFilterAPI interface {
+	ListFiltered(ctx context.Context, opts *CompanyListOptions) ([]*Company, *Response, error)
+	AllFiltered(ctx context.Context, opts *CompanyListOptions) iter.Seq2[*Company, error]
+}
+
+var (
+	_ CompaniesAPI       = (*CompaniesService)(nil)
+	_ CompaniesFilterAPI = (*CompaniesService)(nil)
+)
+
+// CompanyListOptions filters Companies.ListFiltered and
+// Companies.AllFiltered. The filters work from Jetpack CRM 6.6.0 on; older
+// releases pass them to the wrong arguments (search does not filter,
+// owned is ignored, the flags add nothing or corrupt the answer), so a
+// filter set there is refused with a *ValidationError naming the release,
+// after the site's status is read once per Client (see Client.Features).
+type CompanyListOptions struct {
+	ListOptions
+	// Search keeps the companies whose ID is the phrase, or whose name,
+	// email, phones, addresses or social handles contain it (and custom
+	// fields, if the CRM's "customfieldsearch" setting is on).
+	Search string
+	// Owner keeps the companies owned by this WordPress user ID.
+	Owner int64
+	// WithInvoices, WithQuotes and WithTransactions embed those lists in
+	// each company (unpaginated: they can make big pages).
+	WithInvoices     bool
+	WithQuotes       bool
+	WithTransactions bool
+}
+
+func (o *CompanyListOptions) validate(op string) error {
+	if o == nil {
+		return nil
+	}
+	if err := o.ListOptions.validate(op); err != nil {
+		return err
+	}
+	if o.Owner < 0 {
+		return invalid(op, "Owner", "must not be negative, got %d", o.Owner)
+	}
+	if !utf8.ValidString(o.Search) {
+		return invalid(op, "Search", "not valid UTF-8")
+	}
+	return nil
+}
+
+// filter names the first filter set, "" when none is.
+func (o *CompanyListOptions) filter() string {
+	switch {
+	case o == nil:
+		return ""
+	case o.Search != "":
+		return "Search"
+	case o.Owner != 0:
+		return "Owner"
+	case o.WithInvoices:
+		return "WithInvoices"
+	case o.WithQuotes:
+		return "WithQuotes"
+	case o.WithTransactions:
+		return "WithTransactions"
+	}
+	return ""
+}
+
+// companiesListBody is the JSON body the companies endpoint reads. The
+// flags work only as the string "true".
+type companiesListBody struct {
+	Page         int    `json:"page,omitempty"`
+	PerPage      int    `json:"perpage,omitempty"`
+	Search       string `json:"search,omitempty"`
+	Owned        int64  `json:"owned,omitempty"`
+	Invoices     string `json:"invoices,omitempty"`
+	Quotes       string `json:"quotes,omitempty"`
+	Transactions string `json:"transactions,omitempty"`
+}
 
 // CompaniesService handles the CRM's companies (create_company and
 // companies). Companies exist when the CRM runs in B2B mode.
@@ -180,35 +266,107 @@ func (s *CompaniesService) Create(ctx context.Context, req *CompanyRequest) (*Co
 	return c, resp, nil
 }
 
-// List returns one page of companies in ID order, each with its linked
-// contacts (POST companies; paging travels in the JSON body).
+// List returns one page of companies, each with its linked contacts (POST
+// companies; paging travels in the JSON body). It is ListFiltered with
+// paging and order only.
 //
-// Only paging is offered: in Jetpack CRM 6.4.x the endpoint passes its
-// other arguments to the CRM in the wrong order, so "search" does not
-// filter, "invoices" becomes a search for "1", "quotes" corrupts the body
-// with HTML, "transactions" adds quotes, and "owned" is ignored.
+// The order depends on the release, and the endpoint takes none: Jetpack
+// CRM 6.6.0 and later list newest first, older releases oldest first.
+// opts.Order is accepted when it is the site's order and refused with a
+// *ValidationError otherwise (which reads the site's status once per
+// Client). Companies.All walks either.
 func (s *CompaniesService) List(ctx context.Context, opts *ListOptions) ([]*Company, *Response, error) {
-	const op = "Companies.List"
+	co := &CompanyListOptions{}
+	if opts != nil {
+		co.ListOptions = *opts
+	}
+	return s.list(ctx, "Companies.List", co)
+}
+
+// ListFiltered returns one page of the companies that match opts, each
+// with its linked contacts (POST companies).
+//
+// The filters need Jetpack CRM 6.6.0 or later: on 6.4 the endpoint passes
+// them to the wrong arguments ("search" does not filter, "invoices"
+// becomes a search for "1", "quotes" corrupts the answer with HTML,
+// "transactions" adds quotes, "owned" is ignored). When a filter is set,
+// the site's status is read (once per Client) and a release before 6.6.0
+// gets a *ValidationError naming it, with nothing sent. The order is as
+// for List.
+func (s *CompaniesService) ListFiltered(ctx context.Context, opts *CompanyListOptions) ([]*Company, *Response, error) {
+	return s.list(ctx, "Companies.ListFiltered", opts)
+}
+
+func (s *CompaniesService) list(ctx context.Context, op string, opts *CompanyListOptions) ([]*Company, *Response, error) {
 	if err := opts.validate(op); err != nil {
 		return nil, nil, err
 	}
-	body := ListOptions{}
+	c := (*service)(s).owner()
+	if _, err := c.resolveOrder(ctx, op, "companies", opts.list().order()); err != nil {
+		return nil, nil, err
+	}
+	if field := opts.filter(); field != "" {
+		f, err := c.Features(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("jetpackcrm: %s: reading the site's release for %s: %w", op, field, err)
+		}
+		if !f.CompanyFilters {
+			return nil, nil, c.refusal(op, field, "%s passes the companies filters to the wrong arguments (it would not filter, or would corrupt the answer); they need Jetpack CRM %s or later",
+				f.release(), releaseCompanyFilters)
+		}
+	}
+	var body companiesListBody
 	if opts != nil {
-		body = *opts
+		body = companiesListBody{Page: opts.Page, PerPage: opts.PerPage, Search: opts.Search, Owned: opts.Owner,
+			Invoices: flagTrue(opts.WithInvoices), Quotes: flagTrue(opts.WithQuotes), Transactions: flagTrue(opts.WithTransactions)}
 	}
 	var out []*Company
-	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "companies", nil, &body, true, &out)
+	resp, err := c.callAs(ctx, op, http.MethodPost, "companies", nil, &body, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}
-	page, perPage := opts.effective()
+	page, perPage := opts.list().effective()
 	resp.setPage(page, perPage, len(out))
 	return out, resp, nil
 }
 
-// All iterates over every company (PerPage defaults to 100). Jetpack CRM
-// 6.4 lists companies oldest first and 6.6 newest first: the walk takes
-// either.
+func (o *CompanyListOptions) list() *ListOptions {
+	if o == nil {
+		return nil
+	}
+	return &o.ListOptions
+}
+
+// All iterates over every company (PerPage defaults to 100), in the
+// site's order (see List).
 func (s *CompaniesService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Company, error] {
-	return allPages(ctx, "Companies.All", opts, unorderedIDs, func(c *Company) int64 { return c.ID }, s.List)
+	co := &CompanyListOptions{}
+	if opts != nil {
+		co.ListOptions = *opts
+	}
+	return s.all(ctx, "Companies.All", co)
+}
+
+// AllFiltered iterates over every company that matches opts (PerPage
+// defaults to 100); the filters need Jetpack CRM 6.6.0 or later (see
+// ListFiltered).
+func (s *CompaniesService) AllFiltered(ctx context.Context, opts *CompanyListOptions) iter.Seq2[*Company, error] {
+	return s.all(ctx, "Companies.AllFiltered", opts)
+}
+
+func (s *CompaniesService) all(ctx context.Context, op string, opts *CompanyListOptions) iter.Seq2[*Company, error] {
+	if err := opts.validate(op); err != nil {
+		return errorSeq[Company](err)
+	}
+	base := CompanyListOptions{}
+	if opts != nil {
+		base = *opts
+	}
+	// Without an Order, a set of IDs: Jetpack CRM 6.4 lists companies
+	// oldest first, 6.6 newest first (it hard-codes the order).
+	return iterate(ctx, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(c *Company) int64 { return c.ID }, func(ctx context.Context, page, perPage int) ([]*Company, *Response, error) {
+		o := base
+		o.Page, o.PerPage = page, perPage
+		return s.list(ctx, op, &o)
+	})
 }

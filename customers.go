@@ -326,6 +326,13 @@ type CustomerListOptions struct {
 	CompanyID int64
 }
 
+func (o *CustomerListOptions) list() *ListOptions {
+	if o == nil {
+		return nil
+	}
+	return &o.ListOptions
+}
+
 func (o *CustomerListOptions) validate(op string) error {
 	if o == nil {
 		return nil
@@ -552,11 +559,16 @@ func checkKept(op string, sent *CustomerRequest, stored *Customer) error {
 	return nil
 }
 
-// List returns one page of contacts, in ID order (POST customers; the
-// paging and filters travel in the JSON body).
+// List returns one page of contacts, oldest first (POST customers; the
+// paging and filters travel in the JSON body). The endpoint takes no
+// order on any release: opts.Order Descending is refused with a
+// *ValidationError.
 func (s *CustomersService) List(ctx context.Context, opts *CustomerListOptions) ([]*Customer, *Response, error) {
 	const op = "Customers.List"
 	if err := opts.validate(op); err != nil {
+		return nil, nil, err
+	}
+	if _, err := (*service)(s).owner().resolveOrder(ctx, op, "customers", opts.list().order()); err != nil {
 		return nil, nil, err
 	}
 	var body customersListBody
@@ -589,7 +601,7 @@ func (s *CustomersService) All(ctx context.Context, opts *CustomerListOptions) i
 	if opts != nil {
 		base = *opts
 	}
-	return iterate(ctx, base.PerPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+	return iterate(ctx, base.PerPage, iterationOrder(base.Order, ascendingIDs), customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.List(ctx, &o)
@@ -598,39 +610,52 @@ func (s *CustomersService) All(ctx context.Context, opts *CustomerListOptions) i
 
 // searchQuery is the query of customer_search.
 type searchQuery struct {
-	Query   string `url:"zbs_query,omitempty"`
-	Email   string `url:"email,omitempty"`
-	Page    int    `url:"page,omitempty"`
-	PerPage int    `url:"perpage,omitempty"`
+	Query   string    `url:"zbs_query,omitempty"`
+	Email   string    `url:"email,omitempty"`
+	Page    int       `url:"page,omitempty"`
+	PerPage int       `url:"perpage,omitempty"`
+	Order   SortOrder `url:"order,omitempty"`
+}
+
+// searchOptions are Search's query and paging, validated together.
+type searchOptions struct {
+	query string
+	opts  *ListOptions
+}
+
+func (so searchOptions) validate(op string) error {
+	if err := so.opts.validate(op); err != nil {
+		return err
+	}
+	if !utf8.ValidString(so.query) {
+		return invalid(op, "query", "not valid UTF-8")
+	}
+	return nil
 }
 
 // Search returns one page of contacts whose names, email, address or phone
 // numbers contain query, case-insensitively (GET customer_search). An empty
 // query lists every contact.
+//
+// They come oldest first on every release: the SDK asks for that order, as
+// Jetpack CRM 6.5.0 and later list newest first by default (pages would
+// then shift as contacts are added). opts.Order Descending needs 6.5.0 or
+// later, and is refused with a *ValidationError before (see
+// ListOptions.Order).
 func (s *CustomersService) Search(ctx context.Context, query string, opts *ListOptions) ([]*Customer, *Response, error) {
-	const op = "Customers.Search"
-	if err := opts.validate(op); err != nil {
-		return nil, nil, err
-	}
-	if !utf8.ValidString(query) {
-		return nil, nil, invalid(op, "query", "not valid UTF-8")
-	}
-	q := searchQuery{Query: query}
-	if opts != nil {
-		q.Page, q.PerPage = opts.Page, opts.PerPage
-	}
-	var out []*Customer
-	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodGet, "customer_search", &q, nil, true, &out)
-	if err != nil {
-		return nil, resp, err
-	}
-	page, perPage := opts.effective()
-	resp.setPage(page, perPage, len(out))
-	return out, resp, nil
+	return listByQuery[Customer](ctx, (*service)(s).owner(), "Customers.Search", "customer_search", searchOptions{query, opts}, opts, Ascending,
+		func(order SortOrder) any {
+			q := &searchQuery{Query: query, Order: order}
+			if opts != nil {
+				q.Page, q.PerPage = opts.Page, opts.PerPage
+			}
+			return q
+		})
 }
 
 // SearchAll iterates over every contact Search(query) matches, page by page
-// (PerPage defaults to 100), in ID order. Like the All iterators it stops
+// (PerPage defaults to 100), oldest first unless opts.Order says otherwise
+// (see Search). Like the All iterators it stops
 // on a short or empty page or when the caller breaks, yields an error once
 // and stops, never yields a contact twice, and ends with ErrPagingStalled
 // when a full page brings nothing new (a server that ignores paging would
@@ -643,12 +668,9 @@ func (s *CustomersService) SearchAll(ctx context.Context, query string, opts *Li
 	if !utf8.ValidString(query) {
 		return errorSeq[Customer](invalid(op, "query", "not valid UTF-8"))
 	}
-	perPage := 0
-	if opts != nil {
-		perPage = opts.PerPage
-	}
-	return iterate(ctx, perPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
-		return s.Search(ctx, query, &ListOptions{Page: page, PerPage: perPage})
+	// Oldest first unless opts.Order says otherwise (Search asks for it).
+	return allPages(ctx, op, opts, ascendingIDs, customerID, func(ctx context.Context, o *ListOptions) ([]*Customer, *Response, error) {
+		return s.Search(ctx, query, o)
 	})
 }
 

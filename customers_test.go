@@ -486,11 +486,11 @@ func TestCustomersSearch(t *testing.T) {
 		wantIDs   []int64
 		wantNext  int
 	}{
-		{"phrase (72)", 72, "Hopper", nil, url.Values{"zbs_query": {"Hopper"}}, []int64{2}, 0},
-		{"no phrase lists everyone (73)", 73, "", nil, url.Values{}, []int64{1, 2, 3, 4, 5, 6, 7, 8, 9}, 0},
-		{"page 1 of 2 (77)", 77, "example", &ListOptions{Page: 1, PerPage: 2}, url.Values{"zbs_query": {"example"}, "page": {"1"}, "perpage": {"2"}}, []int64{1, 2}, 2},
-		{"page 2 of 2 (78)", 78, "example", &ListOptions{Page: 2, PerPage: 2}, url.Values{"zbs_query": {"example"}, "page": {"2"}, "perpage": {"2"}}, []int64{3, 4}, 3},
-		{"no match (76)", 76, "zzzzzz", nil, url.Values{"zbs_query": {"zzzzzz"}}, []int64{}, 0},
+		{"phrase (72)", 72, "Hopper", nil, url.Values{"order": {"ASC"}, "zbs_query": {"Hopper"}}, []int64{2}, 0},
+		{"no phrase lists everyone (73)", 73, "", nil, url.Values{"order": {"ASC"}}, []int64{1, 2, 3, 4, 5, 6, 7, 8, 9}, 0},
+		{"page 1 of 2 (77)", 77, "example", &ListOptions{Page: 1, PerPage: 2}, url.Values{"order": {"ASC"}, "zbs_query": {"example"}, "page": {"1"}, "perpage": {"2"}}, []int64{1, 2}, 2},
+		{"page 2 of 2 (78)", 78, "example", &ListOptions{Page: 2, PerPage: 2}, url.Values{"order": {"ASC"}, "zbs_query": {"example"}, "page": {"2"}, "perpage": {"2"}}, []int64{3, 4}, 3},
+		{"no match (76)", 76, "zzzzzz", nil, url.Values{"order": {"ASC"}, "zbs_query": {"zzzzzz"}}, []int64{}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

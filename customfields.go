@@ -165,19 +165,15 @@ func (c *Client) readCustomFieldSlugs(ctx context.Context, obj ObjectType) (map[
 	if len(fields) == 0 {
 		return nil, fmt.Errorf("jetpackcrm: the site has no %s yet to learn its custom fields from: %w", obj, ErrCustomFieldsUnknown)
 	}
+	// Keys a list carries that are not custom fields (6.6's copy of owner,
+	// "owner_zbs-name-clash-tmp-fix") are known keys of the models: they
+	// never reach CustomFields.
 	slugs := make(map[string]bool, len(fields[0]))
 	for k := range fields[0] {
-		if !notACustomField[k] {
-			slugs[k] = true
-		}
+		slugs[k] = true
 	}
 	return slugs, nil
 }
-
-// notACustomField are keys a list carries that the models decode as custom
-// fields but that are not ones: Jetpack CRM 6.6 adds
-// "owner_zbs-name-clash-tmp-fix" (a copy of owner) to every contact.
-var notACustomField = map[string]bool{"owner_zbs-name-clash-tmp-fix": true}
 
 // checkCustomFieldSlugs refuses, for op, custom-field keys of a write of
 // obj that the site does not define: the site would drop their values

@@ -81,6 +81,19 @@ returning an iter.Seq2 that walks all pages:
 		fmt.Println(contact.Email)
 	}
 
+ListOptions.Order asks for a list oldest (Ascending) or newest (Descending)
+first, where the site's release can list it so.
+
+# Jetpack CRM releases
+
+What the API offers changed between releases: from 6.5.0 the GET lists take
+order=ASC|DESC and read page and perpage below 1 as 1; from 6.6.0 the
+companies endpoint honours its filters (Companies.ListFiltered) and lists
+newest first. The Client reads the site's release once, from the status
+endpoint, on the first call that needs it (Client.Features), and refuses
+with a *ValidationError naming the release what the release would ignore or
+misread. Jetpack CRM 6.4.4 reports crm_version "6.4.3".
+
 # Writes that do not lose data
 
 The API's create_* endpoints are upserts that blank every field not sent

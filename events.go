@@ -298,15 +298,15 @@ func (s *EventsService) create(ctx context.Context, op string, req *EventRequest
 }
 
 // eventPageQuery is the query of the events list. The order is always sent:
-// 6.6 lists newest first unless asked for ASC, 6.4 ignores it and lists in
-// ID order.
+// 6.5 and later list newest first unless asked for ASC, 6.4 ignores it and
+// lists in ID order.
 type eventPageQuery struct {
 	EventListOptions
-	Order string `url:"order"`
+	Order SortOrder `url:"order"`
 }
 
-func newEventPageQuery(opts *EventListOptions) *eventPageQuery {
-	q := &eventPageQuery{Order: "ASC"}
+func newEventPageQuery(opts *EventListOptions, order SortOrder) *eventPageQuery {
+	q := &eventPageQuery{Order: order}
 	if opts != nil {
 		q.EventListOptions = *opts
 	}
@@ -328,7 +328,7 @@ func (s *EventsService) exists(ctx context.Context, id int64) (bool, *Response, 
 	c := (*service)(s).owner()
 	probe := func(offset int64) (int64, *Response, error) {
 		var out []*Event
-		q := newEventPageQuery(&EventListOptions{ListOptions: ListOptions{Page: int(offset) + 1, PerPage: 1}})
+		q := newEventPageQuery(&EventListOptions{ListOptions: ListOptions{Page: int(offset) + 1, PerPage: 1}}, Ascending)
 		resp, err := c.callAs(ctx, op, http.MethodGet, "events", q, nil, true, &out)
 		if err != nil || len(out) == 0 {
 			return 0, resp, err
@@ -378,14 +378,18 @@ func (s *EventsService) exists(ctx context.Context, id int64) (bool, *Response, 
 	return false, resp, nil
 }
 
-// List returns one page of events in ID order, each with its contact,
-// company and reminders (GET events). It asks for that order: Jetpack CRM
-// 6.6 lists newest first by default.
+// List returns one page of events, each with its contact, company and
+// reminders (GET events), oldest first on every release: the SDK asks for
+// that order, as Jetpack CRM 6.5.0 and later list newest first by default.
+// opts.Order Descending needs 6.5.0 or later, and is refused with a
+// *ValidationError before (see ListOptions.Order).
 func (s *EventsService) List(ctx context.Context, opts *EventListOptions) ([]*Event, *Response, error) {
-	return listByQuery[Event](ctx, (*service)(s).owner(), "Events.List", "events", newEventPageQuery(opts), opts.list())
+	return listByQuery[Event](ctx, (*service)(s).owner(), "Events.List", "events", opts, opts.list(), Ascending,
+		func(order SortOrder) any { return newEventPageQuery(opts, order) })
 }
 
-// All iterates over every event matching opts (PerPage defaults to 100).
+// All iterates over every event matching opts (PerPage defaults to 100),
+// oldest first unless opts.Order says otherwise.
 func (s *EventsService) All(ctx context.Context, opts *EventListOptions) iter.Seq2[*Event, error] {
 	const op = "Events.All"
 	if err := opts.validate(op); err != nil {
@@ -395,8 +399,9 @@ func (s *EventsService) All(ctx context.Context, opts *EventListOptions) iter.Se
 	if opts != nil {
 		base = *opts
 	}
-	// 6.4 lists events oldest first, 6.6 newest first: either order.
-	return iterate(ctx, base.PerPage, unorderedIDs, func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
+	// Without an Order, a set of IDs: the walk takes whatever order the site
+	// lists in (the SDK asks for ASC, which every release gives today).
+	return iterate(ctx, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.List(ctx, &o)

@@ -85,13 +85,20 @@ var _ InvoicesAPI = (*InvoicesService)(nil)
 // create invoices, and its invoices carry no link to a contact or company.
 type InvoicesService service
 
-// List returns one page of invoices with their line items. The server
-// sorts them by nothing in particular (in practice, by ID).
+// List returns one page of invoices with their line items (GET invoices).
+//
+// The order depends on the release: Jetpack CRM 6.5.0 and later sort by
+// ID and take opts.Order (the SDK asks for Ascending when it is not set,
+// where the server would list newest first); 6.4 sorts by nothing in
+// particular (in practice, by ID), and refuses opts.Order with a
+// *ValidationError (see ListOptions.Order).
 func (s *InvoicesService) List(ctx context.Context, opts *ListOptions) ([]*Invoice, *Response, error) {
-	return listByQuery[Invoice](ctx, (*service)(s).owner(), "Invoices.List", "invoices", opts, opts)
+	return listPage[Invoice](ctx, (*service)(s).owner(), "Invoices.List", "invoices", opts, Ascending)
 }
 
-// All iterates over every invoice (PerPage defaults to 100).
+// All iterates over every invoice (PerPage defaults to 100), in opts.Order
+// if set (6.5.0 and later).
 func (s *InvoicesService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Invoice, error] {
+	// Without an Order, a set of IDs: 6.4 lists in no defined order.
 	return allPages(ctx, "Invoices.All", opts, unorderedIDs, func(i *Invoice) int64 { return i.ID }, s.List)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"slices"
 )
 
 // ErrPagingStalled is yielded by an All iterator when a full page holds
@@ -13,17 +14,39 @@ import (
 // paging; without it the iterator would ask for ever.
 var ErrPagingStalled = errors.New("jetpackcrm: paging stalled")
 
+// ErrUnexpectedOrder is yielded by an All iterator that meets a page not
+// sorted the way the list should be (a site whose release changed under a
+// Client, or a proxy reordering answers): the iterator stops rather than
+// skip records it cannot recognise.
+var ErrUnexpectedOrder = errors.New("jetpackcrm: list not in the expected order")
+
+// maxStalePages is how many full pages in a row an iterator takes that
+// bring nothing new before it gives up with ErrPagingStalled (unless one of
+// them is the first page again, which stops it at once).
+const maxStalePages = 5
+
 // DefaultIteratorPerPage is the page size All iterators use when none is set.
 const DefaultIteratorPerPage = 100
 
-// ListOptions selects a page. Pages are 1-based: page 1 is the first page
-// (the server treats 0 as 1 too, so a loop starting at 0 would fetch the
-// first page twice). Zero values mean the server's defaults (page 1, 10 per
-// page). Negative values are refused before sending. The API sends no
-// totals: the last page is the first one shorter than PerPage.
+// ListOptions selects a page, and the order of the list. Pages are 1-based:
+// page 1 is the first page (every release treats 0 as 1 too, so a loop
+// starting at 0 would fetch the first page twice). Zero values mean the
+// defaults (page 1, 10 per page, the list's default order). Negative
+// values are refused before sending (Jetpack CRM 6.4 reads a negative
+// perpage as 10, 6.5 and later as 1; the SDK sends neither). The API sends
+// no totals: the last page is the first one shorter than PerPage.
 type ListOptions struct {
 	Page    int `url:"page,omitempty" json:"page,omitempty"`
 	PerPage int `url:"perpage,omitempty" json:"perpage,omitempty"`
+	// Order asks for the list in this order. It is honoured where the
+	// site's release sorts that list so, and refused with a
+	// *ValidationError naming the release where it does not: order=ASC|DESC
+	// on events, transactions, quotes, invoices and the contact search
+	// needs Jetpack CRM 6.5.0 or later (see Features); contacts always come
+	// oldest first, companies oldest first before 6.6.0 and newest first
+	// from it. Deciding may read the site's status once per Client (see
+	// Client.Features). Each List method states its default order.
+	Order SortOrder `url:"-" json:"-"`
 }
 
 func (o *ListOptions) validate(op string) error {
@@ -36,7 +59,18 @@ func (o *ListOptions) validate(op string) error {
 	if o.PerPage < 0 {
 		return invalid(op, "PerPage", "must not be negative, got %d", o.PerPage)
 	}
+	if !o.Order.valid() {
+		return invalid(op, "Order", "must be Ascending (\"ASC\"), Descending (\"DESC\") or empty, got %q", string(o.Order))
+	}
 	return nil
+}
+
+// order returns the order asked for ("" for the default).
+func (o *ListOptions) order() SortOrder {
+	if o == nil {
+		return ""
+	}
+	return o.Order
 }
 
 // serverPerPage is the page size the server uses when none is sent.
@@ -93,14 +127,14 @@ func (r *Response) setPage(page, perPage, got int) {
 	}
 }
 
-// order is how an endpoint sorts its list, which decides how the iterator
+// idOrder is how a list is sorted, which decides how the iterator
 // recognises an item it has already yielded.
-type order int
+type idOrder int
 
 const (
-	ascendingIDs  order = iota // customers (both 6.4 and 6.6)
-	descendingIDs              // quotes: newest first
-	unorderedIDs               // invoices, transactions: no ORDER BY; companies, events: oldest first in 6.4, newest first in 6.6
+	ascendingIDs  idOrder = iota // customers (every release), and any list asked for Ascending
+	descendingIDs                // quotes by default, and any list asked for Descending
+	unorderedIDs                 // invoices, transactions: no ORDER BY on 6.4; companies, events: the order depends on the release
 )
 
 // pageFetcher fetches one page of a list.
@@ -110,7 +144,7 @@ type pageFetcher[T any] func(ctx context.Context, page, perPage int) ([]*T, *Res
 // when the caller breaks, or after yielding an error once. It never yields
 // the same ID twice: records inserted during the walk shift the pages, so a
 // record can come back on the next page.
-func iterate[T any](ctx context.Context, perPage int, ord order, id func(*T) int64, fetch pageFetcher[T]) iter.Seq2[*T, error] {
+func iterate[T any](ctx context.Context, perPage int, ord idOrder, id func(*T) int64, fetch pageFetcher[T]) iter.Seq2[*T, error] {
 	if perPage <= 0 {
 		perPage = DefaultIteratorPerPage
 	}
@@ -120,6 +154,8 @@ func iterate[T any](ctx context.Context, perPage int, ord order, id func(*T) int
 			return
 		}
 		seen := newSeenIDs(ord)
+		var firstPage []int64 // the IDs of page 1, in order
+		stale := 0            // consecutive full pages with nothing new
 		for page := 1; ; page++ {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
@@ -131,8 +167,23 @@ func iterate[T any](ctx context.Context, perPage int, ord order, id func(*T) int
 				return
 			}
 			fresh := 0
+			var ids []int64
 			for _, it := range items {
-				if it == nil || !seen.first(id(it)) {
+				if it == nil {
+					continue
+				}
+				if page == 1 || fresh == 0 {
+					ids = append(ids, id(it))
+				}
+				if !seen.first(id(it)) {
+					if fresh > 0 && ord != unorderedIDs {
+						// Behind a record just yielded: the page is not in
+						// the order the watermark relies on, which would
+						// skip records without a word.
+						yield(nil, fmt.Errorf("jetpackcrm: page %d is not sorted %s as the list should be (ID %d out of order): %w",
+							page, ord.words(), id(it), ErrUnexpectedOrder))
+						return
+					}
 					continue
 				}
 				fresh++
@@ -143,10 +194,20 @@ func iterate[T any](ctx context.Context, perPage int, ord order, id func(*T) int
 			if resp.entries(len(items)) < perPage {
 				return
 			}
-			if fresh == 0 {
-				// A full page of records already yielded: the server is
-				// not paging (a cache, or a host that drops the page
-				// parameter). Asking again would loop for ever.
+			if page == 1 {
+				firstPage = ids
+			}
+			if fresh > 0 {
+				stale = 0
+				continue
+			}
+			// A full page of records already yielded. The first page again
+			// is a server that is not paging (a cache, or a host that drops
+			// the page parameter): asking again would loop for ever.
+			// Another page is the list shifting under the walk (records
+			// added at its start, as newest-first lists are on a busy
+			// site): the walk goes on, within a bound.
+			if stale++; slices.Equal(ids, firstPage) || stale >= maxStalePages {
 				yield(nil, fmt.Errorf("jetpackcrm: page %d repeated records already seen; the server does not seem to honour paging: %w", page, ErrPagingStalled))
 				return
 			}
@@ -154,16 +215,24 @@ func iterate[T any](ctx context.Context, perPage int, ord order, id func(*T) int
 	}
 }
 
+// words names the order in a sentence.
+func (o idOrder) words() string {
+	if o == descendingIDs {
+		return "newest first"
+	}
+	return "oldest first"
+}
+
 // seenIDs remembers what an iterator has yielded. For sorted lists a
 // watermark is enough and costs no memory; unsorted lists keep a set.
 type seenIDs struct {
-	ord     order
+	ord     idOrder
 	started bool
 	mark    int64
 	set     map[int64]struct{}
 }
 
-func newSeenIDs(ord order) *seenIDs {
+func newSeenIDs(ord idOrder) *seenIDs {
 	s := &seenIDs{ord: ord}
 	if ord == unorderedIDs {
 		s.set = make(map[int64]struct{})
@@ -193,14 +262,34 @@ func (s *seenIDs) first(id int64) bool {
 	return true
 }
 
-// listByQuery fetches one page of a GET list endpoint, whose paging and
-// filters travel in the query string.
-func listByQuery[T any](ctx context.Context, c *Client, op, endpoint string, q interface{ validate(string) error }, lo *ListOptions) ([]*T, *Response, error) {
-	if err := q.validate(op); err != nil {
+// pageQuery is the query of the GET lists that take only paging and the
+// order.
+type pageQuery struct {
+	Page    int       `url:"page,omitempty"`
+	PerPage int       `url:"perpage,omitempty"`
+	Order   SortOrder `url:"order,omitempty"`
+}
+
+// validator is a list's options, checked before anything is sent.
+type validator interface{ validate(op string) error }
+
+// listByQuery fetches one page of a GET list endpoint, whose paging, order
+// and filters travel in the query string. It checks opts, then the order
+// asked for in lo against the site's release (resolveOrder), and sends the
+// query that query builds for the order: the one asked for, or def.
+func listByQuery[T any](ctx context.Context, c *Client, op, endpoint string, opts validator, lo *ListOptions, def SortOrder, query func(SortOrder) any) ([]*T, *Response, error) {
+	if err := opts.validate(op); err != nil {
 		return nil, nil, err
 	}
+	order, err := c.resolveOrder(ctx, op, endpoint, lo.order())
+	if err != nil {
+		return nil, nil, err
+	}
+	if order == "" {
+		order = def
+	}
 	var out []*T
-	resp, err := c.callAs(ctx, op, http.MethodGet, endpoint, q, nil, true, &out)
+	resp, err := c.callAs(ctx, op, http.MethodGet, endpoint, query(order), nil, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -209,18 +298,42 @@ func listByQuery[T any](ctx context.Context, c *Client, op, endpoint string, q i
 	return out, resp, nil
 }
 
-// allPages is All for the lists that take plain *ListOptions.
-func allPages[T any](ctx context.Context, op string, opts *ListOptions, ord order, id func(*T) int64,
+// listPage is listByQuery for the GET lists that take plain *ListOptions.
+func listPage[T any](ctx context.Context, c *Client, op, endpoint string, opts *ListOptions, def SortOrder) ([]*T, *Response, error) {
+	return listByQuery[T](ctx, c, op, endpoint, opts, opts, def, func(order SortOrder) any {
+		q := &pageQuery{Order: order}
+		if opts != nil {
+			q.Page, q.PerPage = opts.Page, opts.PerPage
+		}
+		return q
+	})
+}
+
+// iterationOrder is how an All iterator recognises what it has yielded:
+// by the order asked for, which the list refuses on a release that would
+// not honour it, or else by the list's default order def.
+func iterationOrder(asked SortOrder, def idOrder) idOrder {
+	if asked != "" {
+		return asked.idOrder()
+	}
+	return def
+}
+
+// allPages is All for the lists that take plain *ListOptions: every page
+// with opts' page size and order.
+func allPages[T any](ctx context.Context, op string, opts *ListOptions, def idOrder, id func(*T) int64,
 	list func(context.Context, *ListOptions) ([]*T, *Response, error)) iter.Seq2[*T, error] {
 	if err := opts.validate(op); err != nil {
 		return errorSeq[T](err)
 	}
-	perPage := 0
+	base := ListOptions{}
 	if opts != nil {
-		perPage = opts.PerPage
+		base = *opts
 	}
-	return iterate(ctx, perPage, ord, id, func(ctx context.Context, page, perPage int) ([]*T, *Response, error) {
-		return list(ctx, &ListOptions{Page: page, PerPage: perPage})
+	return iterate(ctx, base.PerPage, iterationOrder(base.Order, def), id, func(ctx context.Context, page, perPage int) ([]*T, *Response, error) {
+		o := base
+		o.Page, o.PerPage = page, perPage
+		return list(ctx, &o)
 	})
 }
 

@@ -133,7 +133,7 @@ func idList[T any](list []*T, resp *Response, err error, id func(*T) int64) ([]i
 type paged struct {
 	name, method, endpoint string
 	inBody                 bool
-	ord                    order
+	ord                    idOrder
 	list                   func(ctx context.Context, c *Client, o *ListOptions) ([]int64, *Response, error)
 	all                    func(ctx context.Context, c *Client, o *ListOptions) iter.Seq2[int64, error]
 }
@@ -211,7 +211,7 @@ func pagedLists() []paged {
 
 // serverOrder returns n IDs in the order the endpoint lists them: ascending,
 // newest first for quotes, and a fixed shuffle for the unordered lists.
-func serverOrder(ord order, n int) []int64 {
+func serverOrder(ord idOrder, n int) []int64 {
 	ids := make([]int64, n)
 	for i := range ids {
 		switch ord {
@@ -710,4 +710,50 @@ func TestAllWalksNewestFirstListsOfCompaniesAndEvents(t *testing.T) {
 	}
 	assert.Equal(t, []int64{5, 4, 3, 2, 1}, companies)
 	assert.Equal(t, []int64{5, 4, 3, 2, 1}, events)
+}
+
+// A newest-first list on a busy site shifts by the records added during
+// the walk: a page can hold only records already yielded without the
+// server ignoring paging. The walk goes on; only the first page again, or
+// too many such pages in a row, is a stall.
+func TestAllTakesPagesShiftedByInserts(t *testing.T) {
+	t.Parallel()
+	t.Run("two companies added before every page of two", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t)
+		s := &pagedServer{items: serverOrder(descendingIDs, 20), inBody: true}
+		next := int64(21)
+		s.afterPage = func(page int, s *pagedServer) {
+			if page%3 == 0 { // now and then, a whole page's worth
+				s.items = slices.Insert(s.items, 0, next+1, next)
+				next += 2
+			}
+		}
+		env.respond(http.MethodPost, "companies", s.responder())
+		ids, errs := collect(idSeq(env.client.Companies.All(context.Background(), &ListOptions{PerPage: 2}), func(c *Company) int64 { return c.ID }))
+		require.Empty(t, errs)
+		assert.Subset(t, ids, serverOrder(descendingIDs, 20), "every company there at the start")
+		seen := map[int64]bool{}
+		for _, id := range ids {
+			assert.False(t, seen[id], "ID %d twice", id)
+			seen[id] = true
+		}
+	})
+	t.Run("the same records in another order, page after page", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t)
+		var calls int
+		env.respond(http.MethodGet, "transactions", func(req *http.Request) (*http.Response, error) {
+			calls++
+			if calls == 1 {
+				return jsonResponder(200, `[{"id":"1"},{"id":"2"}]`)(req)
+			}
+			return jsonResponder(200, `[{"id":"2"},{"id":"1"}]`)(req) // never page 1 again
+		})
+		ids, errs := collect(idSeq(env.client.Transactions.All(context.Background(), &ListOptions{PerPage: 2}), func(x *Transaction) int64 { return x.ID }))
+		assert.Equal(t, []int64{1, 2}, ids)
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], ErrPagingStalled)
+		assert.Equal(t, 1+maxStalePages, calls, "bounded")
+	})
 }

@@ -89,14 +89,17 @@ var _ QuotesAPI = (*QuotesService)(nil)
 // quotes, and its quotes carry no link to a contact or company.
 type QuotesService service
 
-// List returns one page of quotes, newest first (the only list the API
-// sorts that way), without their content.
+// List returns one page of quotes without their content (GET quotes),
+// newest first on every release. opts.Order Ascending needs Jetpack CRM
+// 6.5.0 or later, and is refused with a *ValidationError before (see
+// ListOptions.Order).
 func (s *QuotesService) List(ctx context.Context, opts *ListOptions) ([]*Quote, *Response, error) {
-	return listByQuery[Quote](ctx, (*service)(s).owner(), "Quotes.List", "quotes", opts, opts)
+	return listPage[Quote](ctx, (*service)(s).owner(), "Quotes.List", "quotes", opts, "")
 }
 
-// All iterates over every quote, newest first. A quote created during the
-// walk shifts the pages; it is not yielded, and nothing is yielded twice.
+// All iterates over every quote, newest first unless opts.Order says
+// otherwise. Newest first, a quote created during the walk shifts the
+// pages; it is not yielded, and nothing is yielded twice.
 func (s *QuotesService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Quote, error] {
 	return allPages(ctx, "Quotes.All", opts, descendingIDs, func(q *Quote) int64 { return q.ID }, s.List)
 }

@@ -127,7 +127,16 @@ func TestQuotesAndInvoicesRequestEncoding(t *testing.T) {
 				env := setup(t)
 				w := serveWire(env, http.MethodGet, endpoint, jsonResponder(200, `[]`))
 				require.NoError(t, list(env.client, tt.opts))
-				assertWire(t, w.single(t), http.MethodGet, endpoint, tt.query, "")
+				want := tt.query
+				if endpoint == "invoices" {
+					// Oldest first on every release (quotes keep the
+					// newest first that every release has by default).
+					want = url.Values{"order": {"ASC"}}
+					for k, v := range tt.query {
+						want[k] = v
+					}
+				}
+				assertWire(t, w.single(t), http.MethodGet, endpoint, want, "")
 			})
 		}
 	}

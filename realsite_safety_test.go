@@ -424,10 +424,12 @@ func TestRealSiteCompaniesAllWalksEveryCompany(t *testing.T) {
 		ctx := realSiteContext(t)
 		c := s.Client(t)
 		stamp := realsite.Stamp()
+		var last int64
 		for i := range 3 {
-			_, _, err := c.Companies.Create(ctx, &jetpackcrm.CompanyRequest{Name: fmt.Sprintf("sdk-walk %s %d", stamp, i),
+			co, _, err := c.Companies.Create(ctx, &jetpackcrm.CompanyRequest{Name: fmt.Sprintf("sdk-walk %s %d", stamp, i),
 				Email: fmt.Sprintf("sdk-walk-%s-%d@example.org", stamp, i)})
 			require.NoError(t, err)
+			last = co.ID
 		}
 		walked := map[int64]int{}
 		for co, err := range c.Companies.All(ctx, &jetpackcrm.ListOptions{PerPage: 2}) {
@@ -438,6 +440,11 @@ func TestRealSiteCompaniesAllWalksEveryCompany(t *testing.T) {
 		require.NoError(t, err)
 		require.GreaterOrEqual(t, len(page), 3)
 		for _, co := range page {
+			if co.ID > last && walked[co.ID] == 0 {
+				// Created by another test during the walk: newest first
+				// (6.6), it landed on a page already walked.
+				continue
+			}
 			assert.Equal(t, 1, walked[co.ID], "company %d walked once", co.ID)
 		}
 	})

@@ -57,7 +57,8 @@ type statusEnvelope struct {
 }
 
 // Status checks the connection and the credentials (GET status) and returns
-// the CRM and database versions.
+// the CRM and database versions. The Client keeps the CRM version it
+// reports, to use what that release offers (see Client.Features).
 func (c *Client) Status(ctx context.Context) (*Status, *Response, error) {
 	return c.status(ctx, "Client.Status", nil)
 }
@@ -74,5 +75,15 @@ func (c *Client) status(ctx context.Context, op string, q url.Values) (*Status, 
 	if err != nil {
 		return nil, resp, err
 	}
+	c.release.learn(env.Data.CRMVersion)
 	return &env.Data, resp, nil
+}
+
+// Features returns what the release the status reports offers through the
+// API (see FeaturesOf).
+func (s *Status) Features() Features {
+	if s == nil {
+		return Features{}
+	}
+	return FeaturesOf(s.CRMVersion)
 }

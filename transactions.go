@@ -245,13 +245,20 @@ func (s *TransactionsService) Create(ctx context.Context, req *TransactionReques
 }
 
 // List returns one page of transactions with their line items (GET
-// transactions). They carry no reference to the contact or company; the
-// server sorts them by nothing in particular (in practice, by ID).
+// transactions). They carry no reference to the contact or company.
+//
+// The order depends on the release: Jetpack CRM 6.5.0 and later sort by
+// ID and take opts.Order (the SDK asks for Ascending when it is not set,
+// where the server would list newest first); 6.4 sorts by nothing in
+// particular (in practice, by ID), and refuses opts.Order with a
+// *ValidationError (see ListOptions.Order).
 func (s *TransactionsService) List(ctx context.Context, opts *ListOptions) ([]*Transaction, *Response, error) {
-	return listByQuery[Transaction](ctx, (*service)(s).owner(), "Transactions.List", "transactions", opts, opts)
+	return listPage[Transaction](ctx, (*service)(s).owner(), "Transactions.List", "transactions", opts, Ascending)
 }
 
-// All iterates over every transaction (PerPage defaults to 100).
+// All iterates over every transaction (PerPage defaults to 100), in
+// opts.Order if set (6.5.0 and later).
 func (s *TransactionsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Transaction, error] {
+	// Without an Order, a set of IDs: 6.4 lists in no defined order.
 	return allPages(ctx, "Transactions.All", opts, unorderedIDs, func(t *Transaction) int64 { return t.ID }, s.List)
 }

@@ -198,7 +198,7 @@ func TestTransactionsListRecordedPagination(t *testing.T) {
 	require.Len(t, list, 1)
 	assert.Equal(t, "ORD-1001", list[0].OrderID)
 	assert.Equal(t, 2, resp.NextPage, "a full page of 1")
-	assertWire(t, w.single(t), http.MethodGet, "transactions", url.Values{"page": {"1"}, "perpage": {"1"}}, "")
+	assertWire(t, w.single(t), http.MethodGet, "transactions", url.Values{"page": {"1"}, "perpage": {"1"}, "order": {"ASC"}}, "")
 }
 
 func TestTransactionsListRequestEncoding(t *testing.T) {
@@ -208,9 +208,11 @@ func TestTransactionsListRequestEncoding(t *testing.T) {
 		opts  *ListOptions
 		query url.Values
 	}{
-		{"nil options: no query", nil, nil},
-		{"zero values are not sent", &ListOptions{}, nil},
-		{"paging in the query", &ListOptions{Page: 2, PerPage: 25}, url.Values{"page": {"2"}, "perpage": {"25"}}},
+		// Oldest first on every release: 6.5 and later list newest first
+		// unless asked, 6.4 ignores the order.
+		{"nil options: only the order", nil, url.Values{"order": {"ASC"}}},
+		{"zero values are not sent", &ListOptions{}, url.Values{"order": {"ASC"}}},
+		{"paging in the query", &ListOptions{Page: 2, PerPage: 25}, url.Values{"page": {"2"}, "perpage": {"25"}, "order": {"ASC"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -167,6 +167,15 @@ func TestStatus(t *testing.T) {
 	var st map[string]any
 	require.NoError(t, json.Unmarshal([]byte(ok(t, env, "status", "-o", "json").stdout), &st))
 	assert.Equal(t, "6.4.3", st["crm_version"])
+	assert.Equal(t, []any{"none"}, st["features"])
+
+	// A later release: the features it enables, from the SDK.
+	later := envOf(newFake(t, jetpackcrmtest.WithCRMVersion("6.6.1")))
+	golden(t, "status_6.6.1.table", ok(t, later, "status").stdout)
+	st = nil
+	require.NoError(t, json.Unmarshal([]byte(ok(t, later, "status", "-o", "json").stdout), &st))
+	assert.Equal(t, "6.6.1", st["crm_version"])
+	assert.Len(t, st["features"], 2)
 
 	// Main failure: the site refuses the credentials.
 	r := jpcrm(t, map[string]string{envURL: srv.URL, envKey: srv.APIKey, envSecret: "jpcrm_sk_wrong"}, "", "status")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ var statusView = view[*jetpackcrm.Status]{
 		{"status", func(s *jetpackcrm.Status) string { return s.Status }},
 		{"message", func(s *jetpackcrm.Status) string { return s.Message }},
 		{"crm_version", func(s *jetpackcrm.Status) string { return s.CRMVersion }},
+		{"features", func(s *jetpackcrm.Status) string { return strings.Join(featureLines(s), "; ") }},
 		{"db_version", func(s *jetpackcrm.Status) string { return s.DBVersion }},
 		{"modules", func(s *jetpackcrm.Status) string { return strings.Join(s.Modules, ", ") }},
 		{"extensions", func(s *jetpackcrm.Status) string {
@@ -25,6 +27,25 @@ var statusView = view[*jetpackcrm.Status]{
 			return strings.Join(parts, ", ")
 		}},
 	},
+	json: func(s *jetpackcrm.Status) any {
+		// The status as the API sends it, plus what the SDK makes of it.
+		var m map[string]any
+		b, err := json.Marshal(s)
+		if err != nil || json.Unmarshal(b, &m) != nil {
+			return s
+		}
+		m["features"] = featureLines(s)
+		return m
+	},
+}
+
+// featureLines are the API features the SDK uses with the site's release
+// (from the SDK: jetpackcrm.Features), or "none".
+func featureLines(s *jetpackcrm.Status) []string {
+	if lines := s.Features().Enabled(); len(lines) > 0 {
+		return lines
+	}
+	return []string{"none"}
 }
 
 func newStatusCmd(a *app) *cobra.Command {
@@ -33,8 +54,11 @@ func newStatusCmd(a *app) *cobra.Command {
 		Use:   "status",
 		Short: "Check the connection and the credentials; show the CRM's version",
 		Long: `Check that the site answers and accepts the API key and secret, and show the
-CRM and database versions (--full adds the enabled modules and the installed
-extensions). Exits with code 3 if the site refuses the credentials.`,
+CRM version, the API features that release enables (order=ASC|DESC on lists
+from Jetpack CRM 6.5.0, the companies filters from 6.6.0; "none" before) and
+the database version (--full adds the enabled modules and the installed
+extensions). Jetpack CRM 6.4.4 reports crm_version 6.4.3. Exits with code 3 if
+the site refuses the credentials.`,
 		Example: `  jpcrm status
   jpcrm status --full -o json`,
 		Args: exactArgs(0, "no arguments"),

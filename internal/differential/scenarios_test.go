@@ -24,6 +24,7 @@ func scenarios() []scenario {
 		webhookScenarios(),
 		bulkScenarios(),
 		rawScenarios(),
+		versionScenarios(),
 	} {
 		all = append(all, group...)
 	}
