@@ -43,6 +43,9 @@ type Client struct {
 	logger           *slog.Logger
 	maxResponseBytes int64
 	pause            *pauseGate
+	// creates is the Client's memory of its creates of new events, which
+	// their checks use (reconcile.go).
+	creates createLedger
 	// endpointURLs are the URLs of the SDK's own endpoints, built once.
 	// Requests without a query share them: nothing downstream modifies a
 	// request's URL (the transport sends a copy).
@@ -533,6 +536,7 @@ func (c *Client) call(ctx context.Context, method, endpoint string, q any, body 
 		return nil, invalid(method+" "+endpoint, "ctx", "nil context")
 	}
 	st := c.newCallState(newCallInfo(method, endpoint), safe)
+	st.join(ctx)
 	u, shared := c.endpointURLs[endpoint]
 	if !shared || q != nil {
 		u = c.endpointURL(endpoint)
