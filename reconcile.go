@@ -57,36 +57,30 @@ func (st *callState) join(ctx context.Context) {
 }
 
 // createLedger is what a Client remembers of its own creates of new events,
-// for the checks: identical creates (by eventMatch.key) run one at a time,
-// and an event one of them got is never taken by the check of another. It
-// also keeps what the checks learned of the events list. The zero value is
-// ready to use.
+// for their checks: identical creates (by eventMatch.key) run one at a
+// time, and the highest event ID the Client was given bounds the ID of any
+// event created after (IDs grow with every insert), so that a check never
+// takes an event created before its call began for its own, whatever the
+// clocks say. It also keeps what the checks learned of the events list.
+// The zero value is ready to use.
 type createLedger struct {
 	mu     sync.Mutex
 	seeded bool
 	seed   maphash.Seed
 	busy   map[uint64]*createSlot
-	claims map[uint64][]int64
-	log    []createClaim // in claim order, for pruning
+	// maxID is the highest ID of an event this Client created or found.
+	maxID int64
 	// order is how the events list sorts (0 until a check found out).
 	order eventsOrder
 	// lastPage is the last page of the events list (checkPageSize events
 	// per page) a check found, where the next one starts looking.
 	lastPage int
-	// maxID is the highest event ID the Client was given.
-	maxID int64
 }
 
 // createSlot serialises the creates with one key.
 type createSlot struct {
 	ch   chan struct{}
 	refs int
-}
-
-type createClaim struct {
-	at time.Time
-	fp uint64
-	id int64
 }
 
 // eventsOrder is how a site's events list sorts when asked for order=DESC.
@@ -99,11 +93,6 @@ const (
 	// orderOldestFirst: 6.4 lists by ID ascending whatever is asked.
 	orderOldestFirst
 )
-
-// claimRetention is how long a claimed ID is remembered beyond the retry
-// policy's MaxElapsed: the window of a later check starts at most a few
-// seconds before its own call, and a call lasts at most MaxElapsed.
-const claimRetention = time.Minute
 
 func (l *createLedger) hash(key string) uint64 {
 	l.mu.Lock()
@@ -143,38 +132,12 @@ func (l *createLedger) acquire(ctx context.Context, fp uint64) (release func(), 
 	}
 }
 
-// claim records that the create with fingerprint fp got event id.
-func (l *createLedger) claim(fp uint64, id int64, retention time.Duration) {
-	now := time.Now()
+// given records the ID of an event the Client created or found: it was
+// inserted before now.
+func (l *createLedger) given(id int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.maxID = max(l.maxID, id)
-	// Prune what no check can need any more.
-	n := 0
-	for n < len(l.log) && now.Sub(l.log[n].at) > retention {
-		old := l.log[n]
-		ids := slices.DeleteFunc(l.claims[old.fp], func(x int64) bool { return x == old.id })
-		if len(ids) == 0 {
-			delete(l.claims, old.fp)
-		} else {
-			l.claims[old.fp] = ids
-		}
-		n++
-	}
-	if n > 0 {
-		l.log = slices.Delete(l.log, 0, n)
-	}
-	if l.claims == nil {
-		l.claims = map[uint64][]int64{}
-	}
-	l.claims[fp] = append(l.claims[fp], id)
-	l.log = append(l.log, createClaim{at: now, fp: fp, id: id})
-}
-
-func (l *createLedger) claimed(fp uint64, id int64) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return slices.Contains(l.claims[fp], id)
 }
 
 func (l *createLedger) listFacts() (eventsOrder, int, int64) {
@@ -346,19 +309,18 @@ func (s *EventsService) createEvent(ctx context.Context, req *EventRequest) (*Ev
 		return nil, nil, &RequestError{Method: http.MethodPost, Endpoint: "create_event", Err: err}
 	}
 	defer release()
-	// The window starts here: an identical create of this Client that ran
-	// before has its event claimed, and every event this Client was given
-	// was inserted before, so this one's ID will be higher.
+	// The window starts here. Every event this Client was given was
+	// inserted before, this one's ID will be higher: identical creates of
+	// this Client that ran before cannot be taken for this one.
 	began := time.Now()
 	_, _, idFloor := c.creates.listFacts()
-	retention := c.policy.MaxElapsed + claimRetention
 	attempts := 0
 	for {
 		e := new(Event)
 		resp, err := c.call(withBudget(ctx, callBudget{start: start, attempts: attempts, checked: true}),
 			http.MethodPost, "create_event", nil, payload, false, e)
 		if err == nil {
-			c.creates.claim(fp, e.ID, retention)
+			c.creates.given(e.ID)
 			return e, resp, nil
 		}
 		if !MayHaveBeenApplied(err) || ctx.Err() != nil {
@@ -371,12 +333,12 @@ func (s *EventsService) createEvent(ctx context.Context, req *EventRequest) (*Ev
 				return nil, resp, &WriteCheckError{Op: op, Err: err, CheckErr: werr}
 			}
 		}
-		found, lresp, cerr := s.findCreated(ctx, m, fp, began, start, idFloor)
+		found, lresp, cerr := s.findCreated(ctx, m, began, start, idFloor)
 		switch {
 		case cerr != nil:
 			return nil, resp, &WriteCheckError{Op: op, Err: err, CheckErr: cerr}
 		case len(found) == 1:
-			c.creates.claim(fp, found[0].ID, retention)
+			c.creates.given(found[0].ID)
 			return found[0], lresp, nil
 		case len(found) > 1:
 			ids := make([]int64, len(found))
@@ -452,7 +414,6 @@ type eventCheck struct {
 	s       *EventsService
 	ctx     context.Context
 	m       *eventMatch
-	fp      uint64
 	began   time.Time
 	budget  time.Time
 	idFloor int64 // the event's ID is higher
@@ -468,15 +429,15 @@ type eventCheck struct {
 	lastRsp *Response
 }
 
-// findCreated returns the unclaimed events created since began that match
-// m. It reads the events list from its newest end: on sites that list
+// findCreated returns the events created since began, with an ID above
+// idFloor, that match m. It reads the events list from its newest end: on sites that list
 // newest first when asked (6.5 and later), the first pages; on 6.4, which
 // lists oldest first whatever is asked, it finds the last page (from the
 // last one a check found, galloping and bisecting) and reads backwards.
 // It stops at an event with an ID no higher than idFloor, at one created
 // checkSlack before the window, or after a whole page created before it.
-func (s *EventsService) findCreated(ctx context.Context, m *eventMatch, fp uint64, began, budget time.Time, idFloor int64) ([]*Event, *Response, error) {
-	ck := &eventCheck{s: s, ctx: ctx, m: m, fp: fp, began: began, budget: budget, idFloor: idFloor, seen: map[int64]bool{}}
+func (s *EventsService) findCreated(ctx context.Context, m *eventMatch, began, budget time.Time, idFloor int64) ([]*Event, *Response, error) {
+	ck := &eventCheck{s: s, ctx: ctx, m: m, began: began, budget: budget, idFloor: idFloor, seen: map[int64]bool{}}
 	err := ck.run()
 	return ck.found, ck.lastRsp, err
 }
@@ -575,7 +536,6 @@ func (ck *eventCheck) read(page int, order string) ([]*Event, error) {
 // whether the page reached past the window. Pages come newest first, and
 // the events of a page in either order.
 func (ck *eventCheck) collect(evs []*Event) (older bool, err error) {
-	l := &(*service)(ck.s).owner().creates
 	if len(evs) > 1 && evs[0].ID < evs[1].ID {
 		evs = slices.Clone(evs)
 		slices.Reverse(evs)
@@ -594,7 +554,7 @@ func (ck *eventCheck) collect(evs []*Event) (older bool, err error) {
 		if e.ID <= ck.idFloor || created < ck.since-int64(checkSlack/time.Second) || ck.before >= checkPageSize {
 			older = true
 		}
-		if created < ck.since || e.ID <= ck.idFloor || ck.seen[e.ID] || !ck.m.matches(e) || l.claimed(ck.fp, e.ID) {
+		if created < ck.since || e.ID <= ck.idFloor || ck.seen[e.ID] || !ck.m.matches(e) {
 			continue
 		}
 		ck.seen[e.ID] = true
