@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -427,4 +428,45 @@ func TestEventsCreateCancelledIsNotChecked(t *testing.T) {
 	// The fake logs a request when its handler returns.
 	require.Eventually(t, func() bool { return len(srv.Requests()) > 0 }, 10*time.Second, 5*time.Millisecond)
 	assert.Equal(t, []string{"create_event"}, endpoints(srv), "no read of the list")
+}
+
+// Transactions.Create is an upsert by order ID: a 2xx it cannot read
+// (the write happened) is sent again, and the answer returned is the
+// stored transaction's; a 502 after the write is retried the same way.
+func TestTransactionsCreateSendsAgainAfterAnUnreadableAnswer(t *testing.T) {
+	t.Parallel()
+	for _, fault := range []jetpackcrmtest.FaultKind{jetpackcrmtest.FaultUndecodableAfterWrite, jetpackcrmtest.Fault502AfterWrite, jetpackcrmtest.FaultResetAfterWrite} {
+		t.Run(fault.String(), func(t *testing.T) {
+			t.Parallel()
+			srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCredentials(relKey, relSecret))
+			t.Cleanup(srv.Close)
+			c := srv.Client(jetpackcrm.WithRetryPolicy(checkPolicy))
+			srv.InjectSchedule("create_transaction", fault, fault)
+			req := &jetpackcrm.TransactionRequest{OrderID: "ORD-9", Status: "Succeeded", Total: decimal.RequireFromString("12.50"), Title: "Widget", Currency: "EUR"}
+			tx, resp, err := c.Transactions.Create(context.Background(), req)
+			require.NoError(t, err)
+			assert.Equal(t, 3, resp.Attempts)
+			stored := srv.Transactions()
+			require.Len(t, stored, 1, "once, whatever the sends")
+			assert.Equal(t, stored[0].ID, tx.ID)
+			assert.Equal(t, stored[0].Title, tx.Title)
+			assert.Equal(t, stored[0].Status, tx.Status)
+			assert.True(t, tx.Total.Equal(decimal.RequireFromString(stored[0].Total)))
+		})
+	}
+	t.Run("attempts run out", func(t *testing.T) {
+		t.Parallel()
+		srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCredentials(relKey, relSecret))
+		t.Cleanup(srv.Close)
+		p := checkPolicy
+		p.MaxRetries = 1
+		c := srv.Client(jetpackcrm.WithRetryPolicy(p))
+		srv.InjectSchedule("create_transaction", jetpackcrmtest.FaultUndecodableAfterWrite, jetpackcrmtest.FaultUndecodableAfterWrite)
+		_, _, err := c.Transactions.Create(context.Background(), &jetpackcrm.TransactionRequest{OrderID: "ORD-10", Status: "Paid", Total: decimal.NewFromInt(3)})
+		var de *jetpackcrm.DecodeError
+		require.ErrorAs(t, err, &de)
+		assert.Equal(t, 2, de.Attempts)
+		assert.True(t, jetpackcrm.MayHaveBeenApplied(err))
+		assert.Len(t, srv.Transactions(), 1)
+	})
 }
