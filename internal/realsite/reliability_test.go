@@ -238,8 +238,8 @@ func TestRealSiteConcurrentSameEmail(t *testing.T) {
 // answers a seeded tenth of the requests with 429 or 503 (with and without
 // Retry-After) or drops the connection before or after the site did the
 // work. Keyed upserts are retried and land once; Events.Create, which a
-// retry could duplicate, reports a lost answer as possibly applied and is
-// not retried then; nothing shows the credentials.
+// blind retry could duplicate, checks the list before sending again;
+// nothing shows the credentials.
 func TestRealSiteFaultProxy(t *testing.T) {
 	realsite.Each(t, func(t *testing.T, s realsite.Site) {
 		t.Parallel()
