@@ -324,7 +324,7 @@ func relBadCases() []relBadCase {
 		{"negative concurrency", "Customers.UpsertMany", "Concurrency", upsertMany([]*jetpackcrm.CustomerRequest{relCustomer(func(*jetpackcrm.CustomerRequest) {})}, jetpackcrm.BulkOptions{Concurrency: -1})},
 		{"concurrency over the maximum", "Customers.UpsertMany", "Concurrency", upsertMany(nil, jetpackcrm.BulkOptions{Concurrency: jetpackcrm.MaxBulkConcurrency + 1})},
 		{"nil entries", "Customers.UpsertMany", "requests[0]", upsertMany([]*jetpackcrm.CustomerRequest{nil, nil}, jetpackcrm.BulkOptions{})},
-		{"invalid entries, merged", "Customers.Update", "email", upsertMany([]*jetpackcrm.CustomerRequest{{Email: "bob"}, {Email: "a@b"}, relCustomer(func(r *jetpackcrm.CustomerRequest) { r.FirstName = "\xff" })}, jetpackcrm.BulkOptions{Merge: true})},
+		{"invalid entries, merged", "Customers.UpsertMany", "Email", upsertMany([]*jetpackcrm.CustomerRequest{{Email: "bob"}, {Email: "a@b"}, relCustomer(func(r *jetpackcrm.CustomerRequest) { r.FirstName = "\xff" })}, jetpackcrm.BulkOptions{Merge: true})},
 		// NewRequest
 		{"empty method", "NewRequest", "method", newRequest("", "status", nil, nil)},
 		{"method with a space", "NewRequest", "method", newRequest("GET /", "status", nil, nil)},
@@ -370,7 +370,7 @@ func relBadCases() []relBadCase {
 				return err
 			}},
 			relBadCase{name, "Companies.Create", relBadEmailFields["Companies.Create"], company(relCompany(func(r *jetpackcrm.CompanyRequest) { r.Email = e }))},
-			relBadCase{"UpsertMany " + name, "Customers.Create", relBadEmailFields["Customers.Create"], upsertMany([]*jetpackcrm.CustomerRequest{{Email: e}}, jetpackcrm.BulkOptions{})},
+			relBadCase{"UpsertMany " + name, "Customers.UpsertMany", relBadEmailFields["Customers.Create"], upsertMany([]*jetpackcrm.CustomerRequest{{Email: e}}, jetpackcrm.BulkOptions{})},
 		)
 		if strings.TrimSpace(e) != "" { // a transaction without email links nobody
 			cases = append(cases, relBadCase{name, "Transactions.Create", relBadEmailFields["Transactions.Create"], tx(relTransaction(func(r *jetpackcrm.TransactionRequest) { r.Email = e }))})

@@ -364,7 +364,7 @@ func TestUpsertManySameEmailSerializedInInputOrder(t *testing.T) {
 		assert.Equal(t, r.FirstName, got.FirstName, "%s: the last request wins", r.Email)
 		assert.Equal(t, r.LastName, got.LastName, "%s: the last request's blanks win too", r.Email)
 		assert.Equal(t, r.Address.City, got.Address.City, "%s", r.Email)
-		assert.Equal(t, r.Email, got.Email)
+		assert.Equal(t, strings.ToLower(r.Email), got.Email, "the first spelling of the batch stays")
 	}
 }
 
@@ -515,4 +515,186 @@ func TestUpsertManyContextEndingAfterTheLastGroupIsReported(t *testing.T) {
 	got, ok := fake.ContactByEmail("same@example.com")
 	require.True(t, ok)
 	assert.Equal(t, "First", got.FirstName, "the second request was not sent")
+}
+
+// TestUpsertManyKeepsTheStoredSpellingOfAnEmail: emails match
+// case-insensitively, and create_customer stores the spelling it is sent,
+// so rows whose emails differ only in case used to rename the contact. The
+// spelling on the site stays; only Update with a different address (case
+// included) renames.
+func TestUpsertManyKeepsTheStoredSpellingOfAnEmail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("merge", func(t *testing.T) {
+		t.Parallel()
+		srv, c := perfFake(t)
+		_, err := srv.SeedContact(jetpackcrmtest.Contact{Email: "ada@example.com", FirstName: "Ada"})
+		require.NoError(t, err)
+		res, err := c.Customers.UpsertMany(ctx, []*jetpackcrm.CustomerRequest{
+			{Email: "Ada@Example.com", LastName: "Lovelace"},
+			{Email: "ADA@EXAMPLE.COM", Address: jetpackcrm.Address{City: "London"}},
+			{Email: "Linus@Example.com", FirstName: "Linus"}, // new: created as first spelt
+			{Email: "linus@example.com", LastName: "Torvalds"},
+		}, jetpackcrm.BulkOptions{Merge: true})
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+		}
+		ada, ok := srv.ContactByEmail("ada@example.com")
+		require.True(t, ok)
+		assert.Equal(t, "ada@example.com", ada.Email, "the stored spelling stays")
+		assert.Equal(t, "Lovelace", ada.LastName)
+		assert.Equal(t, "London", ada.Address.City)
+		assert.Equal(t, "ada@example.com", res[1].Customer.Email, "the result is what was stored")
+		linus, ok := srv.ContactByEmail("linus@example.com")
+		require.True(t, ok)
+		assert.Equal(t, "Linus@Example.com", linus.Email, "the first spelling on the site stays")
+		assert.Equal(t, "Torvalds", linus.LastName)
+	})
+	t.Run("upsert", func(t *testing.T) {
+		t.Parallel()
+		srv, c := perfFake(t)
+		res, err := c.Customers.UpsertMany(ctx, []*jetpackcrm.CustomerRequest{
+			{Email: "Grace@Example.com", FirstName: "Grace"},
+			{Email: "grace@example.com", FirstName: "Grace", LastName: "Hopper"},
+		}, jetpackcrm.BulkOptions{})
+		require.NoError(t, err)
+		for _, r := range res {
+			require.NoError(t, r.Err)
+		}
+		grace, ok := srv.ContactByEmail("grace@example.com")
+		require.True(t, ok)
+		assert.Equal(t, "Grace@Example.com", grace.Email, "later rows of the batch are sent with its first spelling")
+		assert.Equal(t, "Hopper", grace.LastName)
+	})
+	t.Run("Update renames when asked", func(t *testing.T) {
+		t.Parallel()
+		srv, c := perfFake(t)
+		_, err := srv.SeedContact(jetpackcrmtest.Contact{Email: "alan@example.com", FirstName: "Alan"})
+		require.NoError(t, err)
+		_, _, err = c.Customers.Update(ctx, "ALAN@example.com", &jetpackcrm.CustomerRequest{Email: "ALAN@example.com", LastName: "Turing"})
+		require.NoError(t, err)
+		alan, _ := srv.ContactByEmail("alan@example.com")
+		assert.Equal(t, "alan@example.com", alan.Email, "the lookup key is not a rename")
+		_, _, err = c.Customers.Update(ctx, "alan@example.com", &jetpackcrm.CustomerRequest{Email: "Alan@Example.com"})
+		require.NoError(t, err)
+		alan, _ = srv.ContactByEmail("alan@example.com")
+		assert.Equal(t, "Alan@Example.com", alan.Email, "a different spelling than the key is a rename")
+		assert.Equal(t, "Turing", alan.LastName)
+	})
+}
+
+// TestUpsertManyDryRunDecidesWithoutWriting: a dry run reads (one lookup per
+// email) and writes nothing, and says for each request what its write
+// would do: merged, an overwrite also changes what the request leaves out.
+func TestUpsertManyDryRunDecidesWithoutWriting(t *testing.T) {
+	t.Parallel()
+	f, c := newCountingFake(t)
+	_, err := f.srv.SeedContact(jetpackcrmtest.Contact{Email: "ada@example.com", Status: "Lead", FirstName: "Ada", LastName: "Lovelace",
+		Address: jetpackcrmtest.Address{City: "London"}, Tags: []string{"vip"}})
+	require.NoError(t, err)
+	_, err = f.srv.SeedContact(jetpackcrmtest.Contact{Email: "grace@example.com", Status: "Customer", FirstName: "Grace", LastName: "Hopper"})
+	require.NoError(t, err)
+	reqs := []*jetpackcrm.CustomerRequest{
+		{Email: "ADA@example.com", FirstName: "Ada", LastName: "Lovelace", Status: "Lead", Address: jetpackcrm.Address{City: " London "}, Tags: []string{"vip"}},
+		{Email: "ada@example.com", LastName: "King"},
+		{Email: "grace@example.com", FirstName: "Grace", LastName: "Hopper", Status: "Lead"}, // sticky Customer: no change
+		{Email: "linus@example.com", FirstName: "Linus"},
+		{Email: "broken"},
+	}
+	type want struct {
+		outcome jetpackcrm.BulkOutcome
+		changes []string
+	}
+	for _, tc := range []struct {
+		merge bool
+		want  []want
+	}{
+		{true, []want{
+			{jetpackcrm.BulkUnchanged, nil}, {jetpackcrm.BulkUpdated, []string{"lname"}}, {jetpackcrm.BulkUnchanged, nil},
+			{jetpackcrm.BulkCreated, nil}, {jetpackcrm.BulkFailed, nil},
+		}},
+		{false, []want{
+			{jetpackcrm.BulkUnchanged, nil}, // the email is the key: the site's spelling stays
+			{jetpackcrm.BulkUpdated, []string{"city", "fname", "lname", "status"}},
+			{jetpackcrm.BulkUnchanged, nil}, {jetpackcrm.BulkCreated, nil}, {jetpackcrm.BulkFailed, nil},
+		}},
+	} {
+		res, err := c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Merge: tc.merge, DryRun: true})
+		require.NoError(t, err)
+		for i, r := range res {
+			assert.Equal(t, tc.want[i].outcome, r.Outcome, "merge=%v input %d: %v", tc.merge, i, r.Err)
+			assert.Equal(t, tc.want[i].changes, r.Changes, "merge=%v input %d", tc.merge, i)
+		}
+		assert.ErrorIs(t, res[4].Err, jetpackcrm.ErrInvalidInput)
+		assert.Equal(t, "ada@example.com", res[0].Customer.Email, "the stored contact")
+		assert.Nil(t, res[3].Customer)
+	}
+	assert.Zero(t, f.count("create_customer"), "a dry run writes nothing")
+	ada, _ := f.srv.ContactByEmail("ada@example.com")
+	assert.Equal(t, "Lovelace", ada.LastName)
+}
+
+// TestUpsertManyMergeValidationNamesUpsertMany: a refused new row in Merge
+// mode used to name Customers.Update, which it never reached.
+func TestUpsertManyMergeValidationNamesUpsertMany(t *testing.T) {
+	t.Parallel()
+	_, c := perfFake(t)
+	res, err := c.Customers.UpsertMany(context.Background(), []*jetpackcrm.CustomerRequest{{Email: "new@example.com", FirstName: "Bad\xff"}},
+		jetpackcrm.BulkOptions{Merge: true})
+	require.NoError(t, err)
+	var ve *jetpackcrm.ValidationError
+	require.ErrorAs(t, res[0].Err, &ve)
+	assert.Equal(t, "Customers.UpsertMany", ve.Op)
+	assert.Equal(t, "FirstName", ve.Field)
+	assert.NotContains(t, res[0].Err.Error(), "Customers.Update")
+}
+
+// TestUpsertManyStopsWhenTheCredentialsAreRefused: after a 401 every other
+// request would be refused the same way; none is sent.
+func TestUpsertManyStopsWhenTheCredentialsAreRefused(t *testing.T) {
+	t.Parallel()
+	f, _ := newCountingFake(t)
+	c, err := jetpackcrm.NewClient(f.srv.URL, f.srv.APIKey, "jpcrm_sk_wrong", jetpackcrm.WithoutRetries())
+	require.NoError(t, err)
+	reqs := perfBulkRequests(0, 50)
+	for _, merge := range []bool{false, true} {
+		res, err := c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Concurrency: 2, Merge: merge})
+		require.ErrorIs(t, err, jetpackcrm.ErrUnauthorized)
+		for _, r := range res {
+			assert.ErrorIs(t, r.Err, jetpackcrm.ErrUnauthorized)
+		}
+		assertNoSecretIn(t, err.Error(), "jpcrm_sk_wrong")
+	}
+	assert.LessOrEqual(t, f.srv.RequestCount(), 4, "at most the requests in flight when the first 401 came")
+}
+
+func assertNoSecretIn(t *testing.T, text, secret string) {
+	t.Helper()
+	assert.NotContains(t, text, secret)
+}
+
+// TestUpsertManyMergeWritesOnlyWhatChanged: a merging UpsertMany (a Sync)
+// used to read and rewrite every contact; a second pass over unchanged
+// contacts now reads the list once and writes nothing.
+func TestUpsertManyMergeWritesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	f, c := newCountingFake(t)
+	reqs := perfBulkRequests(7, 200)
+	res, err := c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Merge: true})
+	require.NoError(t, err)
+	for _, r := range res {
+		require.NoError(t, r.Err)
+		require.Equal(t, jetpackcrm.BulkCreated, r.Outcome)
+	}
+	writes := f.count("create_customer")
+	reads := f.count("customers") + f.count("customer_search")
+	res, err = c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Merge: true})
+	require.NoError(t, err)
+	for _, r := range res {
+		require.NoError(t, r.Err)
+		assert.Equal(t, jetpackcrm.BulkUnchanged, r.Outcome)
+	}
+	assert.Equal(t, writes, f.count("create_customer"), "no write")
+	assert.Equal(t, 1, f.count("customers")+f.count("customer_search")-reads, "one read of the list")
 }

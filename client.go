@@ -50,6 +50,8 @@ type Client struct {
 	// Requests without a query share them: nothing downstream modifies a
 	// request's URL (the transport sends a copy).
 	endpointURLs map[string]*url.URL
+	// customFields caches the site's custom-field slugs (customfields.go).
+	customFields customFieldCache
 
 	common service
 
@@ -121,6 +123,7 @@ func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, erro
 		logger:           cfg.logger,
 		maxResponseBytes: cfg.maxResponseBytes,
 		pause:            &pauseGate{},
+		customFields:     customFieldCache{off: cfg.noCustomFieldCheck},
 	}
 	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter)
 	c.endpointURLs = make(map[string]*url.URL, len(sdkEndpoints))

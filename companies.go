@@ -155,6 +155,9 @@ func (s *CompaniesService) Create(ctx context.Context, req *CompanyRequest) (*Co
 	if err := req.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
+	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectCompany, req.CustomFields); err != nil {
+		return nil, nil, err
+	}
 	c := new(Company)
 	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_company", nil, req, false, c)
 	if err != nil {
@@ -189,9 +192,9 @@ func (s *CompaniesService) List(ctx context.Context, opts *ListOptions) ([]*Comp
 	return out, resp, nil
 }
 
-// All iterates over every company (PerPage defaults to 100).
+// All iterates over every company (PerPage defaults to 100). Jetpack CRM
+// 6.4 lists companies oldest first and 6.6 newest first: the walk takes
+// either.
 func (s *CompaniesService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Company, error] {
-	// Jetpack CRM 6.4 lists companies oldest first, 6.6 newest first (it
-	// hard-codes the order): the walk de-duplicates by a set of IDs.
 	return allPages(ctx, "Companies.All", opts, unorderedIDs, func(c *Company) int64 { return c.ID }, s.List)
 }

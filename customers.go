@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -197,6 +198,21 @@ type CustomerRequest struct {
 // MarshalJSON encodes the request in the wire shape.
 func (cr CustomerRequest) MarshalJSON() ([]byte, error) { return marshalRequest(&cr) }
 
+// Validate reports, as a *ValidationError naming the field, why
+// Customers.Create would refuse the request before sending it, or nil. It
+// does not check custom-field slugs against the site (Create does: see
+// Client.CustomFieldSlugs).
+func (cr *CustomerRequest) Validate() error {
+	const op = "CustomerRequest.Validate"
+	if cr == nil {
+		return invalid(op, "", "nil *CustomerRequest")
+	}
+	if err := cr.validate(); err != nil {
+		return asValidation(op, err)
+	}
+	return nil
+}
+
 // validate checks the request before anything is sent: a valid email (the
 // server answers {"errors":1} without one), no negative IDs, valid UTF-8
 // everywhere, no custom field named like a built-in key. It returns an
@@ -240,9 +256,11 @@ type CustomersAPI interface {
 	Update(ctx context.Context, email string, changes *CustomerRequest) (*Customer, *Response, error)
 	List(ctx context.Context, opts *CustomerListOptions) ([]*Customer, *Response, error)
 	Search(ctx context.Context, query string, opts *ListOptions) ([]*Customer, *Response, error)
+	SearchAll(ctx context.Context, query string, opts *ListOptions) iter.Seq2[*Customer, error]
 	GetByEmail(ctx context.Context, email string) (*Customer, *Response, error)
 	All(ctx context.Context, opts *CustomerListOptions) iter.Seq2[*Customer, error]
 	UpsertMany(ctx context.Context, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error)
+	Sync(ctx context.Context, requests []*CustomerRequest, opts SyncOptions) ([]BulkResult, error)
 }
 
 var _ CustomersAPI = (*CustomersService)(nil)
@@ -333,6 +351,9 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 	if err := req.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
+	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectContact, req.CustomFields); err != nil {
+		return nil, nil, err
+	}
 	c := new(Customer)
 	payload, err := marshalRequest(req)
 	if err != nil {
@@ -349,7 +370,10 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 // blanking the others: it reads the contact (customer_search by email),
 // merges the non-empty fields of changes over it, writes the full record
 // back by ID (status, owner and linked WordPress user included), and reads
-// it again. To change the email address, set changes.Email. Tags in changes
+// it again. To change the email address, set changes.Email to another
+// address than email; a changes.Email equal to email is only the key, and
+// the contact keeps the spelling the site has (the site matches emails
+// case-insensitively and would store the spelling sent). Tags in changes
 // replace the contact's tags; nil leaves them.
 //
 // Empty fields of changes mean "keep": the API cannot clear a field (the
@@ -390,14 +414,27 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 	if err := probe.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	current, resp, err := s.GetByEmail(ctx, email)
-	if isMiss(err) {
-		// GetByEmail's own message prints the address: name the operation.
-		return nil, resp, notFound(op, "no contact has this email")
+	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectContact, changes.CustomFields); err != nil {
+		return nil, nil, err
 	}
+	current, resp, err := s.getByEmail(ctx, op, email)
 	if err != nil {
 		return nil, resp, err
 	}
+	if changes.Email == email {
+		// The lookup key, not a new address: the site matched it
+		// case-insensitively, and sending this spelling would rename the
+		// contact to it.
+		probe.Email = ""
+		changes = &probe
+	}
+	return s.writeMerged(ctx, op, current, changes)
+}
+
+// writeMerged writes changes merged over current, the full record by ID,
+// and returns the contact as the site then holds it, read back (the second
+// half of Update, and Sync's merge write).
+func (s *CustomersService) writeMerged(ctx context.Context, op string, current *Customer, changes *CustomerRequest) (*Customer, *Response, error) {
 	merged := mergeCustomerRequest(current, changes)
 	if err := merged.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
@@ -408,11 +445,11 @@ func (s *CustomersService) Update(ctx context.Context, email string, changes *Cu
 	}
 	// Decoded although the read back replaces it: a reply that is not the
 	// echo (an HTML page with HTTP 200) must not pass for a write.
-	resp, err = (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, new(Customer))
+	resp, err := (*service)(s).owner().call(ctx, http.MethodPost, "create_customer", nil, payload, true, new(Customer))
 	if err != nil {
 		return nil, resp, err
 	}
-	stored, _, err := s.GetByEmail(ctx, merged.Email)
+	stored, _, err := s.getByEmail(ctx, op, merged.Email)
 	switch {
 	case isMiss(err):
 		// Not ErrNotFound: the contact exists, a caller must not create it.
@@ -525,14 +562,55 @@ func (s *CustomersService) Search(ctx context.Context, query string, opts *ListO
 	return out, resp, nil
 }
 
-// GetByEmail returns the contact whose main email or alias is exactly email
-// (GET customer_search?email=), with its tags, invoices and transactions.
-// The server answers a single object on a hit and [] on a miss; the miss
-// is returned as an error matching ErrNotFound.
+// SearchAll iterates over every contact Search(query) matches, page by page
+// (PerPage defaults to 100), in ID order. Like the All iterators it stops
+// on a short or empty page or when the caller breaks, yields an error once
+// and stops, never yields a contact twice, and ends with ErrPagingStalled
+// when a full page brings nothing new (a server that ignores paging would
+// otherwise be asked for ever).
+func (s *CustomersService) SearchAll(ctx context.Context, query string, opts *ListOptions) iter.Seq2[*Customer, error] {
+	const op = "Customers.SearchAll"
+	if err := opts.validate(op); err != nil {
+		return errorSeq[Customer](err)
+	}
+	if !utf8.ValidString(query) {
+		return errorSeq[Customer](invalid(op, "query", "not valid UTF-8"))
+	}
+	perPage := 0
+	if opts != nil {
+		perPage = opts.PerPage
+	}
+	return iterate(ctx, perPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+		return s.Search(ctx, query, &ListOptions{Page: page, PerPage: perPage})
+	})
+}
+
+// GetByEmail returns the contact whose main email or alias is email,
+// compared case-insensitively as the site does, with its tags, invoices and
+// transactions. No contact with the email is an error matching ErrNotFound;
+// the error names the operation, never the address.
+//
+// It asks customer_search?email=, which answers a single object on a hit
+// and [] on a miss. That lookup never finds an address holding a character
+// WordPress escapes in query strings (an apostrophe, as in
+// o'neil@example.org: $_GET is slashed, so the site compares o\'neil): for
+// such an address GetByEmail searches the contacts (the customers list, whose
+// search travels unescaped in a JSON body) and keeps the exact match. That
+// search cannot see aliases: when it returns a contact that may hold the
+// address only as an alias, GetByEmail reports an error that does not
+// match ErrNotFound rather than a miss, so that a caller never creates a
+// contact that exists.
 func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Customer, *Response, error) {
-	const op = "Customers.GetByEmail"
+	return s.getByEmail(ctx, "Customers.GetByEmail", email)
+}
+
+// getByEmail is GetByEmail with the operation its errors name.
+func (s *CustomersService) getByEmail(ctx context.Context, op, email string) (*Customer, *Response, error) {
 	if err := checkEmail("email", email); err != nil {
 		return nil, nil, asValidation(op, err)
+	}
+	if strings.ContainsAny(email, wordPressSlashed) {
+		return s.searchByEmail(ctx, op, email)
 	}
 	var out customerOrNothing
 	resp, err := (*service)(s).owner().call(ctx, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
@@ -540,9 +618,61 @@ func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Custo
 		return nil, resp, err
 	}
 	if out.customer == nil {
-		return nil, resp, fmt.Errorf("jetpackcrm: %s: no contact with email %q: %w", op, email, ErrNotFound)
+		return nil, resp, noContactWithEmail(op)
 	}
 	return out.customer, resp, nil
+}
+
+// ErrAmbiguousEmail is returned by a lookup by email that can neither find
+// the contact nor rule it out (see GetByEmail). It does not match
+// ErrNotFound: creating the contact could overwrite one that exists.
+var ErrAmbiguousEmail = errors.New("jetpackcrm: contact lookup by email is ambiguous")
+
+// wordPressSlashed are the characters WordPress backslash-escapes in $_GET
+// (wp_magic_quotes) that an email can hold: customer_search?email= then
+// compares the escaped address and never finds the contact.
+const wordPressSlashed = `'"\`
+
+// noContactWithEmail is the miss of a lookup by email. It does not print the
+// address: errors end up in logs, and an address is personal data.
+func noContactWithEmail(op string) error {
+	return fmt.Errorf("jetpackcrm: %s: no contact has this email: %w", op, ErrNotFound)
+}
+
+// searchByEmail finds the contact with email by searching the contacts and
+// keeping the one whose email is email, case-insensitively. The search
+// (the DAL's LIKE on names, email, address and phones, and an exact alias
+// match) goes in the customers endpoint's JSON body, which WordPress does
+// not escape. The walk stops at the first exact match.
+func (s *CustomersService) searchByEmail(ctx context.Context, op, email string) (*Customer, *Response, error) {
+	opts := CustomerListOptions{Search: email, WithTags: true, WithInvoices: true, WithTransactions: true}
+	var last *Response
+	pages := iterate(ctx, DefaultIteratorPerPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+		o := opts
+		o.Page, o.PerPage = page, perPage
+		items, resp, err := s.List(ctx, &o)
+		if resp != nil {
+			last = resp
+		}
+		return items, resp, err
+	})
+	var other int64 // a contact the search matched by something else than its email
+	for c, err := range pages {
+		if err != nil {
+			return nil, last, err
+		}
+		if strings.EqualFold(c.Email, email) {
+			return c, last, nil
+		}
+		if other == 0 && !strings.Contains(strings.ToLower(c.Email), strings.ToLower(email)) {
+			other = c.ID
+		}
+	}
+	if other != 0 {
+		return nil, last, fmt.Errorf("jetpackcrm: %s: no contact has this main email, and the search also matched contact %d, "+
+			"which may hold it as an alias (the API does not list aliases); not a miss: %w", op, other, ErrAmbiguousEmail)
+	}
+	return nil, last, noContactWithEmail(op)
 }
 
 // customerOrNothing decodes customer_search by email: an object, or [].

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/url"
 	"sort"
@@ -566,7 +567,7 @@ func TestCustomersGetByEmail(t *testing.T) {
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.ErrorIs(t, err, ErrNotFound)
 		assert.NotErrorIs(t, err, ErrRejected)
-		assert.Contains(t, err.Error(), "nobody@example.com")
+		assert.NotContains(t, err.Error(), "nobody@example.com", "a miss names the operation, not the address")
 		assertErrorHidesSecret(t, err)
 	})
 }
@@ -1038,4 +1039,83 @@ func TestCustomersUpdateReadBackMissIsNotANotFound(t *testing.T) {
 	var ae *APIError
 	require.ErrorAs(t, err, &ae, "a 404 from the site stays an *APIError")
 	assert.Equal(t, 404, ae.StatusCode)
+}
+
+func TestCustomersSearchAll(t *testing.T) {
+	t.Parallel()
+	t.Run("walks every page", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t)
+		var pages []string
+		env.respond(http.MethodGet, "customer_search", func(req *http.Request) (*http.Response, error) {
+			q := req.URL.Query()
+			pages = append(pages, q.Get("page")+"/"+q.Get("perpage")+"/"+q.Get("zbs_query"))
+			switch q.Get("page") {
+			case "1":
+				return jsonResponder(200, `[{"id":"1","email":"a@x.org"},{"id":"2","email":"b@x.org"}]`)(req)
+			case "2":
+				return jsonResponder(200, `[{"id":"3","email":"c@x.org"}]`)(req)
+			}
+			return jsonResponder(200, `[]`)(req)
+		})
+		var ids []int64
+		for c, err := range env.client.Customers.SearchAll(context.Background(), "x.org", &ListOptions{PerPage: 2}) {
+			require.NoError(t, err)
+			ids = append(ids, c.ID)
+		}
+		assert.Equal(t, []int64{1, 2, 3}, ids)
+		assert.Equal(t, []string{"1/2/x.org", "2/2/x.org"}, pages)
+	})
+	t.Run("stops when the server ignores paging", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t)
+		env.respond(http.MethodGet, "customer_search", jsonResponder(200, `[{"id":"1","email":"a@x.org"},{"id":"2","email":"b@x.org"}]`))
+		var ids []int64
+		var errs []error
+		for c, err := range env.client.Customers.SearchAll(context.Background(), "x", &ListOptions{PerPage: 2}) {
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			ids = append(ids, c.ID)
+		}
+		assert.Equal(t, []int64{1, 2}, ids, "each contact once")
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], ErrPagingStalled)
+		assert.Equal(t, 2, env.mock.GetTotalCallCount())
+	})
+	t.Run("refuses bad input before sending", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t)
+		for _, seq := range []iter.Seq2[*Customer, error]{
+			env.client.Customers.SearchAll(context.Background(), "\xff", nil),
+			env.client.Customers.SearchAll(context.Background(), "x", &ListOptions{PerPage: -1}),
+		} {
+			for _, err := range seq {
+				assert.ErrorIs(t, err, ErrInvalidInput)
+			}
+		}
+		assert.Zero(t, env.mock.GetTotalCallCount())
+	})
+}
+
+func TestCustomerRequestValidateIsExported(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		req   *CustomerRequest
+		field string
+	}{
+		{nil, ""},
+		{&CustomerRequest{}, "Email"},
+		{&CustomerRequest{Email: "a@example.com", ID: -1}, "ID"},
+		{&CustomerRequest{Email: "a@example.com", FirstName: "\xff"}, "FirstName"},
+		{&CustomerRequest{Email: "a@example.com", CustomFields: map[string]string{"fname": "x"}}, `CustomFields["fname"]`},
+	} {
+		err := tc.req.Validate()
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, "%+v", tc.req)
+		assert.Equal(t, tc.field, ve.Field)
+		assert.Equal(t, "CustomerRequest.Validate", ve.Op)
+	}
+	assert.NoError(t, (&CustomerRequest{Email: "a@example.com", CustomFields: map[string]string{"tier": "gold"}}).Validate())
 }

@@ -430,7 +430,8 @@ func (s *EventsService) All(ctx context.Context, opts *EventListOptions) iter.Se
 	if opts != nil {
 		base = *opts
 	}
-	return iterate(ctx, base.PerPage, ascendingIDs, func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
+	// 6.4 lists events oldest first, 6.6 newest first: either order.
+	return iterate(ctx, base.PerPage, unorderedIDs, func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.List(ctx, &o)

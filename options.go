@@ -25,6 +25,8 @@ type config struct {
 	maxResponseBytes int64
 	insecureHTTP     bool
 	queryRouting     bool
+	// noCustomFieldCheck is set by WithoutCustomFieldCheck (customfields.go).
+	noCustomFieldCheck bool
 }
 
 // WithHTTPClient makes the Client send through hc (its Transport, Timeout,

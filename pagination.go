@@ -98,9 +98,9 @@ func (r *Response) setPage(page, perPage, got int) {
 type order int
 
 const (
-	ascendingIDs  order = iota // customers, companies, events
+	ascendingIDs  order = iota // customers (both 6.4 and 6.6)
 	descendingIDs              // quotes: newest first
-	unorderedIDs               // invoices, transactions: no ORDER BY
+	unorderedIDs               // invoices, transactions: no ORDER BY; companies, events: oldest first in 6.4, newest first in 6.6
 )
 
 // pageFetcher fetches one page of a list.

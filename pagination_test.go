@@ -3,6 +3,7 @@ package jetpackcrm
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"iter"
 	"net/http"
@@ -669,4 +670,44 @@ func countNonNil[T any](list []*T) int {
 		}
 	}
 	return -len(list)
+}
+
+// TestAllWalksNewestFirstListsOfCompaniesAndEvents: Jetpack CRM 6.6 lists
+// companies and events newest first; a walk that expected ascending IDs
+// took the second page for a repeat and stopped with ErrPagingStalled.
+func TestAllWalksNewestFirstListsOfCompaniesAndEvents(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	page := func(first int) string {
+		var items []string
+		for id := first; id > first-2 && id > 0; id-- {
+			items = append(items, fmt.Sprintf(`{"id":"%d","name":"c%d","email":"c%d@example.com"}`, id, id, id))
+		}
+		return "[" + strings.Join(items, ",") + "]"
+	}
+	newestFirst := func(req *http.Request) (*http.Response, error) {
+		var p struct {
+			Page int `json:"page"`
+		}
+		if req.Body != nil {
+			_ = json.NewDecoder(req.Body).Decode(&p)
+		}
+		if n := req.URL.Query().Get("page"); n != "" {
+			p.Page, _ = strconv.Atoi(n)
+		}
+		return jsonResponder(200, page(5-2*(max(p.Page, 1)-1)))(req)
+	}
+	env.respond(http.MethodPost, "companies", newestFirst)
+	env.respond(http.MethodGet, "events", newestFirst)
+	var companies, events []int64
+	for c, err := range env.client.Companies.All(context.Background(), &ListOptions{PerPage: 2}) {
+		require.NoError(t, err)
+		companies = append(companies, c.ID)
+	}
+	for e, err := range env.client.Events.All(context.Background(), &EventListOptions{ListOptions: ListOptions{PerPage: 2}}) {
+		require.NoError(t, err)
+		events = append(events, e.ID)
+	}
+	assert.Equal(t, []int64{5, 4, 3, 2, 1}, companies)
+	assert.Equal(t, []int64{5, 4, 3, 2, 1}, events)
 }

@@ -19,12 +19,6 @@ import (
 // Real-site tests of issue 11 (data safety). Each writes only records named
 // by its own realsite.Stamp() and never assumes an empty site.
 
-func realSiteContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // findEvent walks every event (also proving the walk works on the site).
 func findEvent(t *testing.T, ctx context.Context, c *jetpackcrm.Client, keep func(*jetpackcrm.Event) bool) []*jetpackcrm.Event {
 	t.Helper()

@@ -236,6 +236,9 @@ func (s *TransactionsService) Create(ctx context.Context, req *TransactionReques
 		return nil, nil, asValidation(op, err)
 	}
 	c := (*service)(s).owner()
+	if err := c.checkCustomFieldSlugs(ctx, op, ObjectTransaction, req.CustomFields); err != nil {
+		return nil, nil, err
+	}
 	if !c.isReady() || ctx == nil {
 		_, err := c.call(ctx, http.MethodPost, "create_transaction", nil, req, true, nil) // its refusal
 		return nil, nil, err

@@ -1,13 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jpcrm-go/jetpackcrm/jetpackcrmtest"
 	"github.com/shopspring/decimal"
@@ -26,7 +33,7 @@ func TestHelp(t *testing.T) {
 	assert.Empty(t, r.stderr)
 
 	r = ok(t, nil, "customers", "import", "--help")
-	for _, want := range []string{"--dry-run", "--update", "--concurrency", "--failed-out", "FirstName"} {
+	for _, want := range []string{"--dry-run", "--overwrite", "--allow-unknown-custom-fields", "--concurrency", "--failed-out", "FirstName"} {
 		assert.Contains(t, r.stdout, want)
 	}
 	// A group alone prints its help.
@@ -445,4 +452,120 @@ func TestWebhookSend(t *testing.T) {
 	r = jpcrm(t, env, "", "webhook", "send", "unknown_action")
 	assert.Equal(t, exitError, r.code)
 	assert.Contains(t, r.stderr, "400")
+}
+
+// TestSearchAllEndsWhenTheServerIgnoresPaging: --all used to loop for ever
+// (and grow without bound) against a server that answers every page with
+// the same records. It walks through the SDK's iterator now: each record
+// once, streamed as it arrives, and a paging error at the end.
+func TestSearchAllEndsWhenTheServerIgnoresPaging(t *testing.T) {
+	t.Parallel()
+	var pages atomic.Int32
+	firstOut := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if pages.Add(1) == 2 {
+			// The first page must be on stdout before the second is served.
+			select {
+			case <-firstOut:
+			case <-time.After(5 * time.Second):
+				t.Error("the first page was not written before the second was fetched")
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[{"id":"1","email":"a@example.com"},{"id":"2","email":"b@example.com"}]`)
+	}))
+	t.Cleanup(ts.Close)
+	var out, errb bytes.Buffer
+	stdout := &signalWriter{w: &out, first: firstOut}
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"customers", "search", "example", "--all", "--per-page", "2", "-o", "jsonl"}, nil, stdout, &errb,
+			func(k string) string {
+				return map[string]string{envURL: ts.URL, envKey: testKey, envSecret: testSecret}[k]
+			})
+	}()
+	select {
+	case code := <-done:
+		assert.Equal(t, exitError, code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("jpcrm customers search --all did not stop against a server that ignores paging")
+	}
+	stdout.mu.Lock()
+	defer stdout.mu.Unlock()
+	assert.Equal(t, 2, strings.Count(out.String(), "\n"), "each contact once: %s", out.String())
+	assert.Contains(t, errb.String(), "does not seem to honour paging")
+	assert.Equal(t, int32(2), pages.Load())
+}
+
+// signalWriter closes first on the first write.
+type signalWriter struct {
+	mu    sync.Mutex
+	w     io.Writer
+	first chan struct{}
+	once  sync.Once
+}
+
+func (s *signalWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.once.Do(func() { close(s.first) })
+	return s.w.Write(p)
+}
+
+// TestErrorsAreNotDoublePrefixed: the SDK's errors start with
+// "jetpackcrm: ", which after "jpcrm: " said nothing.
+func TestErrorsAreNotDoublePrefixed(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	r := jpcrm(t, envOf(srv), "", "customers", "get", "nobody@example.com")
+	assert.Equal(t, exitError, r.code)
+	assert.Equal(t, "jpcrm: Customers.GetByEmail: no contact has this email: not found\n", r.stderr)
+	r = jpcrm(t, envOf(srv), "", "customers", "upsert", "--email", "a@example.com", "--first-name", "\xff")
+	assert.Equal(t, exitUsage, r.code)
+	assert.NotContains(t, r.stderr, "jetpackcrm:")
+	assert.True(t, strings.HasPrefix(r.stderr, "jpcrm: Customers.Create: invalid input: FirstName"), r.stderr)
+}
+
+// TestCSVExportNeutralisesFormulas: a CRM field that begins like a formula
+// is written with a leading apostrophe (a spreadsheet shows it as text),
+// and the import takes it off again.
+func TestCSVExportNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	values := jetpackcrmtest.Contact{Email: "eve@example.com", FirstName: `=HYPERLINK("http://evil.example","x")`, LastName: "'quoted",
+		Prefix: "@home", MobilePhone: "+44 20 7946 0000", HomePhone: "-5", Address: jetpackcrmtest.Address{City: "''twice", Line1: "'plain"}}
+	_, err := srv.SeedContact(values)
+	require.NoError(t, err)
+	out := ok(t, envOf(srv), "customers", "export").stdout
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	got := map[string]string{}
+	for i, h := range recs[0] {
+		got[h] = recs[1][i]
+	}
+	assert.Equal(t, `'=HYPERLINK("http://evil.example","x")`, got["fname"])
+	assert.Equal(t, "''quoted", got["lname"])
+	assert.Equal(t, "'@home", got["prefix"])
+	assert.Equal(t, "'+44 20 7946 0000", got["mobtel"])
+	assert.Equal(t, "'-5", got["hometel"])
+	assert.Equal(t, "'''twice", got["city"])
+	assert.Equal(t, "''plain", got["addr1"])
+	for _, cell := range recs[1] {
+		if cell != "" {
+			assert.NotContains(t, "=+-@\t\r", cell[:1], "cell %q starts like a formula", cell)
+		}
+	}
+	assert.Contains(t, ok(t, nil, "customers", "export", "--help").stdout, "leading apostrophe")
+
+	// Imported back, every value is what it was.
+	before, _ := srv.ContactByEmail("eve@example.com")
+	ok(t, envOf(srv), "customers", "import", writeFile(t, "export.csv", out), "--overwrite")
+	after, _ := srv.ContactByEmail("eve@example.com")
+	assert.Equal(t, before.FirstName, after.FirstName)
+	assert.Equal(t, before.LastName, after.LastName)
+	assert.Equal(t, before.Prefix, after.Prefix)
+	assert.Equal(t, before.MobilePhone, after.MobilePhone)
+	assert.Equal(t, before.HomePhone, after.HomePhone)
+	assert.Equal(t, before.Address, after.Address)
 }

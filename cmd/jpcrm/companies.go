@@ -83,24 +83,13 @@ func newCompaniesListCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			items, next, err := fetch(cmd.Context(), &lf,
+			return runList(a, cmd.Context(), format, &lf, "companies", companyView,
 				func(ctx context.Context, lo jetpackcrm.ListOptions) ([]*jetpackcrm.Company, *jetpackcrm.Response, error) {
 					return c.Companies.List(ctx, &lo)
 				},
 				func(ctx context.Context, lo jetpackcrm.ListOptions) iter.Seq2[*jetpackcrm.Company, error] {
 					return c.Companies.All(ctx, &lo)
 				})
-			if err != nil {
-				return err
-			}
-			if a.noResults(format, len(items), "companies") {
-				return nil
-			}
-			if err := renderList(a.stdout, format, items, companyView); err != nil {
-				return err
-			}
-			a.pageHint(format, next)
-			return nil
 		},
 	}
 	lf.register(cmd)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -59,6 +60,9 @@ type app struct {
 
 	client *jetpackcrm.Client
 	logger *slog.Logger
+	// clientOpts are options a command adds to the client before its first
+	// use (import's --allow-unknown-custom-fields).
+	clientOpts []jetpackcrm.Option
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *app {
@@ -135,10 +139,14 @@ func (a *app) config() (*siteConfig, error) {
 		missing = append(missing, envSecret+" (or --secret-file)")
 	}
 	if len(missing) > 0 {
-		return nil, usageErrorf("not configured: set %s", strings.Join(missing, ", "))
+		return nil, &codeError{code: exitUsage, err: fmt.Errorf("%w: set %s", errNotConfigured, strings.Join(missing, ", "))}
 	}
 	return cfg, nil
 }
+
+// errNotConfigured is the configuration error of a run without a site,
+// key or secret.
+var errNotConfigured = errors.New("not configured")
 
 // pick returns the flag value if set, else the environment's.
 func pick(flagVal, flagName, envVal, envName string) (string, string) {
@@ -223,6 +231,7 @@ func (a *app) apiClient() (*jetpackcrm.Client, error) {
 	if a.queryRouting {
 		opts = append(opts, jetpackcrm.WithQueryRouting())
 	}
+	opts = append(opts, a.clientOpts...)
 	c, err := jetpackcrm.NewClient(cfg.url, cfg.key, cfg.secret, opts...)
 	if err != nil {
 		// A bad URL, or a key or secret that cannot be right.

@@ -108,24 +108,13 @@ func newCustomersListCmd(a *app) *cobra.Command {
 				o.ListOptions = lo
 				return &o
 			}
-			items, next, err := fetch(cmd.Context(), &lf,
+			return runList(a, cmd.Context(), format, &lf, "contacts", customerView,
 				func(ctx context.Context, lo jetpackcrm.ListOptions) ([]*jetpackcrm.Customer, *jetpackcrm.Response, error) {
 					return c.Customers.List(ctx, with(lo))
 				},
 				func(ctx context.Context, lo jetpackcrm.ListOptions) iter.Seq2[*jetpackcrm.Customer, error] {
 					return c.Customers.All(ctx, with(lo))
 				})
-			if err != nil {
-				return err
-			}
-			if a.noResults(format, len(items), "contacts") {
-				return nil
-			}
-			if err := renderList(a.stdout, format, items, customerView); err != nil {
-				return err
-			}
-			a.pageHint(format, next)
-			return nil
 		},
 	}
 	lf.register(cmd)
@@ -183,52 +172,17 @@ case-insensitively (the API's customer_search).`,
 			if err != nil {
 				return err
 			}
-			one := func(ctx context.Context, lo jetpackcrm.ListOptions) ([]*jetpackcrm.Customer, *jetpackcrm.Response, error) {
-				return c.Customers.Search(ctx, args[0], &lo)
-			}
-			items, next, err := fetch(cmd.Context(), &lf, one, walkPages(one))
-			if err != nil {
-				return err
-			}
-			if a.noResults(format, len(items), "contacts match "+args[0]) {
-				return nil
-			}
-			if err := renderList(a.stdout, format, items, customerView); err != nil {
-				return err
-			}
-			a.pageHint(format, next)
-			return nil
+			return runList(a, cmd.Context(), format, &lf, "contacts match "+args[0], customerView,
+				func(ctx context.Context, lo jetpackcrm.ListOptions) ([]*jetpackcrm.Customer, *jetpackcrm.Response, error) {
+					return c.Customers.Search(ctx, args[0], &lo)
+				},
+				func(ctx context.Context, lo jetpackcrm.ListOptions) iter.Seq2[*jetpackcrm.Customer, error] {
+					return c.Customers.SearchAll(ctx, args[0], &lo)
+				})
 		},
 	}
 	lf.register(cmd)
 	return cmd
-}
-
-// walkPages turns a one-page call without an SDK iterator into one that
-// walks every page.
-func walkPages[T any](one func(context.Context, jetpackcrm.ListOptions) ([]T, *jetpackcrm.Response, error)) func(context.Context, jetpackcrm.ListOptions) iter.Seq2[T, error] {
-	return func(ctx context.Context, lo jetpackcrm.ListOptions) iter.Seq2[T, error] {
-		return func(yield func(T, error) bool) {
-			if lo.PerPage == 0 {
-				lo.PerPage = jetpackcrm.DefaultIteratorPerPage
-			}
-			for page := 1; page > 0; {
-				lo.Page = page
-				items, resp, err := one(ctx, lo)
-				if err != nil {
-					var zero T
-					yield(zero, err)
-					return
-				}
-				for _, it := range items {
-					if !yield(it, nil) {
-						return
-					}
-				}
-				page = resp.NextPage
-			}
-		}
-	}
 }
 
 // customerFlags are the contact fields as flags, for upsert and update.
@@ -405,7 +359,16 @@ func newCustomersExportCmd(a *app) *cobra.Command {
 		Short: "Write every contact to stdout (CSV unless -o says otherwise)",
 		Long: `Write every contact, with its tags and custom fields, to stdout. The default
 format is CSV with the API's field names as columns, which "jpcrm customers
-import" reads back; -o json or jsonl gives the API's JSON shape.`,
+import" reads back; -o json or jsonl gives the API's JSON shape.
+
+In CSV, a cell that begins with =, +, -, @, a tab or a carriage return (a
+phone number such as +44 20 7946 0000, or a formula someone typed into the
+CRM) gets a leading apostrophe, so that a spreadsheet shows it as text
+instead of running it; a cell that begins with an apostrophe gets one more.
+Spreadsheets do not display that apostrophe, and "jpcrm customers import"
+removes it: export then import gives back every value exactly.
+
+Contacts are written as they are read, page by page.`,
 		Example: `  jpcrm customers export > contacts.csv
   jpcrm customers export -o jsonl > contacts.jsonl`,
 		Args: exactArgs(0, "no arguments"),
@@ -421,18 +384,13 @@ import" reads back; -o json or jsonl gives the API's JSON shape.`,
 			if err != nil {
 				return err
 			}
-			var items []*jetpackcrm.Customer
 			opts := &jetpackcrm.CustomerListOptions{ListOptions: jetpackcrm.ListOptions{PerPage: perPage}, WithTags: !noTags}
-			for cust, err := range c.Customers.All(cmd.Context(), opts) {
-				if err != nil {
-					return err
-				}
-				items = append(items, cust)
+			n, err := renderStream(a.stdout, format, c.Customers.All(cmd.Context(), opts), customerView)
+			if err != nil {
+				return err
 			}
-			if a.noResults(format, len(items), "contacts") {
-				return nil
-			}
-			return renderList(a.stdout, format, items, customerView)
+			a.noResults(format, n, "contacts")
+			return nil
 		},
 	}
 	cmd.Flags().IntVar(&perPage, "per-page", 0, "contacts per request (default 100)")

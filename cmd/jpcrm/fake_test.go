@@ -48,7 +48,7 @@ func TestFakeSession(t *testing.T) {
 	assert.Contains(t, ok(t, env, "status").stdout, "Successful Connection")
 	r := jpcrm(t, env, "", "customers", "import", writeFile(t, "c.csv", smallCSV))
 	assert.Equal(t, exitPartial, r.code)
-	assert.Contains(t, r.stdout, "created       2")
+	assert.Contains(t, r.stdout, "created         2")
 	assert.Len(t, strings.Split(strings.TrimSpace(ok(t, env, "customers", "list", "--all", "-o", "jsonl").stdout), "\n"), 6)
 	assert.Contains(t, ok(t, env, "customers", "export").stdout, "ada@example.com,Lead,,Ada,Lovelace,,,London")
 	for _, cmd := range [][]string{{"quotes", "list"}, {"invoices", "list"}, {"transactions", "list"}, {"events", "list"}, {"companies", "list"}} {

@@ -6,12 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jpcrm-go/jetpackcrm"
@@ -21,16 +18,25 @@ import (
 
 // importOptions are the flags of customers import.
 type importOptions struct {
-	dryRun      bool
-	update      bool
-	concurrency int
-	failedOut   string
-	format      string
-	noProgress  bool
+	dryRun    bool
+	overwrite bool
+	// update is the merge, the default since --overwrite exists; the flag
+	// is still accepted.
+	update                   bool
+	allowUnknownCustomFields bool
+	concurrency              int
+	failedOut                string
+	format                   string
+	noProgress               bool
 }
 
-// walkPerPage is the page size of the walk that finds existing contacts.
-const walkPerPage = jetpackcrm.DefaultIteratorPerPage
+// mode names what the import does with an existing contact.
+func (o *importOptions) mode() string {
+	if o.overwrite {
+		return "overwrite"
+	}
+	return "merge"
+}
 
 // maxListedFailures is how many failed rows are listed on stderr.
 const maxListedFailures = 10
@@ -60,11 +66,19 @@ the site does not have is reported and skipped, never half-written. A column
 that is neither a field nor a plausible slug stops the import before it
 starts.
 
-By default each row is an upsert (the API's create_customer): a row for an
-existing email OVERWRITES that contact, blanking every field the row leaves
-empty and resetting an empty status to the default. --update instead changes
-only the fields the row fills in (read, merge, write), and creates contacts
-that do not exist yet.
+By default each row is merged into the contact with its email: only the
+fields the row fills in change (read, merge, write), nothing is blanked, and
+a contact that does not exist is created. --overwrite instead makes each row
+the whole contact (the API's create_customer upsert): a row for an existing
+email OVERWRITES that contact, blanking every field the row leaves empty and
+resetting an empty status to the default.
+
+--dry-run writes nothing. With a site configured it reads the site and says
+how many rows are new and how many existing contacts each mode would change;
+without one it only checks the rows.
+
+A custom field the site does not define is refused (the site would drop the
+value without a word); --allow-unknown-custom-fields sends it anyway.
 
 Rows are sent --concurrency at a time. At the end a summary counts the
 contacts created, updated and failed, and the failed rows are written, with
@@ -75,8 +89,8 @@ file), 3 if the site refused the credentials (nothing written), 1 if the file
 cannot be read (nothing written).`,
 		Example: `  jpcrm customers import contacts.csv --dry-run
   jpcrm customers import contacts.csv
-  jpcrm customers import changes.csv --update
-  jpcrm customers export -o jsonl | jpcrm customers import - --format jsonl --update`,
+  jpcrm customers import full-records.csv --overwrite
+  jpcrm customers export -o jsonl | jpcrm customers import - --format jsonl`,
 		Args: exactArgs(1, "one FILE (or - for stdin)"),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"csv", "jsonl", "ndjson"}, cobra.ShellCompDirectiveFilterFileExt
@@ -86,8 +100,11 @@ cannot be read (nothing written).`,
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&o.dryRun, "dry-run", false, "check every row and report; send nothing (no configuration needed)")
-	f.BoolVar(&o.update, "update", false, "change only the fields a row fills in (no blanking); create missing contacts")
+	f.BoolVar(&o.dryRun, "dry-run", false, "check every row and report what each mode would change; write nothing (reads the site when configured)")
+	f.BoolVar(&o.overwrite, "overwrite", false, "make each row the whole contact: BLANKS the fields a row leaves empty (default: merge)")
+	f.BoolVar(&o.update, "update", false, "merge (the default): change only the fields a row fills in")
+	_ = f.MarkHidden("update")
+	f.BoolVar(&o.allowUnknownCustomFields, "allow-unknown-custom-fields", false, "send custom fields the site does not define (it drops them silently)")
 	f.IntVar(&o.concurrency, "concurrency", jetpackcrm.DefaultBulkConcurrency, fmt.Sprintf("requests in flight, 1 to %d", jetpackcrm.MaxBulkConcurrency))
 	f.StringVar(&o.failedOut, "failed-out", "", "where to write the failed rows (default: FILE.failed.csv next to FILE)")
 	f.StringVar(&o.format, "format", "", "csv or jsonl (default: from the file name)")
@@ -135,11 +152,25 @@ type importSummary struct {
 	Valid          int    `json:"valid"`
 	Created        int    `json:"created"`
 	Updated        int    `json:"updated"`
+	Unchanged      int    `json:"unchanged"`
 	Failed         int    `json:"failed"`
 	Invalid        int    `json:"invalid"`
 	Refused        int    `json:"refused"`
 	Interrupted    int    `json:"interrupted,omitempty"`
 	FailedRowsFile string `json:"failed_rows_file,omitempty"`
+	// DryRunSite is what a dry run learnt from the site (nil without one).
+	DryRunSite *dryRunSite `json:"dry_run_site,omitempty"`
+}
+
+// dryRunSite is what a dry run says the import would do on the site.
+type dryRunSite struct {
+	// New rows would create a contact; Existing rows name one.
+	New      int `json:"new"`
+	Existing int `json:"existing"`
+	// MergeChanges and OverwriteChanges count the existing contacts each
+	// mode would change; the others it would leave as they are.
+	MergeChanges     int `json:"merge_changes"`
+	OverwriteChanges int `json:"overwrite_changes"`
 }
 
 func (a *app) runImport(cmd *cobra.Command, path string, o *importOptions) error {
@@ -149,6 +180,9 @@ func (a *app) runImport(cmd *cobra.Command, path string, o *importOptions) error
 	}
 	if o.concurrency < 1 || o.concurrency > jetpackcrm.MaxBulkConcurrency {
 		return usageErrorf("--concurrency must be between 1 and %d, got %d", jetpackcrm.MaxBulkConcurrency, o.concurrency)
+	}
+	if o.update && o.overwrite {
+		return usageErrorf("--update (merge) and --overwrite do not go together")
 	}
 	fileFormat, err := importFormat(path, o.format)
 	if err != nil {
@@ -161,13 +195,15 @@ func (a *app) runImport(cmd *cobra.Command, path string, o *importOptions) error
 	if path != "-" && filepath.Clean(failedPath) == filepath.Clean(path) {
 		return usageErrorf("--failed-out must not be the input file")
 	}
+	if o.allowUnknownCustomFields {
+		a.clientOpts = append(a.clientOpts, jetpackcrm.WithoutCustomFieldCheck())
+	}
 
-	// Configuration problems stop the import before the file is read.
-	var c *jetpackcrm.Client
-	if !o.dryRun {
-		if c, err = a.apiClient(); err != nil {
-			return err
-		}
+	// Configuration problems stop the import before the file is read. A
+	// dry run without a site only checks the rows.
+	c, err := a.apiClient()
+	if err != nil && !(o.dryRun && errors.Is(err, errNotConfigured)) {
+		return err
 	}
 
 	name, in := path, io.Reader(a.stdin)
@@ -191,16 +227,17 @@ func (a *app) runImport(cmd *cobra.Command, path string, o *importOptions) error
 
 	ctx := cmd.Context()
 	var sendErr error
-	if !o.dryRun && countValid(file.rows) > 0 {
-		facts, err := a.inspectSite(ctx, c, file.rows, o)
-		if err != nil {
-			return fmt.Errorf("nothing was imported: %w", err)
+	var site *dryRunSite
+	if c != nil && countValid(file.rows) > 0 {
+		if o.dryRun {
+			site, sendErr = a.decideRows(ctx, c, file.rows, o)
+		} else {
+			sendErr = a.sendRows(ctx, c, file.rows, o)
 		}
-		facts.checkCustomFields(a, file.rows)
-		sendErr = a.sendRows(ctx, c, file.rows, facts, o)
 	}
 
 	sum := summarize(file, o)
+	sum.DryRunSite = site
 	if sum.Failed > 0 {
 		if err := writeFailedRows(failedPath, file); err != nil {
 			return fmt.Errorf("writing the failed rows: %w", err)
@@ -212,6 +249,10 @@ func (a *app) runImport(cmd *cobra.Command, path string, o *importOptions) error
 		return err
 	}
 	switch {
+	case sendErr != nil && o.dryRun:
+		return fmt.Errorf("dry run stopped before every row was checked: %w", sendErr)
+	case sendErr != nil && sum.Created+sum.Updated == 0:
+		return fmt.Errorf("nothing was imported: %w", sendErr)
 	case sendErr != nil:
 		return fmt.Errorf("import stopped before every row was sent (the failed-rows file lists those not sent): %w", sendErr)
 	case sum.Failed > 0:
@@ -230,193 +271,8 @@ func countValid(rows []*importRow) int {
 	return n
 }
 
-// siteFacts is what the import learns from the site before writing.
-type siteFacts struct {
-	// slugs are the custom-field slugs of the site's contacts; nil when the
-	// site has no contact to learn them from.
-	slugs map[string]bool
-	// existing holds the lower-cased emails (and aliases) of the contacts
-	// that exist, for telling created from updated in upsert mode.
-	existing map[string]bool
-}
-
-// inspectSite reads what the import needs to know before writing: which
-// custom fields the site's contacts have and, in upsert mode (where the API
-// does not say whether an upsert created or overwrote), which emails exist.
-//
-// Finding the existing emails costs one request per 100 contacts of the
-// site by walking Customers.All, or one request per email of the file by
-// GetByEmail. The walk is tried first, as it is cheaper whenever the site
-// has fewer than 100 contacts per row imported (the usual case); once it has
-// read as many pages as the file has emails, the remaining emails are looked
-// up one by one instead, so the cost is never more than twice the cheaper
-// method's.
-func (a *app) inspectSite(ctx context.Context, c *jetpackcrm.Client, rows []*importRow, o *importOptions) (*siteFacts, error) {
-	facts := &siteFacts{}
-	needSlugs := false
-	emails := map[string]string{} // lower-cased -> as written
-	var order []string
-	for _, r := range rows {
-		if r.err != nil {
-			continue
-		}
-		needSlugs = needSlugs || len(r.req.CustomFields) > 0
-		k := strings.ToLower(r.req.Email)
-		if _, ok := emails[k]; !ok {
-			emails[k] = r.req.Email
-			order = append(order, k)
-		}
-	}
-	learn := func(cust *jetpackcrm.Customer) {
-		if facts.slugs == nil {
-			facts.slugs = map[string]bool{}
-		}
-		for k := range cust.CustomFields {
-			facts.slugs[k] = true
-		}
-	}
-	if o.update {
-		if !needSlugs {
-			return facts, nil
-		}
-		list, _, err := c.Customers.List(ctx, &jetpackcrm.CustomerListOptions{ListOptions: jetpackcrm.ListOptions{Page: 1, PerPage: 1}})
-		if err != nil {
-			return nil, err
-		}
-		for _, cust := range list {
-			learn(cust)
-		}
-		return facts, nil
-	}
-
-	facts.existing = map[string]bool{}
-	budget := len(order) * walkPerPage
-	read, complete := 0, true
-	for cust, err := range c.Customers.All(ctx, &jetpackcrm.CustomerListOptions{ListOptions: jetpackcrm.ListOptions{PerPage: walkPerPage}}) {
-		if err != nil {
-			return nil, err
-		}
-		learn(cust)
-		facts.existing[strings.ToLower(cust.Email)] = true
-		for _, al := range cust.Aliases {
-			facts.existing[strings.ToLower(al)] = true
-		}
-		if read++; read >= budget {
-			complete = false
-			break
-		}
-	}
-	var todo []string
-	if !complete {
-		for _, k := range order {
-			if !facts.existing[k] {
-				todo = append(todo, emails[k])
-			}
-		}
-	}
-	if a.logger != nil {
-		a.logger.Debug("import: existing contacts", "contacts_read", read, "walk_complete", complete, "lookups", len(todo))
-	}
-	if len(todo) == 0 {
-		return facts, nil
-	}
-	found, err := lookupEmails(ctx, c, todo, o.concurrency)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range found {
-		facts.existing[strings.ToLower(e)] = true
-	}
-	return facts, nil
-}
-
-// lookupEmails returns the emails that name a contact, looking them up
-// concurrency at a time.
-func lookupEmails(ctx context.Context, c *jetpackcrm.Client, emails []string, concurrency int) ([]string, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu       sync.Mutex
-		found    []string
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	work := make(chan string)
-	for range min(concurrency, len(emails)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for e := range work {
-				_, _, err := c.Customers.GetByEmail(ctx, e)
-				mu.Lock()
-				switch {
-				case err == nil:
-					found = append(found, e)
-				case errors.Is(err, jetpackcrm.ErrNotFound):
-				case firstErr == nil:
-					firstErr = err
-					cancel()
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for _, e := range emails {
-		select {
-		case work <- e:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = ctx.Err()
-	}
-	return found, firstErr
-}
-
-// checkCustomFields refuses rows that set a custom field the site's
-// contacts do not have: the API would drop the value without a word.
-func (f *siteFacts) checkCustomFields(a *app, rows []*importRow) {
-	if f.slugs == nil {
-		unchecked := map[string]bool{}
-		for _, r := range rows {
-			if r.err == nil {
-				for k := range r.req.CustomFields {
-					unchecked[k] = true
-				}
-			}
-		}
-		if len(unchecked) > 0 {
-			fmt.Fprintf(a.stderr, "warning: the site has no contact yet, so custom fields %s cannot be checked; the site ignores a slug it does not know\n",
-				strings.Join(slices.Sorted(maps.Keys(unchecked)), ", "))
-		}
-		return
-	}
-	known := slices.Sorted(maps.Keys(f.slugs))
-	for _, r := range rows {
-		if r.err != nil {
-			continue
-		}
-		for _, k := range slices.Sorted(maps.Keys(r.req.CustomFields)) {
-			if !f.slugs[k] {
-				hint := "the site's contacts have none"
-				if len(known) > 0 {
-					hint = "the site's are " + strings.Join(known, ", ")
-				}
-				r.err = rowError(k, "no such custom field on the site (%s)", hint)
-				r.req, r.outcome = nil, rowInvalid
-				break
-			}
-		}
-	}
-}
-
-// sendRows writes the valid rows through Customers.UpsertMany and records
-// each row's outcome. The error is non-nil only if ctx ended first.
-func (a *app) sendRows(ctx context.Context, c *jetpackcrm.Client, rows []*importRow, facts *siteFacts, o *importOptions) error {
+// validRows returns the rows to send and their requests.
+func validRows(rows []*importRow) ([]*importRow, []*jetpackcrm.CustomerRequest) {
 	var valid []*importRow
 	var reqs []*jetpackcrm.CustomerRequest
 	for _, r := range rows {
@@ -425,71 +281,125 @@ func (a *app) sendRows(ctx context.Context, c *jetpackcrm.Client, rows []*import
 			reqs = append(reqs, r.req)
 		}
 	}
-	if len(reqs) == 0 {
-		return nil
+	return valid, reqs
+}
+
+// progress returns an OnResult callback that draws a progress bar on a
+// terminal (none when stderr is not one, or with --no-progress), and the
+// function that ends it.
+func (a *app) progress(n int, what string, o *importOptions) (func(jetpackcrm.BulkResult), func()) {
+	if o.noProgress || !a.stderrIsTerminal() {
+		return nil, func() {}
 	}
-	var bar *progressbar.ProgressBar
-	if !o.noProgress && a.stderrIsTerminal() {
-		bar = progressbar.NewOptions(len(reqs),
-			progressbar.OptionSetWriter(a.stderr),
-			progressbar.OptionSetDescription("importing"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
+	bar := newProgressBar(a.stderr, n, what, 100*time.Millisecond)
+	return func(jetpackcrm.BulkResult) { _ = bar.Add(1) }, func() { _ = bar.Finish() }
+}
+
+// newProgressBar is the import's progress bar: rows done of n, rows per
+// second and the time left, redrawn at most every throttle.
+func newProgressBar(w io.Writer, n int, what string, throttle time.Duration) *progressbar.ProgressBar {
+	return progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("rows"),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(throttle),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// failRow records a failed result on its row: refused before sending (a
+// *ValidationError, e.g. an unknown custom field), cut short by the
+// interruption, or refused by the site or the network.
+func (a *app) failRow(ctx context.Context, r *importRow, err error) {
+	r.err = errors.New(a.redact(err.Error()))
+	var ve *jetpackcrm.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		// Said like the checks of the file: the column and the reason.
+		r.err, r.outcome = rowError(columnForSDKField(ve.Field), "%s", a.redact(ve.Reason)), rowInvalid
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		r.outcome = rowInterrupted
+	default:
+		r.outcome = rowRefused
 	}
-	results, err := c.Customers.UpsertMany(ctx, reqs, jetpackcrm.BulkOptions{
-		Concurrency: o.concurrency,
-		Merge:       o.update,
-		OnResult: func(jetpackcrm.BulkResult) {
-			if bar != nil {
-				_ = bar.Add(1)
-			}
-		},
-	})
-	if bar != nil {
-		_ = bar.Finish()
-	}
+}
+
+// sendRows writes the valid rows through Customers.Sync, which writes only
+// the contacts a row changes, and records each row's outcome. The error is
+// non-nil only if the import stopped early (ctx ended, or the site refused
+// the credentials).
+func (a *app) sendRows(ctx context.Context, c *jetpackcrm.Client, rows []*importRow, o *importOptions) error {
+	valid, reqs := validRows(rows)
+	onResult, done := a.progress(len(reqs), "importing", o)
+	results, err := c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{Concurrency: o.concurrency, Overwrite: o.overwrite, OnResult: onResult})
+	done()
 	if results == nil { // refused options: nothing was sent
 		return err
 	}
-	// Outcomes in input order: in upsert mode, the first successful row of
-	// an email that did not exist created it; any later one updated it.
-	created := map[string]bool{}
 	for i, r := range valid {
 		res := results[i]
 		if res.Err != nil {
-			r.outcome, r.err = rowRefused, errors.New(a.redact(res.Err.Error()))
-			if ctx.Err() != nil && errors.Is(res.Err, ctx.Err()) {
-				r.outcome = rowInterrupted
-			}
+			a.failRow(ctx, r, res.Err)
 			continue
 		}
 		switch res.Outcome {
 		case jetpackcrm.BulkCreated:
 			r.outcome = rowCreated
-		case jetpackcrm.BulkUpdated:
-			r.outcome = rowUpdated
+		case jetpackcrm.BulkUnchanged:
+			r.outcome = rowUnchanged
 		default:
-			k := strings.ToLower(r.req.Email)
-			if facts.existing[k] || created[k] {
-				r.outcome = rowUpdated
-			} else {
-				r.outcome = rowCreated
-				created[k] = true
-			}
+			r.outcome = rowUpdated
 		}
 	}
 	return err
 }
 
-func summarize(f *importFile, o *importOptions) importSummary {
-	s := importSummary{File: f.name, Mode: "upsert", DryRun: o.dryRun, Rows: len(f.rows)}
-	if o.update {
-		s.Mode = "update"
+// decideRows is the dry run against the site: it asks the SDK what a merge
+// and what an overwrite of the valid rows would do, writing nothing, and
+// counts the rows that are new and the existing contacts each mode would
+// change. Rows the SDK refuses are marked failed. The error is non-nil only
+// if ctx ended first.
+func (a *app) decideRows(ctx context.Context, c *jetpackcrm.Client, rows []*importRow, o *importOptions) (*dryRunSite, error) {
+	valid, reqs := validRows(rows)
+	onResult, done := a.progress(2*len(reqs), "checking", o)
+	merge, err := c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{Concurrency: o.concurrency, DryRun: true, OnResult: onResult})
+	var overwrite []jetpackcrm.BulkResult
+	if err == nil {
+		overwrite, err = c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{Concurrency: o.concurrency, Overwrite: true, DryRun: true, OnResult: onResult})
 	}
+	done()
+	if merge == nil || overwrite == nil {
+		return nil, err
+	}
+	site := &dryRunSite{}
+	for i, r := range valid {
+		m, w := merge[i], overwrite[i]
+		switch {
+		case m.Err != nil:
+			a.failRow(ctx, r, m.Err)
+		case w.Err != nil:
+			a.failRow(ctx, r, w.Err)
+		case m.Outcome == jetpackcrm.BulkCreated:
+			site.New++
+		default:
+			site.Existing++
+			if m.Outcome == jetpackcrm.BulkUpdated {
+				site.MergeChanges++
+			}
+			if w.Outcome == jetpackcrm.BulkUpdated {
+				site.OverwriteChanges++
+			}
+		}
+	}
+	return site, err
+}
+
+func summarize(f *importFile, o *importOptions) importSummary {
+	s := importSummary{File: f.name, Mode: o.mode(), DryRun: o.dryRun, Rows: len(f.rows)}
 	for _, r := range f.rows {
 		switch {
 		case r.err != nil && r.outcome == rowRefused:
@@ -502,6 +412,8 @@ func summarize(f *importFile, o *importOptions) importSummary {
 			s.Created++
 		case r.outcome == rowUpdated:
 			s.Updated++
+		case r.outcome == rowUnchanged:
+			s.Unchanged++
 		}
 		if r.err == nil {
 			s.Valid++
@@ -509,7 +421,7 @@ func summarize(f *importFile, o *importOptions) importSummary {
 	}
 	s.Failed = s.Invalid + s.Refused + s.Interrupted
 	if o.dryRun {
-		s.Created, s.Updated = 0, 0
+		s.Created, s.Updated, s.Unchanged = 0, 0, 0
 	}
 	return s
 }
@@ -523,24 +435,34 @@ func (a *app) printSummary(format string, s importSummary, o *importOptions) err
 	}
 	w := a.stdout
 	if o.dryRun {
-		fmt.Fprintf(w, "%s: %d rows checked, nothing sent (dry run)\n", s.File, s.Rows)
-		fmt.Fprintf(w, "  valid    %6d\n", s.Valid)
-		fmt.Fprintf(w, "  invalid  %6d\n", s.Invalid)
+		fmt.Fprintf(w, "%s: %d rows checked, nothing written (dry run)\n", s.File, s.Rows)
+		fmt.Fprintf(w, "  valid      %6d\n", s.Valid)
+		fmt.Fprintf(w, "  invalid    %6d\n", s.Invalid)
+		if d := s.DryRunSite; d != nil {
+			if s.Refused > 0 {
+				fmt.Fprintf(w, "  unchecked  %6d  (the site could not be asked)\n", s.Refused)
+			}
+			fmt.Fprintf(w, "  new        %6d  (would be created)\n", d.New)
+			fmt.Fprintf(w, "  existing   %6d\n", d.Existing)
+			fmt.Fprintf(w, "    merge      would change %d, leave %d as they are (the default)\n", d.MergeChanges, d.Existing-d.MergeChanges)
+			fmt.Fprintf(w, "    overwrite  would change %d, leave %d as they are (--overwrite)\n", d.OverwriteChanges, d.Existing-d.OverwriteChanges)
+		}
 	} else {
 		fmt.Fprintf(w, "%s: %d rows, %s\n", s.File, s.Rows, s.Mode)
-		fmt.Fprintf(w, "  created  %6d\n", s.Created)
-		fmt.Fprintf(w, "  updated  %6d\n", s.Updated)
+		fmt.Fprintf(w, "  created    %6d\n", s.Created)
+		fmt.Fprintf(w, "  updated    %6d\n", s.Updated)
+		fmt.Fprintf(w, "  unchanged  %6d\n", s.Unchanged)
 		detail := fmt.Sprintf("%d invalid, %d refused by the site", s.Invalid, s.Refused)
 		if s.Interrupted > 0 {
 			detail += fmt.Sprintf(", %d not sent or cut short by the interruption", s.Interrupted)
 		}
-		fmt.Fprintf(w, "  failed   %6d  (%s)\n", s.Failed, detail)
+		fmt.Fprintf(w, "  failed     %6d  (%s)\n", s.Failed, detail)
 	}
 	if s.FailedRowsFile != "" {
 		fmt.Fprintf(w, "Failed rows, with the reason, are in %s\n", s.FailedRowsFile)
 	}
-	if o.dryRun && s.Valid > 0 {
-		fmt.Fprintln(w, "Custom-field columns were checked for their form only: a dry run does not read the site.")
+	if o.dryRun && s.DryRunSite == nil && s.Valid > 0 {
+		fmt.Fprintln(w, "No site is configured: the rows were checked on their own (custom fields for their form only), and nothing tells which exist.")
 	}
 	return nil
 }

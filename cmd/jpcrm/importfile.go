@@ -3,14 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -45,6 +43,7 @@ const (
 	rowInvalid            // refused before sending anything
 	rowCreated
 	rowUpdated
+	rowUnchanged   // the contact already held what the row says: nothing sent
 	rowRefused     // sent, and the CRM (or the network) refused it
 	rowInterrupted // not sent, or cut short, because the import was interrupted
 )
@@ -228,7 +227,7 @@ func mapColumn(name string) (mappedColumn, error) {
 	// A slug that names one of the API's own keys would overwrite or shadow
 	// that field: the SDK refuses it, and so does the import, up front.
 	probe := jetpackcrm.CustomerRequest{Email: "probe@example.com", CustomFields: map[string]string{slug: "x"}}
-	if _, err := probe.MarshalJSON(); err != nil {
+	if probe.Validate() != nil {
 		return mappedColumn{}, fmt.Errorf("%q is one of the API's own contact keys, which cannot be imported", slug)
 	}
 	return mappedColumn{kind: colCustom, slug: slug, id: "custom:" + slug}, nil
@@ -288,10 +287,9 @@ func readImportFile(name, format string, r io.Reader) (*importFile, error) {
 	if err != nil {
 		return nil, &fileError{name: name, err: err}
 	}
-	v := newValidator()
 	for _, row := range f.rows {
 		if row.err == nil {
-			row.err = v.check(row.req)
+			row.err = checkRow(row.req)
 		}
 		if row.err != nil {
 			row.req = nil
@@ -364,7 +362,9 @@ func (f *importFile) readCSV(r io.Reader) error {
 func buildFromCSV(header []string, cols []mappedColumn, rec []string) (*jetpackcrm.CustomerRequest, error) {
 	req := &jetpackcrm.CustomerRequest{}
 	for i, c := range cols {
-		v := strings.TrimSpace(rec[i])
+		// An export neutralises cells a spreadsheet would run as formulas
+		// (csvSafe): undo it, so that export and import are lossless.
+		v := csvUnsafe(strings.TrimSpace(rec[i]))
 		if !utf8.ValidString(v) {
 			return nil, rowError(header[i], "not valid UTF-8")
 		}
@@ -521,32 +521,11 @@ func tagNames(vals []any) ([]string, error) {
 	return names, nil
 }
 
-// validator runs the SDK's own checks of a CustomerRequest, the ones
-// Customers.Create applies before sending, without sending anything: its
-// client's transport refuses every request, so a request that gets past the
-// checks fails with errOffline instead of reaching a network.
-type validator struct{ c *jetpackcrm.Client }
-
-var errOffline = errors.New("offline validator: not sent")
-
-type offlineTransport struct{}
-
-func (offlineTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, errOffline }
-
-func newValidator() *validator {
-	c, err := jetpackcrm.NewClient("http://127.0.0.1", "offline-key", "offline-secret",
-		jetpackcrm.WithHTTPClient(&http.Client{Transport: offlineTransport{}}), jetpackcrm.WithoutRetries())
-	if err != nil {
-		panic(err) // constant arguments: unreachable
-	}
-	return &validator{c: c}
-}
-
-// check returns the SDK's reason to refuse req, or nil.
-func (v *validator) check(req *jetpackcrm.CustomerRequest) error {
-	_, _, err := v.c.Customers.Create(context.Background(), req)
+// checkRow returns the SDK's reason to refuse req before sending, naming
+// the column, or nil.
+func checkRow(req *jetpackcrm.CustomerRequest) error {
 	var ve *jetpackcrm.ValidationError
-	if errors.As(err, &ve) {
+	if errors.As(req.Validate(), &ve) {
 		return rowError(columnForSDKField(ve.Field), "%s", ve.Reason)
 	}
 	return nil

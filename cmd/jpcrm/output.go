@@ -108,50 +108,110 @@ func renderList[T any](w io.Writer, format string, items []T, v view[T]) error {
 		}
 		return nil
 	case formatCSV:
-		custom := v.customKeys(items)
-		cw := csv.NewWriter(w)
-		header := make([]string, 0, len(v.fields)+len(custom))
-		for _, c := range v.fields {
-			header = append(header, c.name)
-		}
-		header = append(header, custom...)
-		if err := cw.Write(header); err != nil {
-			return err
-		}
+		cw := newCSVOut(w, v, v.customKeys(items))
 		for _, it := range items {
-			row := make([]string, 0, len(header))
-			for _, c := range v.fields {
-				row = append(row, c.get(it))
-			}
-			var cf map[string]string
-			if v.custom != nil {
-				cf = v.custom(it)
-			}
-			for _, k := range custom {
-				row = append(row, cf[k])
-			}
-			if err := cw.Write(row); err != nil {
+			if err := cw.write(it); err != nil {
 				return err
 			}
 		}
-		cw.Flush()
-		return cw.Error()
+		return cw.close()
 	default:
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		header := make([]string, len(v.table))
-		for i, c := range v.table {
-			header[i] = strings.ToUpper(c.name)
-		}
-		fmt.Fprintln(tw, strings.Join(header, "\t"))
+		fmt.Fprintln(tw, strings.Join(tableHeader(v), "\t"))
 		for _, it := range items {
-			row := make([]string, len(v.table))
-			for i, c := range v.table {
-				row[i] = cell(c.get(it))
-			}
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
+			fmt.Fprintln(tw, strings.Join(tableRow(v, it), "\t"))
 		}
 		return tw.Flush()
 	}
+}
+
+// csvOut writes records as CSV: the header (the view's fields, then the
+// custom-field keys), then one row per record, every cell through csvSafe.
+type csvOut[T any] struct {
+	cw     *csv.Writer
+	v      view[T]
+	custom []string
+	// known is custom as a set, to refuse a record with a key the header
+	// lacks: its value would be lost without a word.
+	known  map[string]bool
+	header bool
+}
+
+func newCSVOut[T any](w io.Writer, v view[T], custom []string) *csvOut[T] {
+	known := make(map[string]bool, len(custom))
+	for _, k := range custom {
+		known[k] = true
+	}
+	return &csvOut[T]{cw: csv.NewWriter(w), v: v, custom: custom, known: known}
+}
+
+func (o *csvOut[T]) writeHeader() error {
+	if o.header {
+		return nil
+	}
+	o.header = true
+	header := make([]string, 0, len(o.v.fields)+len(o.custom))
+	for _, c := range o.v.fields {
+		header = append(header, c.name)
+	}
+	header = append(header, o.custom...)
+	return o.cw.Write(header)
+}
+
+func (o *csvOut[T]) write(it T) error {
+	if err := o.writeHeader(); err != nil {
+		return err
+	}
+	var cf map[string]string
+	if o.v.custom != nil {
+		cf = o.v.custom(it)
+	}
+	for k := range cf {
+		if !o.known[k] {
+			return fmt.Errorf("a record has custom field %q, which the first record of the list did not have: stopped rather than leave the column out", k)
+		}
+	}
+	row := make([]string, 0, len(o.v.fields)+len(o.custom))
+	for _, c := range o.v.fields {
+		row = append(row, csvSafe(c.get(it)))
+	}
+	for _, k := range o.custom {
+		row = append(row, csvSafe(cf[k]))
+	}
+	return o.cw.Write(row)
+}
+
+func (o *csvOut[T]) close() error {
+	if err := o.writeHeader(); err != nil {
+		return err
+	}
+	o.cw.Flush()
+	return o.cw.Error()
+}
+
+// csvFormulaStart are the first characters with which a spreadsheet reads
+// a cell as a formula (OWASP's list: = + - @, tab and carriage return).
+const csvFormulaStart = "=+-@\t\r"
+
+// csvSafe neutralises a cell a spreadsheet would run as a formula by
+// putting an apostrophe before it, which spreadsheets show as text and do
+// not display. A cell that already starts with an apostrophe gets one more,
+// so that csvUnsafe (import) gives back every value exactly.
+func csvSafe(s string) string {
+	if s != "" && (strings.IndexByte(csvFormulaStart, s[0]) >= 0 || s[0] == '\'') {
+		return "'" + s
+	}
+	return s
+}
+
+// csvUnsafe undoes csvSafe: an apostrophe before a formula character or
+// another apostrophe is removed. Any other leading apostrophe (a value
+// typed as 'hello) is data and stays.
+func csvUnsafe(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && (strings.IndexByte(csvFormulaStart, s[1]) >= 0 || s[1] == '\'') {
+		return s[1:]
+	}
+	return s
 }
 
 // renderOne writes one record: as a FIELD VALUE list (non-empty fields only)
@@ -285,32 +345,154 @@ func (lf *listFlags) options() jetpackcrm.ListOptions {
 	return jetpackcrm.ListOptions{Page: lf.page, PerPage: lf.perPage}
 }
 
-// fetch returns one page (through one) or, with --all, every record
-// (through all). next is the page after the one shown, 0 if none.
-func fetch[T any](ctx context.Context, lf *listFlags,
+// runList prints one page of a list (through one) or, with --all, every
+// record (through all, an SDK iterator: it stops when the server ignores
+// paging and never yields a record twice), streamed as it arrives. what
+// names the records for "No contacts.".
+func runList[T any](a *app, ctx context.Context, format string, lf *listFlags, what string, v view[T],
 	one func(context.Context, jetpackcrm.ListOptions) ([]T, *jetpackcrm.Response, error),
 	all func(context.Context, jetpackcrm.ListOptions) iter.Seq2[T, error],
-) (items []T, next int, err error) {
+) error {
 	if err := lf.check(); err != nil {
-		return nil, 0, err
+		return err
 	}
 	if lf.all {
-		for it, err := range all(ctx, jetpackcrm.ListOptions{PerPage: lf.perPage}) {
-			if err != nil {
-				return nil, 0, err
-			}
-			items = append(items, it)
+		n, err := renderStream(a.stdout, format, all(ctx, jetpackcrm.ListOptions{PerPage: lf.perPage}), v)
+		if err != nil {
+			return err
 		}
-		return items, 0, nil
+		a.noResults(format, n, what)
+		return nil
 	}
 	items, resp, err := one(ctx, lf.options())
 	if err != nil {
-		return nil, 0, err
+		return err
+	}
+	if a.noResults(format, len(items), what) {
+		return nil
+	}
+	if err := renderList(a.stdout, format, items, v); err != nil {
+		return err
 	}
 	if resp != nil {
-		next = resp.NextPage
+		a.pageHint(format, resp.NextPage)
 	}
-	return items, next, nil
+	return nil
+}
+
+// tableFlushEvery is how many rows a streamed table holds before writing
+// them: the columns are aligned within each block.
+const tableFlushEvery = 500
+
+// renderStream writes the records of seq in format as they arrive, and
+// returns how many it wrote. A table with none writes nothing (the caller
+// says so); JSON writes [] and CSV its header. The CSV header's custom-field
+// columns are those of the first record: every record a list returns
+// carries every custom field of its type, and a record with another one
+// stops the output rather than lose its value. An error from seq is
+// returned after the records before it were written.
+func renderStream[T any](w io.Writer, format string, seq iter.Seq2[T, error], v view[T]) (n int, err error) {
+	// Unbuffered (a CSV row is flushed as written), so that each record
+	// reaches a reader while the next page is fetched; tables are aligned
+	// in blocks.
+	bw := w
+	var cw *csvOut[T]
+	var tw *tabwriter.Writer
+	for it, ierr := range seq {
+		if ierr != nil {
+			err = ierr
+			break
+		}
+		switch format {
+		case formatJSON:
+			b, merr := json.MarshalIndent(v.jsonValue(it), "  ", "  ")
+			if merr != nil {
+				return n, merr
+			}
+			sep := ",\n  "
+			if n == 0 {
+				sep = "[\n  "
+			}
+			_, err = fmt.Fprintf(bw, "%s%s", sep, b)
+		case formatJSONL:
+			b, merr := json.Marshal(v.jsonValue(it))
+			if merr != nil {
+				return n, merr
+			}
+			_, err = fmt.Fprintf(bw, "%s\n", b)
+		case formatCSV:
+			if cw == nil {
+				var keys []string
+				if v.custom != nil {
+					keys = slices.Sorted(maps.Keys(v.custom(it)))
+				}
+				cw = newCSVOut(bw, v, keys)
+			}
+			if err = cw.write(it); err == nil {
+				cw.cw.Flush()
+				err = cw.cw.Error()
+			}
+		default:
+			if tw == nil || n%tableFlushEvery == 0 {
+				if tw != nil {
+					if err = tw.Flush(); err != nil {
+						break
+					}
+				}
+				tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+				if n == 0 {
+					fmt.Fprintln(tw, strings.Join(tableHeader(v), "\t"))
+				}
+			}
+			_, err = fmt.Fprintln(tw, strings.Join(tableRow(v, it), "\t"))
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	var cerr error
+	switch {
+	case err != nil:
+		// The records before the error are written; no closing bracket or
+		// bare header suggests that the output is complete.
+		if tw != nil {
+			cerr = tw.Flush()
+		}
+		if cw != nil {
+			cw.cw.Flush()
+		}
+	case format == formatJSON && n == 0:
+		_, cerr = fmt.Fprint(bw, "[]\n")
+	case format == formatJSON:
+		_, cerr = fmt.Fprint(bw, "\n]\n")
+	case format == formatCSV && cw == nil:
+		cerr = newCSVOut(bw, v, nil).close()
+	case format == formatCSV:
+		cerr = cw.close()
+	case tw != nil:
+		cerr = tw.Flush()
+	}
+	if err == nil {
+		err = cerr
+	}
+	return n, err
+}
+
+func tableHeader[T any](v view[T]) []string {
+	header := make([]string, len(v.table))
+	for i, c := range v.table {
+		header[i] = strings.ToUpper(c.name)
+	}
+	return header
+}
+
+func tableRow[T any](v view[T], it T) []string {
+	row := make([]string, len(v.table))
+	for i, c := range v.table {
+		row[i] = cell(c.get(it))
+	}
+	return row
 }
 
 // pageHint tells a person reading a table that there is more.

@@ -50,7 +50,9 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	var quiet *silentError
 	if !errors.As(err, &quiet) {
-		fmt.Fprintf(a.stderr, "jpcrm: %s\n", a.redact(err.Error()))
+		// The SDK's errors start with "jetpackcrm: " (and wrap others
+		// that do): after "jpcrm: " it says nothing.
+		fmt.Fprintf(a.stderr, "jpcrm: %s\n", strings.ReplaceAll(a.redact(err.Error()), "jetpackcrm: ", ""))
 	}
 	if code == exitAuth {
 		fmt.Fprintf(a.stderr, "The site refused the API key or secret: check %s and %s (CRM > Settings > API).\n", envKey, envSecret)
@@ -116,7 +118,9 @@ same names):
   JCRM_API_SECRET   same place; or --secret-file FILE to keep it out of
                     shell history and process lists
 
-Output is a table by default; -o json, jsonl or csv for scripts.
+Output is a table by default; -o json, jsonl or csv for scripts. In CSV, a
+cell that a spreadsheet would run as a formula (one beginning with =, +, -,
+@, a tab or a carriage return) gets a leading apostrophe; import removes it.
 
 Exit codes: 0 success, 1 error, 2 usage (or input refused before sending),
 3 authentication (wrong key or secret), 4 partial failure (import).

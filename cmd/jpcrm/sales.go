@@ -150,18 +150,7 @@ func newSimpleListCmd[T any](a *app, what string, v view[T],
 			if err != nil {
 				return err
 			}
-			items, next, err := fetch(cmd.Context(), &lf, one(c), all(c))
-			if err != nil {
-				return err
-			}
-			if a.noResults(format, len(items), what) {
-				return nil
-			}
-			if err := renderList(a.stdout, format, items, v); err != nil {
-				return err
-			}
-			a.pageHint(format, next)
-			return nil
+			return runList(a, cmd.Context(), format, &lf, what, v, one(c), all(c))
 		},
 	}
 	lf.register(cmd)

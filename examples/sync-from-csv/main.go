@@ -1,14 +1,15 @@
-// Command sync-from-csv upserts contacts from a CSV file into Jetpack CRM
-// and prints how many were created, updated and failed, with a line per
-// failure.
+// Command sync-from-csv syncs contacts from a CSV file into Jetpack CRM
+// with Customers.Sync and prints how many were created, updated, left
+// unchanged and failed, with a line per failure.
 //
 //	go run ./examples/sync-from-csv contacts.csv
 //
 // The first row names the columns: email (required), fname, lname, status,
 // prefix, addr1, addr2, city, county, postcode, country, hometel, worktel,
 // mobtel, tags (separated by ";"); any other column is a custom field slug.
-// Existing contacts are updated without blanking the fields the file does
-// not have (Customers.Update); new ones are created.
+// Existing contacts are merged (the fields the file does not have are kept)
+// and written only when the file changes them; new ones are created. Run it
+// twice on the same file: the second run writes nothing.
 //
 // It uses JCRM_URL, JCRM_API_KEY and JCRM_API_SECRET when set; otherwise it
 // runs against the in-memory fake Jetpack CRM, seeded with a few contacts,
@@ -68,7 +69,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	results, err := c.Customers.UpsertMany(ctx, requests, jetpackcrm.BulkOptions{Concurrency: 4, Merge: true})
+	results, err := c.Customers.Sync(ctx, requests, jetpackcrm.SyncOptions{Concurrency: 4})
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			fmt.Fprintf(out, "line %d: %v\n", lines[r.Index], r.Err)
 		}
 	}
-	fmt.Fprintf(out, "created %d, updated %d, failed %d\n", counts[jetpackcrm.BulkCreated], counts[jetpackcrm.BulkUpdated], counts[jetpackcrm.BulkFailed])
+	fmt.Fprintf(out, "created %d, updated %d, unchanged %d, failed %d\n", counts[jetpackcrm.BulkCreated], counts[jetpackcrm.BulkUpdated],
+		counts[jetpackcrm.BulkUnchanged], counts[jetpackcrm.BulkFailed])
 	if counts[jetpackcrm.BulkFailed] > 0 && !fromSample {
 		return errors.New("some rows failed")
 	}

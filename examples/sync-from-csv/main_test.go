@@ -16,7 +16,7 @@ func TestSyncSample(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), nil, &out))
 	assert.Contains(t, out.String(), "line 4: ")
-	assert.Contains(t, out.String(), "created 2, updated 1, failed 1")
+	assert.Contains(t, out.String(), "created 2, updated 1, unchanged 0, failed 1")
 }
 
 func TestSyncFileWithAFailureExitsNonZero(t *testing.T) {
@@ -26,5 +26,5 @@ func TestSyncFileWithAFailureExitsNonZero(t *testing.T) {
 	var out bytes.Buffer
 	err := run(context.Background(), []string{path}, &out)
 	require.Error(t, err)
-	assert.Contains(t, out.String(), "created 1, updated 0, failed 1")
+	assert.Contains(t, out.String(), "created 1, updated 0, unchanged 0, failed 1")
 }

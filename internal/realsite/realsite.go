@@ -152,6 +152,14 @@ func (s Site) Client(t testing.TB, opts ...jetpackcrm.Option) *jetpackcrm.Client
 	return c
 }
 
+// The custom fields scripts/site-custom-fields defines on every site (a text
+// field per object type), for the tests of custom-field checking.
+const (
+	ContactCustomField     = "sdk-text"
+	CompanyCustomField     = "sdk-company-text"
+	TransactionCustomField = "sdk-transaction-text"
+)
+
 // Leaks reports whether text holds the site's key or secret.
 func (s Site) Leaks(text string) bool {
 	return strings.Contains(text, s.APIKey) || strings.Contains(text, s.APISecret)
