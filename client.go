@@ -125,7 +125,15 @@ func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, erro
 		pause:            &pauseGate{},
 		customFields:     customFieldCache{off: cfg.noCustomFieldCheck},
 	}
-	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter)
+	var adaptive *adaptiveLimiter
+	if !cfg.noAdaptive {
+		ceiling := 0.0
+		if cfg.limiter != nil {
+			ceiling = float64(cfg.limiter.Limit())
+		}
+		adaptive = newAdaptiveLimiter(ceiling)
+	}
+	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter, adaptive)
 	c.endpointURLs = make(map[string]*url.URL, len(sdkEndpoints))
 	for _, ep := range sdkEndpoints {
 		c.endpointURLs[ep] = c.endpointURL(ep)
@@ -190,7 +198,7 @@ func isLoopback(host string) bool {
 
 // buildHTTPClient copies the caller's client (or makes one) and wraps its
 // transport with the credentials, the shared 429 pause and the throttle.
-func (c *Client) buildHTTPClient(hc *http.Client, limiter *rate.Limiter) *http.Client {
+func (c *Client) buildHTTPClient(hc *http.Client, limiter *rate.Limiter, adaptive *adaptiveLimiter) *http.Client {
 	var cp http.Client
 	var attemptTimeout time.Duration
 	if hc != nil {
@@ -210,7 +218,7 @@ func (c *Client) buildHTTPClient(hc *http.Client, limiter *rate.Limiter) *http.C
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	cp.Transport = &transport{base: base, client: c, limiter: limiter, timeout: attemptTimeout}
+	cp.Transport = &transport{base: base, client: c, limiter: limiter, adaptive: adaptive, timeout: attemptTimeout}
 	userCheck := cp.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if err := checkRedirect(req, via); err != nil {
