@@ -367,6 +367,9 @@ func TestBare503AfterAnUnsafeWriteIsNotRetried(t *testing.T) {
 		retryAfter string
 		retried    bool
 	}{
+		// Events.Create checks the events list before sending again; here
+		// the list has no responder, so the check fails and nothing is
+		// resent (reconcile_test.go covers the check).
 		{"a new event, bare 503", "create_event", newEvent, "", false},
 		{"a webhook, bare 503", "webhook", webhook, "", false},
 		{"a new event, maintenance 503", "create_event", newEvent, "1", true},
