@@ -40,71 +40,85 @@ func perfBulkRequests(iter, n int) []*jetpackcrm.CustomerRequest {
 }
 
 // BenchmarkUpsertManyRateLimited writes contacts through a fake that
-// answers 429 (Retry-After, whole seconds, at least 1) beyond perfRate
-// requests per second with bursts of burst, and reports the sustained rate:
-// the requests beyond the bucket's initial burst divided by the elapsed
-// time, which the server caps at the limit. achieved/limit is that rate
-// over the limit; lost/op counts requests with no contact stored, failed/op
-// results with an error.
+// answers 429 (Retry-After, whole seconds, at least 1) beyond limit
+// requests per second with bursts of burst, and reports the sustained
+// rate: the requests beyond the bucket's initial burst divided by the
+// elapsed time, which the server caps at the limit. achieved/limit is that
+// rate over the limit; 429s/op counts the refusals, 429-share their share
+// of all answers; lost/op counts requests with no contact stored, failed/op
+// results with an error. Each run starts cold (a new Client and fake).
+//
+// mode=adaptive is the default Client, which learns the limit; mode=none
+// turns that off (WithoutAdaptiveRateLimit), so only the shared Retry-After
+// pause throttles; mode=WithRateLimit is the limit set by hand, by a caller
+// who knows it (WithRateLimit(limit, burst), adaptive off). Runs last about
+// a minute (adaptive, which has to find the limit first: a few 1-second
+// pauses) or 5 s (the others); TestAdaptiveRateLimitLearnsTheServersLimit
+// runs 2 minutes in virtual time. B/op and allocs/op include the fake's.
 func BenchmarkUpsertManyRateLimited(b *testing.B) {
-	const rate = 200
-	for _, bc := range []struct {
-		name  string
+	for _, lim := range []struct {
+		rate  float64
 		burst int
-		opts  []jetpackcrm.Option
-	}{
-		// A bucket that holds the server's own Retry-After (1 s) worth.
-		{name: "burst=200", burst: rate},
-		// A small bucket, with the client throttled to the same rate.
-		{name: "burst=10/WithRateLimit", burst: 10, opts: []jetpackcrm.Option{jetpackcrm.WithRateLimit(rate, 1)}},
-		// A small bucket and no client throttle: every 429 pauses the client
-		// for 1 s, during which the bucket refills only burst requests.
-		{name: "burst=10", burst: 10},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			// Two seconds' worth beyond the burst (fewer for the small
-			// bucket without throttle, which runs near burst per second).
-			n := bc.burst + 2*rate
-			if bc.burst < rate && bc.opts == nil {
-				n = bc.burst + rate/5
-			}
-			var elapsed time.Duration
-			var sent, lost, failed, throttled int
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithRequestLogLimit(0))
-				c, err := jetpackcrm.NewClient(srv.URL, srv.APIKey, srv.APISecret, bc.opts...)
-				if err != nil {
-					b.Fatal(err)
+	}{{50, 10}, {200, 10}, {200, 200}} {
+		for _, mode := range []struct {
+			name    string
+			opts    []jetpackcrm.Option
+			seconds float64
+		}{
+			{"adaptive", nil, 60},
+			{"none", []jetpackcrm.Option{jetpackcrm.WithoutAdaptiveRateLimit()}, 5},
+			{"WithRateLimit", []jetpackcrm.Option{jetpackcrm.WithoutAdaptiveRateLimit(), jetpackcrm.WithRateLimit(lim.rate, lim.burst)}, 5},
+		} {
+			name := fmt.Sprintf("limit=%.0f,burst=%d/mode=%s", lim.rate, lim.burst, mode.name)
+			b.Run(name, func(b *testing.B) {
+				// What the mode gets in that time: the pause alone lets a
+				// small bucket refill once a second.
+				expected := lim.rate
+				if mode.name == "none" && lim.burst < int(lim.rate) {
+					expected = float64(lim.burst)
 				}
-				reqs := perfBulkRequests(i, n)
-				srv.SetRateLimit(rate, bc.burst) // a full bucket, from now
-				b.StartTimer()
-				start := time.Now()
-				results, err := c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Concurrency: perfBulkConcurrency})
-				elapsed += time.Since(start)
-				b.StopTimer()
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, r := range results {
-					if r.Err != nil {
-						failed++
+				n := lim.burst + int(expected*mode.seconds)
+				var elapsed time.Duration
+				var sent, lost, failed, throttled, answers int
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithRequestLogLimit(0))
+					c, err := jetpackcrm.NewClient(srv.URL, srv.APIKey, srv.APISecret, mode.opts...)
+					if err != nil {
+						b.Fatal(err)
 					}
+					reqs := perfBulkRequests(i, n)
+					srv.SetRateLimit(lim.rate, lim.burst) // a full bucket, from now
+					b.StartTimer()
+					start := time.Now()
+					results, err := c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Concurrency: perfBulkConcurrency})
+					elapsed += time.Since(start)
+					b.StopTimer()
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, r := range results {
+						if r.Err != nil {
+							failed++
+						}
+					}
+					sent += n - lim.burst
+					lost += n - srv.Counts().Contacts
+					throttled += srv.FaultCount(jetpackcrmtest.FaultRateLimited)
+					answers += srv.RequestCount()
+					c.CloseIdleConnections()
+					srv.Close()
+					b.StartTimer()
 				}
-				sent += n - bc.burst
-				lost += n - srv.Counts().Contacts
-				throttled += srv.FaultCount(jetpackcrmtest.FaultRateLimited)
-				srv.Close()
-				b.StartTimer()
-			}
-			achieved := float64(sent) / elapsed.Seconds()
-			b.ReportMetric(achieved, "req/s")
-			b.ReportMetric(achieved/rate, "achieved/limit")
-			b.ReportMetric(float64(lost)/float64(b.N), "lost/op")
-			b.ReportMetric(float64(failed)/float64(b.N), "failed/op")
-			b.ReportMetric(float64(throttled)/float64(b.N), "429s/op")
-		})
+				achieved := float64(sent) / elapsed.Seconds()
+				b.ReportMetric(achieved, "req/s")
+				b.ReportMetric(achieved/lim.rate, "achieved/limit")
+				b.ReportMetric(float64(lost)/float64(b.N), "lost/op")
+				b.ReportMetric(float64(failed)/float64(b.N), "failed/op")
+				b.ReportMetric(float64(throttled)/float64(b.N), "429s/op")
+				b.ReportMetric(float64(throttled)/float64(answers), "429-share")
+			})
+		}
 	}
 }
 

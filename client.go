@@ -44,6 +44,9 @@ type Client struct {
 	maxResponseBytes int64
 	pause            *pauseGate
 	tel              *telemetry // nil without WithTracerProvider/WithMeterProvider
+	// creates is the Client's memory of its creates of new events, which
+	// their checks use (reconcile.go).
+	creates createLedger
 	// endpointURLs are the URLs of the SDK's own endpoints, built once.
 	// Requests without a query share them: nothing downstream modifies a
 	// request's URL (the transport sends a copy).
@@ -125,7 +128,15 @@ func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, erro
 		pause:            &pauseGate{},
 		customFields:     customFieldCache{off: cfg.noCustomFieldCheck},
 	}
-	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter)
+	var adaptive *adaptiveLimiter
+	if !cfg.noAdaptive {
+		ceiling := 0.0
+		if cfg.limiter != nil {
+			ceiling = float64(cfg.limiter.Limit())
+		}
+		adaptive = newAdaptiveLimiter(ceiling)
+	}
+	c.httpClient = c.buildHTTPClient(cfg.httpClient, cfg.limiter, adaptive)
 	if err := c.wrapTransport(cfg.transportWrapper); err != nil {
 		return nil, invalid(op, "opts", "%s", err)
 	}
@@ -196,7 +207,7 @@ func isLoopback(host string) bool {
 
 // buildHTTPClient copies the caller's client (or makes one) and wraps its
 // transport with the credentials, the shared 429 pause and the throttle.
-func (c *Client) buildHTTPClient(hc *http.Client, limiter *rate.Limiter) *http.Client {
+func (c *Client) buildHTTPClient(hc *http.Client, limiter *rate.Limiter, adaptive *adaptiveLimiter) *http.Client {
 	var cp http.Client
 	var attemptTimeout time.Duration
 	if hc != nil {
@@ -216,7 +227,7 @@ func (c *Client) buildHTTPClient(hc *http.Client, limiter *rate.Limiter) *http.C
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	cp.Transport = &transport{base: base, client: c, limiter: limiter, timeout: attemptTimeout}
+	cp.Transport = &transport{base: base, client: c, limiter: limiter, adaptive: adaptive, timeout: attemptTimeout}
 	userCheck := cp.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if err := checkRedirect(req, via); err != nil {
@@ -553,6 +564,7 @@ func (c *Client) callAs(ctx context.Context, op, method, endpoint string, q any,
 		return nil, invalid(method+" "+endpoint, "ctx", "nil context")
 	}
 	st := c.newCallState(newCallInfo(method, endpoint), safe)
+	st.join(ctx)
 	ctx = st.telemetryStart(ctx, op)
 	u, shared := c.endpointURLs[endpoint]
 	if !shared || q != nil {

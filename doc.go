@@ -57,7 +57,10 @@ when a 5xx came (a proxy's 502, 503 or 504 after WordPress wrote, or a PHP
 fatal error after the write) and when a 2xx came that cannot be read.
 MayHaveBeenApplied(err) reports it (each of *RequestError, *APIError and
 *DecodeError has the field); check the record before sending such a write
-again.
+again. Events.Create without an ID, which has no key a retry could upsert
+on, does that check itself: it looks for the event in the events list and
+returns it, or sends it again; a *WriteCheckError says what it found when
+it cannot decide.
 
 # Retries and rate limits
 
@@ -65,8 +68,14 @@ again.
 Retry-After, and one such answer pauses every request of the Client until
 the time it names. 500, 502, 503 without Retry-After, 504 and network errors
 after sending are retried only for calls that cannot duplicate a write:
-reads and upserts keyed by email or order id. See RetryPolicy. WithRateLimit
-adds a client-side throttle.
+reads and upserts keyed by email or order id. See RetryPolicy.
+
+After a server's first 429 or 503, the Client also spaces its requests out
+at a rate it learns from the refusals (additive increase, multiplicative
+decrease), shared by all its goroutines, so that a host that allows small
+bursts is not hit again at once; WithoutAdaptiveRateLimit turns that off.
+WithRateLimit adds a fixed client-side throttle, which is also the learned
+rate's ceiling.
 
 # Pagination
 

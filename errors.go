@@ -141,7 +141,15 @@ const mayHaveBeenAppliedNote = "; the write may have been applied by the server"
 // *APIError (a 5xx) or a *DecodeError (a 2xx that is not the expected
 // JSON) with MayHaveBeenApplied set. Check the record before sending such a
 // write again; a write the SDK refused or the CRM rejected was not applied.
+//
+// After its check, Events.Create returns a *WriteCheckError, which reports
+// MayHaveBeenApplied false only when the check found the event not stored
+// and the server was done with the request.
 func MayHaveBeenApplied(err error) bool {
+	var ce *WriteCheckError
+	if errors.As(err, &ce) {
+		return ce.mayHaveBeenApplied()
+	}
 	var re *RequestError
 	var ae *APIError
 	var de *DecodeError
@@ -350,4 +358,76 @@ func asValidation(op string, err error) error {
 		return ve
 	}
 	return &ValidationError{Op: op, Reason: err.Error()}
+}
+
+// WriteCheckError is a create the SDK could not settle after an ambiguous
+// failure (an error for which MayHaveBeenApplied held): it looked for the
+// record in the site's list and either could not finish looking, found
+// several records that match what was sent, or found none but may not
+// send again. Events.Create returns it; see EventsService.Create for when
+// each case happens. It unwraps to the write's last failure.
+type WriteCheckError struct {
+	// Op is the method, e.g. "Events.Create".
+	Op string
+	// Err is the write's last failure (a *RequestError, *APIError or
+	// *DecodeError that may have been applied).
+	Err error
+	// CheckErr is why the check could not run to its end (a failed read of
+	// the list, the call's budget or deadline, a server clock it cannot
+	// use); nil when it ran.
+	CheckErr error
+	// Matches are the IDs of the records, created since the call began,
+	// that match what was sent, when there are several: the write may be
+	// one of them, and the others someone else's or an earlier attempt's
+	// that landed late. Look at them before sending again.
+	Matches []int64
+	// NotFound is true when the check found no matching record and the
+	// write was not sent again: the retry policy's attempts or MaxElapsed
+	// ran out, or the server may still be running the request.
+	NotFound bool
+	// MayStillBeRunning is true when the last failure says the server may
+	// not be done with the request: the SDK's own timeout, or a 504
+	// Gateway Timeout. Its record can then appear after the check.
+	MayStillBeRunning bool
+}
+
+// Error names the operation, the write's failure and what the check found.
+func (e *WriteCheckError) Error() string {
+	var b strings.Builder
+	b.WriteString("jetpackcrm: ")
+	b.WriteString(e.Op)
+	b.WriteString(": ")
+	if e.Err != nil {
+		b.WriteString(strings.TrimPrefix(strings.TrimSuffix(e.Err.Error(), mayHaveBeenAppliedNote), "jetpackcrm: "))
+	}
+	b.WriteString("; checked the list")
+	switch {
+	case e.CheckErr != nil:
+		b.WriteString(" without an answer: ")
+		b.WriteString(strings.TrimPrefix(e.CheckErr.Error(), "jetpackcrm: "))
+	case len(e.Matches) > 0:
+		fmt.Fprintf(&b, ": %d records created since the call began match what was sent (IDs", len(e.Matches))
+		for i, id := range e.Matches {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, " %d", id)
+		}
+		b.WriteString("), and which one is this call's cannot be told")
+	case e.NotFound && e.MayStillBeRunning:
+		b.WriteString(": not stored yet, but the server may still be running the request, so it was not sent again")
+	case e.NotFound:
+		b.WriteString(": not stored, and not sent again (the retry policy's attempts or MaxElapsed ran out)")
+	}
+	if e.mayHaveBeenApplied() {
+		b.WriteString(mayHaveBeenAppliedNote)
+	}
+	return b.String()
+}
+
+// Unwrap returns the write's last failure.
+func (e *WriteCheckError) Unwrap() error { return e.Err }
+
+func (e *WriteCheckError) mayHaveBeenApplied() bool {
+	return !(e.NotFound && !e.MayStillBeRunning && e.CheckErr == nil)
 }

@@ -261,9 +261,58 @@ func (o *EventListOptions) list() *ListOptions {
 //   - Every failure comes back as {"error":100} (ErrRejected), whatever the
 //     cause.
 //
-// A new event (ID 0) is not retried after a 5xx or a network error that may
-// have reached the server, since a retry could create it twice; the error
-// then says the write may have been applied. Updates by ID are retried.
+// Updates by ID are retried like any upsert. A new event (ID 0) has no key
+// the server could upsert on, so a blind retry could store it twice. After
+// a failure that may have been applied (the connection dropped after the
+// request left, a 5xx other than a 503 with Retry-After, a 2xx that cannot
+// be read), Create waits the retry backoff (at least the policy's WaitMin)
+// and then checks the events list for an event created since the call
+// began, by the server's clock (the list's Date header, less the time
+// since the call began and a second), with the title, notes, start, end,
+// completion and reminder sent (text compared as the server stores it:
+// sanitised, HTML-escaped, the title cut to 255 bytes) and the contact and
+// owner sent or none (the server drops a contact that does not exist and
+// an owner without a CRM role). Events this Client was given before are
+// left out, and identical creates on one Client run one at a time.
+//   - One such event: Create returns it, with the list's *Response. It is
+//     the stored record (Created, Reminders...), not the create reply.
+//   - None: Create sends the event again, within the policy's MaxRetries
+//     (all sends count) and MaxElapsed (checks included), and checks again
+//     if that fails too. RetryUnsafe does not apply: nothing is resent
+//     unchecked.
+//
+// Creates that succeed cost nothing more. A check reads pages of 50 events
+// (embedded contacts included) from the newest: usually one or two on
+// Jetpack CRM 6.5 and later, which list newest first when asked; 6.4 lists
+// oldest first, so the check finds the last page, from the one found last
+// time or the highest event ID this Client was given (one or two reads),
+// else by galloping from page 1 (about 2·log2(pages)).
+//
+// What the caller gets when the check cannot decide, as a *WriteCheckError
+// (MayHaveBeenApplied(err) true, errors.As finds the last failure):
+//   - Matches: several unclaimed events match, e.g. someone else created
+//     an identical one in the window, or an earlier send of this call was
+//     stored after its check had looked. Their IDs are given.
+//   - CheckErr: the check could not finish: the list failed after retries,
+//     the call's budget or context ran out, the answer had no Date header,
+//     or an event's created time was over a minute after the Date header
+//     (clocks that disagree make the window meaningless).
+//   - NotFound and MayStillBeRunning: the last failure was the SDK's own
+//     timeout or a 504 Gateway Timeout, which say the server may still be
+//     running the request; it is not sent again.
+//
+// NotFound alone means the check found nothing and the policy's MaxRetries
+// or MaxElapsed ran out: the event was not stored, and MayHaveBeenApplied
+// is false. A cancelled or expired context stops at once, unchecked, with
+// the failure as it was.
+//
+// What the check gets wrong: an identical event created by someone else
+// (another process or Client) within the window, from about a second
+// before the call began. If this call's was not stored, Create returns
+// that one as its own and this call's event is never sent: lost. And a
+// request the server goes on running after the SDK gave up on it, and
+// stores after the check looked (a server slower than the wait, behind a
+// proxy that answered 502 or 503 early), is stored twice by the resend.
 func (s *EventsService) Create(ctx context.Context, req *EventRequest) (*Event, *Response, error) {
 	const op = "Events.Create"
 	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // one span for the lookup and the write
@@ -279,18 +328,18 @@ func (s *EventsService) create(ctx context.Context, op string, req *EventRequest
 	if err := req.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	c := (*service)(s).owner()
-	if req.ID > 0 {
-		found, resp, err := s.exists(ctx, req.ID)
-		if err != nil {
-			return nil, resp, err
-		}
-		if !found {
-			return nil, resp, notFound(op, "no event with ID %d; the server would answer success and store nothing", req.ID)
-		}
+	if req.ID == 0 {
+		return s.createEvent(ctx, req)
+	}
+	found, resp, err := s.exists(ctx, req.ID)
+	if err != nil {
+		return nil, resp, err
+	}
+	if !found {
+		return nil, resp, notFound(op, "no event with ID %d; the server would answer success and store nothing", req.ID)
 	}
 	e := new(Event)
-	resp, err := c.callAs(ctx, op, http.MethodPost, "create_event", nil, req, req.ID > 0, e)
+	resp, err = (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_event", nil, req, true, e)
 	if err != nil {
 		return nil, resp, err
 	}

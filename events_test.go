@@ -147,16 +147,23 @@ func TestEventsCreateRetrySafety(t *testing.T) {
 			assert.Len(t, w.requests(), 3)
 		})
 	})
-	t.Run("without an ID it is tried once on 500", func(t *testing.T) {
+	t.Run("without an ID a 500 is checked before it is sent again", func(t *testing.T) {
 		t.Parallel()
 		synctest.Test(t, func(t *testing.T) {
 			env := setup(t)
 			w := serveWire(env, http.MethodPost, "create_event", replay(t, 110).Then(replay(t, 120)))
+			list := serveWire(env, http.MethodGet, "events", func(req *http.Request) (*http.Response, error) {
+				resp, err := jsonResponder(200, `[]`)(req)
+				resp.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+				return resp, err
+			})
 			e, resp, err := env.client.Events.Create(context.Background(), renewalCall())
-			assert.Nil(t, e)
-			require.NotNil(t, resp)
-			assertAPIError(t, err, http.MethodPost, "create_event", want500JSON)
-			assert.Len(t, w.requests(), 1, "a retry could create the event twice")
+			require.NoError(t, err)
+			assert.Equal(t, int64(1), e.ID)
+			assert.Equal(t, 2, resp.Attempts)
+			assert.Len(t, w.requests(), 2, "sent again once the list showed it was not stored")
+			require.Len(t, list.requests(), 1)
+			assert.Equal(t, "DESC", list.requests()[0].Query.Get("order"), "newest first")
 		})
 	})
 	t.Run("without an ID it is retried on 503, which was not processed", func(t *testing.T) {

@@ -24,6 +24,7 @@ type config struct {
 	policy           RetryPolicy
 	logger           *slog.Logger
 	limiter          *rate.Limiter
+	noAdaptive       bool
 	maxResponseBytes int64
 	insecureHTTP     bool
 	queryRouting     bool
@@ -108,7 +109,9 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithRateLimit throttles the Client to requestsPerSecond on average, with
 // bursts of up to burst requests. Retries count too. The API itself has no
-// rate limit, but hosts and firewalls in front of WordPress often do.
+// rate limit, but hosts and firewalls in front of WordPress often do. The
+// rate limit the Client learns from the server (see
+// WithoutAdaptiveRateLimit) never goes above this one.
 func WithRateLimit(requestsPerSecond float64, burst int) Option {
 	return func(c *config) error {
 		if !(requestsPerSecond > 0) || math.IsInf(requestsPerSecond, 0) {
@@ -118,6 +121,32 @@ func WithRateLimit(requestsPerSecond float64, burst int) Option {
 			return fmt.Errorf("WithRateLimit: burst must be at least 1, got %d", burst)
 		}
 		c.limiter = rate.NewLimiter(rate.Limit(requestsPerSecond), burst)
+		return nil
+	}
+}
+
+// WithoutAdaptiveRateLimit turns off the rate limit a Client learns from
+// its server.
+//
+// By default a Client sends as fast as its callers ask until the server
+// first answers 429 or 503. From then on it spaces out its requests at a
+// rate it adapts, shared by all its goroutines: it starts at the rate the
+// server accepted over the last second, doubles it every 200 ms while it
+// holds requests back, and after that climbs by 0.5% of it per second;
+// every later 429 or 503 (one per burst, one per second at most) cuts it
+// by 10%. Each 429 or 503 with Retry-After still pauses the whole Client
+// for as long as the server asked. It is on by default because the pause
+// alone is costly on small hosts: one that allows bursts of 10 at 200
+// requests/s and answers Retry-After: 1 gets about 5% of its rate from
+// bulk writers that only pause, and 85-95% from the learned limit (see
+// the README's performance section). It costs nothing on a server that
+// never refuses. Turn it off when the 429s and 503s do not come from a
+// rate limit (a flaky backend's 503s would slow the Client down), or set
+// WithRateLimit to a rate you know, which is also the learned limit's
+// ceiling.
+func WithoutAdaptiveRateLimit() Option {
+	return func(c *config) error {
+		c.noAdaptive = true
 		return nil
 	}
 }

@@ -27,10 +27,11 @@ import (
 //   - 500, 502, 504 and network errors after the request may have been sent
 //     are retried only for calls that are safe to repeat: reads, and upserts
 //     keyed by a natural key (a customer by email, a transaction by order
-//     id). Events.Create without an ID and Webhooks.Send are not retried on
-//     them unless RetryUnsafe is set, since a retry could duplicate the write;
-//     neither is Companies.Create, whose 500 on Jetpack CRM 6.4.x comes after
-//     the update was written.
+//     id). Webhooks.Send is not retried on them unless RetryUnsafe is set,
+//     since a retry could duplicate the write; neither is Companies.Create,
+//     whose 500 on Jetpack CRM 6.4.x comes after the update was written.
+//     Events.Create without an ID first checks whether the event was
+//     stored, then returns it or sends again (EventsService.Create).
 //   - Network errors before anything was sent (DNS, connection refused) are
 //     retried for every call. TLS certificate errors are never retried.
 //
@@ -54,7 +55,9 @@ type RetryPolicy struct {
 	// ErrRateLimited.
 	MaxElapsed time.Duration
 	// RetryUnsafe retries 5xx and ambiguous network errors for calls that
-	// could duplicate a write (Events.Create without ID, Webhooks.Send).
+	// could duplicate a write (Webhooks.Send, Do without RetrySafe).
+	// Events.Create without an ID ignores it: it checks whether the event
+	// was stored before sending it again (see EventsService.Create).
 	RetryUnsafe bool
 
 	noRetries bool
@@ -118,7 +121,15 @@ type callState struct {
 	nextWait  time.Duration
 	// tel is the call's telemetry (otel.go), nil without it.
 	tel *callTelemetry
+	// checked is set for a write whose caller checks whether it was applied
+	// before sending it again (Events.Create): never retried blindly.
+	checked bool
 }
+
+// retryUnsafe reports whether a call that could duplicate a write may be
+// retried after a 5xx or an ambiguous network error: only with the
+// policy's RetryUnsafe, and never when the caller checks instead.
+func (st *callState) retryUnsafe() bool { return st.policy.RetryUnsafe && !st.checked }
 
 type callStateKey struct{}
 
@@ -159,7 +170,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		if sent && st.mutates() {
 			st.ambiguous = true
 		}
-		if !retryableNetworkError(err) || (sent && !st.safe && !st.policy.RetryUnsafe) {
+		if !retryableNetworkError(err) || (sent && !st.safe && !st.retryUnsafe()) {
 			return false, nil
 		}
 	default:
@@ -172,7 +183,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 			if ok && retryAfter > st.policy.MaxRetryAfter {
 				return false, nil // fails fast as a *RateLimitError
 			}
-			if !ok && resp.StatusCode == http.StatusServiceUnavailable && !st.safe && !st.policy.RetryUnsafe {
+			if !ok && resp.StatusCode == http.StatusServiceUnavailable && !st.safe && !st.retryUnsafe() {
 				// WordPress maintenance mode sends Retry-After and runs
 				// nothing; a bare 503 is rather a proxy that gave up
 				// waiting for WordPress, which may have written.
@@ -182,7 +193,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 				c.pause.hold(time.Now().Add(retryAfter))
 			}
 		case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-			if !st.safe && !st.policy.RetryUnsafe {
+			if !st.safe && !st.retryUnsafe() {
 				return false, nil
 			}
 			reason = st.last

@@ -2,6 +2,7 @@ package jetpackcrm
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"time"
@@ -223,25 +224,60 @@ type TransactionsService service
 //   - Date travels as Unix seconds (a date string would be cast to a number
 //     by the server: "2024-01-02" becomes 1970-01-01 00:33:44).
 //
-// It is retried after 5xx and network errors: an upsert keyed by order ID
-// cannot duplicate the transaction.
+// It is retried after 5xx and network errors, and sent again after a 2xx
+// answer it cannot read (which may follow the write): an upsert keyed by
+// order ID cannot duplicate the transaction, and the answer returned is
+// the one to the last send, whose fields are what the site holds (every
+// send carries the same fields). When it still fails with an error for
+// which MayHaveBeenApplied holds, the transaction may or may not be
+// stored, and sending the same request again is safe. Two traps remain:
+// a send the server is still running when the retry arrives (after a
+// timeout or a 504) can race it and store the order ID twice, as any two
+// concurrent creates of one new order ID can; and each send that reaches
+// the server adds an "updated" entry to the contact's activity log.
 func (s *TransactionsService) Create(ctx context.Context, req *TransactionRequest) (*Transaction, *Response, error) {
 	const op = "Transactions.Create"
+	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // one span for every send
+	t, resp, err := s.create(ctx, op, req)
+	scope.end(err)
+	return t, resp, err
+}
+
+func (s *TransactionsService) create(ctx context.Context, op string, req *TransactionRequest) (*Transaction, *Response, error) {
 	if req == nil {
 		return nil, nil, invalid(op, "", "nil *TransactionRequest")
 	}
 	if err := req.validate(); err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	if err := (*service)(s).owner().checkCustomFieldSlugs(ctx, op, ObjectTransaction, req.CustomFields); err != nil {
+	c := (*service)(s).owner()
+	if err := c.checkCustomFieldSlugs(ctx, op, ObjectTransaction, req.CustomFields); err != nil {
 		return nil, nil, err
 	}
-	t := new(Transaction)
-	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_transaction", nil, req, true, t)
-	if err != nil {
-		return nil, resp, err
+	if !c.isReady() || ctx == nil {
+		_, err := c.callAs(ctx, op, http.MethodPost, "create_transaction", nil, req, true, nil) // its refusal
+		return nil, nil, err
 	}
-	return t, resp, nil
+	start := time.Now()
+	attempts := 0
+	for {
+		t := new(Transaction)
+		resp, err := c.callAs(withBudget(ctx, callBudget{start: start, attempts: attempts}), op, http.MethodPost, "create_transaction", nil, req, true, t)
+		if err == nil {
+			return t, resp, nil
+		}
+		// The retries covered statuses and network errors; a 2xx whose
+		// body cannot be read is sent again here, within the same budget.
+		var de *DecodeError
+		if !errors.As(err, &de) || !de.MayHaveBeenApplied || ctx.Err() != nil || de.Attempts > c.policy.MaxRetries {
+			return nil, resp, err
+		}
+		attempts = de.Attempts
+		wait := jitteredBackoff(c.policy.WaitMin, c.policy.WaitMax, attempts-1)
+		if time.Since(start)+wait >= c.policy.MaxElapsed || sleepCtx(ctx, wait) != nil {
+			return nil, resp, err
+		}
+	}
 }
 
 // List returns one page of transactions with their line items (GET

@@ -27,6 +27,9 @@ type transport struct {
 	base    http.RoundTripper
 	client  *Client
 	limiter *rate.Limiter
+	// adaptive is the rate limit learned from the server's 429s and 503s
+	// (nil with WithoutAdaptiveRateLimit).
+	adaptive *adaptiveLimiter
 	// timeout, if set, bounds each attempt, body included.
 	timeout time.Duration
 	// below, if set, adds the credentials instead, under the transport of
@@ -49,10 +52,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.client.pause.wait(ctx, callEnd); err != nil {
 		return nil, &notSentError{err: err, final: true}
 	}
-	if t.limiter != nil {
+	if t.limiter != nil || t.adaptive.isActive() {
 		if err := t.throttle(ctx, callEnd); err != nil {
 			// The throttle cannot admit the request before the deadline:
 			// retrying cannot change that.
+			return nil, &notSentError{err: err, final: true}
+		}
+		// A 429 may have paused the Client while this request waited.
+		if err := t.client.pause.wait(ctx, callEnd); err != nil {
 			return nil, &notSentError{err: err, final: true}
 		}
 	}
@@ -84,6 +91,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	out, att := st.telemetry().startAttempt(req, out)
 	start := time.Now()
 	resp, err := t.base.RoundTrip(out)
+	if resp != nil && t.adaptive != nil {
+		t.adaptive.observe(start, resp)
+	}
 	if resp == nil {
 		cancel()
 	} else {
@@ -103,15 +113,23 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// throttle waits for the client-side rate limiter, within the call's
-// budget.
+// throttle waits for the client-side rate limits, the caller's
+// (WithRateLimit) and the learned one, within the call's budget.
 func (t *transport) throttle(ctx context.Context, callEnd time.Time) error {
 	if !callEnd.IsZero() {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, callEnd)
 		defer cancel()
 	}
-	return t.limiter.Wait(ctx)
+	if t.limiter != nil {
+		if err := t.limiter.Wait(ctx); err != nil {
+			return err
+		}
+	}
+	if t.adaptive != nil {
+		return t.adaptive.wait(ctx)
+	}
+	return nil
 }
 
 // handOut copies what a caller can reach of a request the SDK sent: the

@@ -115,8 +115,9 @@
 //
 // InjectFaults and InjectSchedule make the server fail like production
 // sites do: 429 with Retry-After, 500, 502, 503 maintenance pages, a
-// connection reset before or after the write is applied, added latency, or
-// a PHP notice printed before the JSON. Random faults are seeded, so a given
+// connection reset before or after the write is applied, a 502 or a body
+// cut in half after the write is applied, added latency, or a PHP notice
+// printed before the JSON. Random faults are seeded, so a given
 // request sequence always gets the same faults; FaultCounts counts them.
 // WithRateLimit/SetRateLimit add a token-bucket limit answering 429.
 // Requests returns a capped log of requests for assertions, from which the

@@ -49,9 +49,18 @@ const (
 	// FaultRateLimited is not injectable: it counts the 429s of the rate
 	// limiter (WithRateLimit, SetRateLimit).
 	FaultRateLimited
+	// Fault502AfterWrite applies the request, then answers a proxy's 502
+	// Bad Gateway page instead of WordPress's answer: the client gets a 5xx
+	// although the write happened.
+	Fault502AfterWrite
+	// FaultUndecodableAfterWrite applies the request, then answers 200 with
+	// its body cut off in the middle (PHP out of memory while printing, a
+	// proxy that dropped the end): the write happened but the client cannot
+	// read the answer.
+	FaultUndecodableAfterWrite
 )
 
-var faultNames = [...]string{"none", "429", "500", "502", "503", "reset-before-write", "reset-after-write", "latency", "html-notice", "rate-limited"}
+var faultNames = [...]string{"none", "429", "500", "502", "503", "reset-before-write", "reset-after-write", "latency", "html-notice", "rate-limited", "502-after-write", "undecodable-after-write"}
 
 // String returns a short name such as "429" or "reset-after-write".
 func (k FaultKind) String() string {

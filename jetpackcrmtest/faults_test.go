@@ -2,6 +2,7 @@ package jetpackcrmtest_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -123,6 +124,44 @@ func TestFaultConnectionResets(t *testing.T) {
 			assert.Equal(t, tc.kind, recs[0].Fault)
 		})
 	}
+}
+
+// The faults after the write apply the request, then answer what a proxy
+// or a dying PHP would: a 502 page, or a 200 whose body stops half way.
+func TestFaultAnswersAfterTheWrite(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		kind       jetpackcrmtest.FaultKind
+		wantStatus int
+	}{
+		{jetpackcrmtest.Fault502AfterWrite, http.StatusBadGateway},
+		{jetpackcrmtest.FaultUndecodableAfterWrite, http.StatusOK},
+	}
+	for _, tc := range tests {
+		t.Run(tc.kind.String(), func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t)
+			srv.InjectSchedule("create_customer", tc.kind)
+			r := post(t, srv, "create_customer", `{"email":"after@example.com"}`)
+			assert.Equal(t, tc.wantStatus, r.status)
+			var v any
+			assert.Error(t, json.Unmarshal(r.body, &v), "the answer is not JSON: %q", r.body)
+			_, applied := srv.ContactByEmail("after@example.com")
+			assert.True(t, applied, "the write happened")
+			assert.Equal(t, 1, srv.FaultCount(tc.kind))
+		})
+	}
+}
+
+// Every answer carries the site clock in its Date header, as Apache sends
+// the clock the records' times come from.
+func TestDateHeaderIsTheSiteClock(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+	srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithClock(func() time.Time { return at }))
+	t.Cleanup(srv.Close)
+	r := get(t, srv, "status")
+	assert.Equal(t, "Tue, 06 May 2031 07:08:09 GMT", r.header.Get("Date"))
 }
 
 func TestFaultLatency(t *testing.T) {
@@ -292,5 +331,7 @@ func TestFaultKindString(t *testing.T) {
 	assert.Equal(t, "429", jetpackcrmtest.Fault429.String())
 	assert.Equal(t, "reset-after-write", jetpackcrmtest.FaultResetAfterWrite.String())
 	assert.Equal(t, "rate-limited", jetpackcrmtest.FaultRateLimited.String())
+	assert.Equal(t, "502-after-write", jetpackcrmtest.Fault502AfterWrite.String())
+	assert.Equal(t, "undecodable-after-write", jetpackcrmtest.FaultUndecodableAfterWrite.String())
 	assert.Equal(t, "FaultKind(99)", jetpackcrmtest.FaultKind(99).String())
 }

@@ -22,6 +22,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.phpBuiltinServer {
 		w.Header().Set("Connection", "close")
 	}
+	// The site's clock, as Apache sends it: the one the stored records'
+	// created times come from (net/http would send the real clock).
+	w.Header().Set("Date", at.UTC().Format(http.TimeFormat))
 
 	if resp := s.rateLimited(); resp != nil {
 		rec.Status, rec.Fault = resp.status, FaultRateLimited
@@ -54,6 +57,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case FaultHTMLNotice:
 		resp.body = append([]byte(phpNotice), resp.body...)
+	case Fault502AfterWrite:
+		resp = newResponse(http.StatusBadGateway, contentTypeHTML, []byte(badGatewayPage))
+	case FaultUndecodableAfterWrite:
+		resp.body = append([]byte(nil), resp.body[:len(resp.body)/2]...)
+		if len(resp.body) == 0 {
+			resp.body = []byte("<")
+		}
 	}
 	rec.Status = resp.status
 	writeResponse(w, resp)

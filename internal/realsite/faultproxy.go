@@ -32,6 +32,13 @@ const (
 	// the connection instead of relaying the answer: the write happened and
 	// the client got no answer.
 	FaultResetAfter
+	// Fault502After forwards the request, lets the site answer, and answers
+	// 502 Bad Gateway instead: the write happened and the client got a 5xx.
+	Fault502After
+	// FaultTruncatedAfter forwards the request and relays the site's status
+	// and the first half of its body: the write happened and the answer
+	// cannot be read.
+	FaultTruncatedAfter
 )
 
 func (f Fault) String() string {
@@ -46,6 +53,10 @@ func (f Fault) String() string {
 		return "reset-before"
 	case FaultResetAfter:
 		return "reset-after"
+	case Fault502After:
+		return "502-after"
+	case FaultTruncatedAfter:
+		return "truncated-after"
 	}
 	return fmt.Sprintf("Fault(%d)", int(f))
 }
@@ -136,6 +147,21 @@ func (p *FaultProxy) serve(w http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
 		p.proxy.ServeHTTP(rec, r) // the site does the work; its answer is lost
 		reset(w)
+	case Fault502After:
+		rec := httptest.NewRecorder()
+		p.proxy.ServeHTTP(rec, r)
+		http.Error(w, "Bad Gateway", http.StatusBadGateway)
+	case FaultTruncatedAfter:
+		rec := httptest.NewRecorder()
+		p.proxy.ServeHTTP(rec, r)
+		for k, vs := range rec.Header() {
+			if k != "Content-Length" {
+				w.Header()[k] = vs
+			}
+		}
+		w.WriteHeader(rec.Code)
+		body := rec.Body.Bytes()
+		_, _ = w.Write(body[:len(body)/2])
 	}
 }
 

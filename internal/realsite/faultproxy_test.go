@@ -34,6 +34,8 @@ func TestFaultProxy(t *testing.T) {
 		{Fault503, http.StatusServiceUnavailable, "", false},
 		{FaultResetBefore, 0, "", false},
 		{FaultResetAfter, 0, "", true},
+		{Fault502After, http.StatusBadGateway, "", true},
+		{FaultTruncatedAfter, http.StatusOK, "", true},
 	} {
 		t.Run(tt.fault.String(), func(t *testing.T) {
 			p := NewFaultProxy(t, site, 1, 1, tt.fault)
@@ -44,8 +46,12 @@ func TestFaultProxy(t *testing.T) {
 				require.Error(t, err, "the connection is dropped")
 			} else {
 				require.NoError(t, err)
+				b, _ := io.ReadAll(resp.Body)
 				_ = resp.Body.Close()
 				assert.Equal(t, tt.status, resp.StatusCode)
+				if tt.fault == FaultTruncatedAfter {
+					assert.Equal(t, `{"ok":tru`, string(b), "the first half of the site's answer")
+				}
 				assert.Equal(t, tt.retry, resp.Header.Get("Retry-After"))
 			}
 			assert.Equal(t, tt.reached, hits.Load() > before, "whether the site saw the request")
