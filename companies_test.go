@@ -257,3 +257,37 @@ func TestCompaniesListRecordedErrors(t *testing.T) {
 	require.NotNil(t, resp)
 	assertAPIError(t, err, http.MethodPost, "companies", want405)
 }
+
+func TestDecodeRecordedCompanies(t *testing.T) {
+	t.Parallel()
+	list := decodeRecorded[[]*Company](t, 92)
+	require.Len(t, list, 3)
+	co := list[0]
+	assert.Equal(t, int64(1), co.ID)
+	assert.Equal(t, "Analytical Engines Limited", co.Name)
+	assert.Equal(t, "info@analytical.example.com", co.Email)
+	assert.Equal(t, "Lead", co.Status)
+	assert.Equal(t, "Cambridge", co.Address.City)
+	assert.Equal(t, time.Unix(1795835073, 0), co.Created)
+	assert.Equal(t, time.Unix(1795835074, 0), co.LastUpdated)
+	assert.True(t, co.LastContacted.IsZero())
+	assert.Equal(t, []*Customer{}, co.Contacts)
+	assert.Nil(t, co.CustomFields)
+	assert.Equal(t, "Get Co", list[2].Name)
+}
+
+func TestCompanyRequestMarshal(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(CompanyRequest{
+		Name: "Analytical Engines Ltd", Email: "info@analytical.example.com", Status: "Lead",
+		Address: Address{Line1: "1 Babbage Way", City: "London"}, SecondaryAddress: Address{City: "Cambridge"},
+		MainPhone: "020 7946 0999", Tags: []string{"b2b"}, CustomFields: map[string]string{"website": "https://x.example"},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, `{"name":"Analytical Engines Ltd","email":"info@analytical.example.com","status":"Lead",`+
+		`"addr1":"1 Babbage Way","city":"London","seccity":"Cambridge","maintel":"020 7946 0999","tags":["b2b"],`+
+		`"website":"https://x.example"}`, string(b))
+
+	_, err = json.Marshal(CompanyRequest{Name: "X", Email: "x@example.com", CustomFields: map[string]string{"maintel": "1"}})
+	assert.Error(t, err)
+}

@@ -1176,3 +1176,157 @@ func TestCreateRepliesAreReturnedAsStored(t *testing.T) {
 	assert.Equal(t, " a  b ", c.Avatar, "not sanitised by the site")
 	assert.Equal(t, "a b", c.CustomFields["x"])
 }
+
+func TestDecodeRecordedCustomers(t *testing.T) {
+	t.Parallel()
+	list := decodeRecorded[[]*Customer](t, 61)
+	require.Len(t, list, 3)
+
+	ada := list[0]
+	assert.Equal(t, int64(1), ada.ID)
+	assert.Equal(t, int64(0), ada.Owner, `"owner":"-1" means unassigned`)
+	assert.Equal(t, "Lead", ada.Status)
+	assert.Equal(t, "ada.lovelace@example.com", ada.Email)
+	assert.Equal(t, "Augusta Ada", ada.FirstName)
+	assert.Equal(t, "", ada.LastName)
+	assert.Equal(t, "Augusta Ada", ada.FullName)
+	assert.Equal(t, Address{City: "Marylebone"}, ada.Address)
+	assert.True(t, ada.SecondaryAddress.IsZero())
+	assert.Equal(t, int64(0), ada.WPID)
+	assert.Equal(t, time.Unix(1795835057, 0), ada.Created, "from createduts, not the site-formatted created")
+	assert.Equal(t, time.Unix(1795835058, 0), ada.LastUpdated)
+	assert.True(t, ada.LastContacted.IsZero(), `"lastcontacteduts":"-1" means never`)
+	require.Len(t, ada.Tags, 3)
+	assert.Equal(t, Tag{ID: 3, Name: "bold", Slug: "bold", ObjectType: 1, Created: time.Unix(1795835057, 0), LastUpdated: time.Unix(1795835057, 0)}, ada.Tags[0])
+	assert.Equal(t, []string{"bold", "api", "vip"}, tagNames(ada.Tags))
+	assert.NotNil(t, ada.Invoices, "requested lists are empty, not nil")
+	assert.Empty(t, ada.Invoices)
+	assert.Empty(t, ada.Quotes)
+	assert.Empty(t, ada.Transactions)
+	assert.Nil(t, ada.CustomFields, "every key the server sends is known")
+
+	assert.Equal(t, "grace.hopper@example.com", list[1].Email)
+	assert.Equal(t, []Tag{}, list[1].Tags)
+	assert.Equal(t, "Linus", list[2].FirstName)
+}
+
+func TestDecodeRecordedCustomerWithEverything(t *testing.T) {
+	t.Parallel()
+	list := decodeRecorded[[]*Customer](t, 154)
+	require.Len(t, list, 1)
+	ada := list[0]
+
+	require.Len(t, ada.Invoices, 1)
+	inv := ada.Invoices[0]
+	assert.Equal(t, "INV-SEED-1", inv.Reference)
+	assertDecimal(t, "1440.00", inv.Total)
+	require.Len(t, inv.LineItems, 1)
+	assert.Equal(t, "Consulting", inv.LineItems[0].Title)
+
+	require.Len(t, ada.Quotes, 1)
+	q := ada.Quotes[0]
+	assert.Equal(t, "Website redesign", q.Title)
+	assert.Equal(t, "<p>Redesign of the marketing site, 3 rounds of review.</p>", q.Content, "embedded quotes keep their content")
+
+	require.Len(t, ada.Transactions, 1)
+	tx := ada.Transactions[0]
+	assert.Equal(t, "ORD-1001", tx.OrderID)
+	require.NotNil(t, tx.Contact, "transactions embedded in a contact carry it")
+	assert.Equal(t, "ada.lovelace@example.com", tx.Contact.Email)
+	assert.Equal(t, int64(1), tx.CustomerID)
+	assert.Nil(t, tx.Company)
+	assert.Nil(t, tx.CustomFields)
+}
+
+func TestDecodeRecordedCustomerSearchByEmail(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{74, 155} {
+		c := decodeRecorded[Customer](t, n)
+		assert.Equal(t, int64(1), c.ID)
+		assert.Equal(t, "ada.lovelace@example.com", c.Email)
+		assert.Len(t, c.Tags, 3)
+		assert.Nil(t, c.Quotes, "customer_search sends no quotes")
+		assert.Nil(t, c.CustomFields)
+	}
+	c := decodeRecorded[Customer](t, 155)
+	require.Len(t, c.Transactions, 1)
+	assert.Nil(t, c.Transactions[0].Contact)
+
+	miss := recorded.MustByNumber(t, 75).ResponseBody
+	assert.True(t, isEmptyJSONArray(miss), "a miss is []")
+	var none Customer
+	assert.Error(t, json.Unmarshal(miss, &none), "[] must not decode as an empty contact")
+}
+
+func TestCustomerRequestMarshal(t *testing.T) {
+	t.Parallel()
+	req := CustomerRequest{
+		Email:            "ada@example.com",
+		FirstName:        "Ada",
+		LastName:         "Lovelace",
+		Address:          Address{City: "London", Postcode: "SW1Y 4JH"},
+		SecondaryAddress: Address{Line1: "2 Side St"},
+		HomePhone:        "+44 20 7946 0000",
+		Tags:             []string{"vip", "api"},
+		AssignTo:         1,
+		CustomFields:     map[string]string{"custom-field": "bacon", "addr_floor": "3"},
+	}
+	b, err := json.Marshal(req)
+	require.NoError(t, err)
+	assert.Equal(t, `{"email":"ada@example.com","fname":"Ada","lname":"Lovelace","city":"London","postcode":"SW1Y 4JH",`+
+		`"secaddr_addr1":"2 Side St","hometel":"+44 20 7946 0000","tags":["vip","api"],"assign":1,`+
+		`"addr_floor":"3","custom-field":"bacon"}`, string(b), "wire names, no empty values, custom fields at top level, sorted")
+
+	b, err = json.Marshal(&CustomerRequest{ID: 2, Email: "g@example.com", Status: "Customer", ForceStatus: true, Tags: []string{}})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"id":2,"email":"g@example.com","status":"Customer","sticky":"1"}`, string(b))
+
+	b, err = json.Marshal(CustomerRequest{})
+	require.NoError(t, err)
+	assert.Equal(t, `{}`, string(b), `never sends ""`)
+
+	for _, key := range []string{"fname", "email", "secaddr_city", "tags", "id", "meta", "createduts", "foo_cfdate"} {
+		_, err := json.Marshal(CustomerRequest{Email: "a@example.com", CustomFields: map[string]string{key: "x"}})
+		assert.Error(t, err, key)
+	}
+}
+
+func TestMergeCustomerRequestKeepsUnsentFields(t *testing.T) {
+	t.Parallel()
+	current := decodeRecorded[Customer](t, 155)
+	current.CustomFields = map[string]string{"custom-field": "bacon", "renewal": "2026-01-01"}
+	current.Owner = 3
+
+	merged := mergeCustomerRequest(&current, &CustomerRequest{
+		Email:        "ada.lovelace@example.com",
+		LastName:     "Lovelace",
+		Address:      Address{Line1: "12 St James Square"},
+		CustomFields: map[string]string{"renewal": "2027-01-01"},
+	})
+	b, err := json.Marshal(merged)
+	require.NoError(t, err)
+	assert.Equal(t, `{"id":1,"email":"ada.lovelace@example.com","status":"Lead","fname":"Augusta Ada","lname":"Lovelace",`+
+		`"addr1":"12 St James Square","city":"Marylebone","tags":["bold","api","vip"],"assign":3,`+
+		`"custom-field":"bacon","renewal":"2027-01-01"}`, string(b))
+	assert.Equal(t, "2026-01-01", current.CustomFields["renewal"], "the current record is not modified")
+
+	renamed := mergeCustomerRequest(&current, &CustomerRequest{Email: "ada@example.org", Status: "Customer", ForceStatus: true, Tags: []string{"vip"}})
+	assert.Equal(t, int64(1), renamed.ID, "the ID is kept so the email changes")
+	assert.Equal(t, "ada@example.org", renamed.Email)
+	assert.Equal(t, "Customer", renamed.Status)
+	assert.True(t, renamed.ForceStatus)
+	assert.Equal(t, []string{"vip"}, renamed.Tags)
+
+	noTags := current
+	noTags.Tags = nil
+	assert.Nil(t, mergeCustomerRequest(&noTags, &CustomerRequest{}).Tags, "tags not loaded are not sent")
+}
+
+func TestTagDecodesNameOrObject(t *testing.T) {
+	t.Parallel()
+	var tags []Tag
+	require.NoError(t, json.Unmarshal([]byte(`["vip",{"id":"2","name":"api","slug":"api"}]`), &tags))
+	assert.Equal(t, []Tag{{Name: "vip"}, {ID: 2, Name: "api", Slug: "api"}}, tags)
+	var tag Tag
+	assert.Error(t, json.Unmarshal([]byte(`5`), &tag))
+}

@@ -2,6 +2,7 @@ package jetpackcrm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -344,4 +345,58 @@ func TestEventsCreateRefusesAnIDThatDoesNotExist(t *testing.T) {
 			assertErrorHidesSecret(t, err)
 		})
 	}
+}
+
+func TestDecodeRecordedEvents(t *testing.T) {
+	t.Parallel()
+	list := decodeRecorded[[]*Event](t, 133)
+	require.Len(t, list, 3)
+
+	e := list[0]
+	assert.Equal(t, int64(1), e.ID)
+	assert.Equal(t, int64(1), e.Owner)
+	assert.Equal(t, "Call Ada about renewal (moved)", e.Title)
+	assert.True(t, e.Start == time.Unix(1796115600, 0))
+	assert.Equal(t, time.Unix(1796119200, 0), e.End)
+	assert.True(t, e.Complete)
+	assert.False(t, e.ShowOnPortal)
+	assert.True(t, e.ShowOnCalendar)
+	assert.Equal(t, []Reminder{}, e.Reminders)
+	require.NotNil(t, e.Contact)
+	assert.Equal(t, "ada.lovelace@example.com", e.Contact.Email)
+	assert.Equal(t, int64(1), e.CustomerID)
+	assert.Nil(t, e.Company, `"company":[] is no company`)
+	assert.Nil(t, e.CustomFields)
+
+	assert.False(t, list[1].Complete, `"complete":0`)
+	assert.Equal(t, "grace.hopper@example.com", list[1].Contact.Email)
+	assert.Nil(t, list[2].Contact, `"contact":[]`)
+	assert.Equal(t, int64(0), list[2].CustomerID)
+	assertTime(t, time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC), list[2].Start)
+}
+
+func TestEventRequestMarshal(t *testing.T) {
+	t.Parallel()
+	cet := time.FixedZone("CET", 3600)
+	b, err := json.Marshal(EventRequest{
+		Title: "Call Ada",
+		From:  time.Date(2026, 12, 1, 10, 0, 0, 0, cet),
+		To:    time.Date(2026, 12, 1, 11, 30, 0, 0, cet),
+	})
+	require.NoError(t, err)
+	assert.Equal(t, `{"title":"Call Ada","from":"2026-12-01 09:00:00","to":"2026-12-01 10:30:00","notify":0,"complete":0}`, string(b),
+		"complete and notify are always sent; times in UTC")
+
+	b, err = json.Marshal(&EventRequest{
+		ID: 7, Title: "Done", From: time.Unix(1796115600, 0), To: time.Unix(1796119200, 0),
+		CustomerID: 1, Notes: "n", Complete: true, Remind24h: true, Owner: -1,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, `{"id":7,"title":"Done","from":"2026-12-01 09:00:00","to":"2026-12-01 10:00:00","customer":1,"notes":"n","notify":24,"complete":1,"owner":-1}`, string(b))
+
+	// The server's reply to what we send decodes to the same instants.
+	var e Event
+	require.NoError(t, json.Unmarshal(b, &e))
+	assert.True(t, e.Start.Equal(time.Unix(1796115600, 0)))
+	assert.True(t, e.End.Equal(time.Unix(1796119200, 0)))
 }

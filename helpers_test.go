@@ -2,11 +2,14 @@ package jetpackcrm
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +18,8 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
 )
 
 // The credentials are distinctive, and need escaping in a URL, so that a
@@ -146,4 +151,22 @@ func requireAPIError(t testing.TB, err error) *APIError {
 	require.ErrorAs(t, err, &ae)
 	assert.NotContains(t, ae.Error(), "api_key")
 	return ae
+}
+
+// decodeRecorded decodes the response body of capture n into a new T.
+func decodeRecorded[T any](t *testing.T, n int) T {
+	t.Helper()
+	var v T
+	require.NoError(t, json.Unmarshal(recorded.MustByNumber(t, n).ResponseBody, &v), "capture %d", n)
+	return v
+}
+
+// decodeDocumented decodes testdata/documented/name into a new T.
+func decodeDocumented[T any](t *testing.T, name string) T {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(recorded.DocumentedDir(), name))
+	require.NoError(t, err)
+	var v T
+	require.NoError(t, json.Unmarshal(b, &v), name)
+	return v
 }

@@ -41,3 +41,34 @@ func TestInvoicesListDecodesRecordedPage(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, none)
 }
+
+func TestDecodeRecordedInvoices(t *testing.T) {
+	t.Parallel()
+	list := decodeRecorded[[]*Invoice](t, 149)
+	require.Len(t, list, 1)
+	inv := list[0]
+	assert.Equal(t, int64(1), inv.ID)
+	assert.Equal(t, int64(1), inv.Owner)
+	assert.Equal(t, "INV-SEED-1", inv.Reference)
+	assert.Equal(t, "Unpaid", inv.Status)
+	assert.Equal(t, "USD", inv.Currency)
+	assertDecimal(t, "1440.00", inv.Total)
+	assertDecimal(t, "1200.00", inv.Net)
+	assertDecimal(t, "240.00", inv.Tax)
+	assert.True(t, inv.AllowPartial)
+	assert.Equal(t, time.Unix(1795835090, 0), inv.Date)
+	assert.Equal(t, time.Unix(1798427090, 0), inv.DueDate)
+	assert.True(t, inv.PaidDate.IsZero())
+	assert.Nil(t, inv.CustomFields)
+
+	require.Len(t, inv.LineItems, 1)
+	li := inv.LineItems[0]
+	assert.Equal(t, int64(1), li.ID)
+	assert.Equal(t, int64(1), li.Order)
+	assert.Equal(t, "Consulting", li.Title)
+	assert.Equal(t, "Two days on site", li.Description)
+	assertDecimal(t, "2", li.Quantity)
+	assertDecimal(t, "600.00", li.Price)
+	assertDecimal(t, "1200.00", li.Net)
+	assertDecimal(t, "1200.00", li.Total)
+}

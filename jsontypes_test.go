@@ -641,3 +641,15 @@ func assertTime(t *testing.T, want, got time.Time) {
 	t.Helper()
 	assert.True(t, want.Equal(got), "want %v, got %v", want, got)
 }
+
+func TestDecodeErrorsAreNotValidationErrors(t *testing.T) {
+	t.Parallel()
+	var c Customer
+	err := json.Unmarshal([]byte(`{"id":true}`), &c)
+	require.Error(t, err)
+	var fe *invalidFieldError
+	assert.False(t, errors.As(err, &fe))
+	var de *jsonDecodeError
+	assert.True(t, errors.As(err, &de))
+	assert.Equal(t, "Customer.id", de.Path)
+}

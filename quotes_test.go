@@ -146,3 +146,25 @@ func TestQuotesAndInvoicesRecordedErrors(t *testing.T) {
 		})
 	})
 }
+
+func TestDecodeRecordedQuotes(t *testing.T) {
+	t.Parallel()
+	list := decodeRecorded[[]*Quote](t, 143)
+	require.Len(t, list, 1)
+	q := list[0]
+	assert.Equal(t, int64(1), q.ID)
+	assert.Equal(t, "Website redesign", q.Title)
+	assertDecimal(t, "4250.50", q.Value)
+	assert.Equal(t, "4250.50", formatDecimal(q.Value), "the scale is kept")
+	assert.Equal(t, "USD", q.Currency)
+	assert.Equal(t, QuoteStatusDraft, q.Status)
+	assert.Equal(t, time.Unix(1795835090, 0), q.Date)
+	assert.Equal(t, "Seeded by setup/04", q.Notes)
+	assert.Equal(t, "nlkKZd5GscZklNRIXhC", q.Hash)
+	assert.True(t, q.Accepted.IsZero())
+	assert.True(t, q.SendAttachments)
+	assert.Equal(t, "", q.Content, "the quotes endpoint suppresses content")
+	assert.Nil(t, q.CustomFields)
+
+	assert.Empty(t, decodeRecorded[[]*Quote](t, 141))
+}

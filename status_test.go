@@ -2,6 +2,7 @@ package jetpackcrm
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -94,3 +95,28 @@ func TestStatusIsARead(t *testing.T) {
 
 // ---------------------------------------------------------------------------
 // incoming_email: not an endpoint of 6.4.4; the SDK has no method for it.
+
+func TestDecodeRecordedStatus(t *testing.T) {
+	t.Parallel()
+	full := decodeRecorded[statusEnvelope](t, 4)
+	assert.True(t, bool(full.Success))
+	s := full.Data
+	assert.Equal(t, "Successful Connection", s.Status)
+	assert.Equal(t, "Your API Connection with Jetpack CRM is functioning correctly.", s.Message)
+	assert.Equal(t, "6.4.3", s.CRMVersion)
+	assert.Equal(t, "3.0", s.DBVersion)
+	assert.Contains(t, s.Modules, "api")
+	assert.Len(t, s.Modules, 10)
+	assert.NotNil(t, s.Extensions)
+	assert.Empty(t, s.Extensions, `"extensions":[]`)
+
+	short := decodeRecorded[statusEnvelope](t, 1)
+	assert.Equal(t, "6.4.3", short.Data.CRMVersion)
+	assert.Nil(t, short.Data.Modules)
+	assert.Nil(t, short.Data.Extensions)
+
+	var withExt Status
+	require.NoError(t, json.Unmarshal([]byte(`{"crm_version":6.5,"extensions":{"woo":{"name":"WooSync","version":"3.0"}}}`), &withExt))
+	assert.Equal(t, "6.5", withExt.CRMVersion)
+	assert.Equal(t, map[string]Extension{"woo": {Name: "WooSync", Version: "3.0"}}, withExt.Extensions)
+}

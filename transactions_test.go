@@ -2,6 +2,7 @@ package jetpackcrm
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -233,4 +234,67 @@ func TestTransactionsListRecordedErrors(t *testing.T) {
 	list, _, err := env.client.Transactions.List(context.Background(), nil)
 	assert.Nil(t, list)
 	assertAPIError(t, err, http.MethodGet, "transactions", want405)
+}
+
+func TestDecodeRecordedTransactions(t *testing.T) {
+	t.Parallel()
+	list := decodeRecorded[[]*Transaction](t, 114)
+	require.Len(t, list, 6)
+
+	ord := list[0]
+	assert.Equal(t, "ORD-1001", ord.OrderID)
+	assert.Equal(t, "Refunded", ord.Status)
+	assertDecimal(t, "149.99", ord.Total)
+	assert.True(t, ord.Total.Equal(decimal.RequireFromString("149.99")))
+	assert.True(t, ord.Date.IsZero(), `"date":0 is unset`)
+	assert.True(t, ord.DatePaid.IsZero())
+	assert.True(t, ord.IncludedInTotals)
+	assert.Equal(t, "debit", ord.Accounting)
+	assert.Equal(t, int64(0), ord.CustomerID, "the transactions list has no customer reference")
+	assert.Nil(t, ord.Contact)
+	assert.Equal(t, []LineItem{}, ord.LineItems)
+	assert.Nil(t, ord.CustomFields)
+
+	full := list[2]
+	assert.Equal(t, "ORD-2001", full.OrderID)
+	assert.Equal(t, "Sale", full.Type)
+	assert.Equal(t, "Consulting hour", full.Title)
+	assert.Equal(t, "Remote session", full.Description)
+	assert.Equal(t, "EUR", full.Currency)
+	assert.Equal(t, time.Unix(1704067200, 0), full.Date)
+	assertDecimal(t, "100.00", full.Net)
+	assertDecimal(t, "2.50", full.Fee)
+	assertDecimal(t, "5.00", full.Shipping)
+	assertDecimal(t, "20.00", full.Tax)
+	assertDecimal(t, "120.00", full.Total)
+	assert.True(t, full.DatePaid.IsZero(), "date_paid is not stored by the server")
+
+	assert.Equal(t, time.Unix(2024, 0), list[4].Date, `"date":"2024-01-02" was stored as 2024 seconds`)
+}
+
+func TestTransactionRequestMarshal(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(TransactionRequest{
+		OrderID: "ORD-1001", Email: "ada@example.com", Status: "Succeeded",
+		Total: decimal.RequireFromString("149.99"), Title: "Annual plan", Currency: "GBP",
+		Net: decimal.RequireFromString("120.00"), Date: time.Unix(1700000000, 0),
+		CustomFields: map[string]string{"gateway": "stripe"},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, `{"orderid":"ORD-1001","status":"Succeeded","total":"149.99","email":"ada@example.com",`+
+		`"title":"Annual plan","currency":"GBP","net":"120.00","date":1700000000,"gateway":"stripe"}`, string(b))
+
+	var wire map[string]any
+	require.NoError(t, json.Unmarshal(b, &wire))
+	assert.IsType(t, float64(0), wire["date"], "date is a JSON number of Unix seconds")
+	assert.IsType(t, "", wire["total"], "money is a string")
+	assert.NotContains(t, wire, "item_title")
+	assert.NotContains(t, wire, "tax", "zero amounts are not sent")
+
+	b, err = json.Marshal(TransactionRequest{OrderID: "A", Status: "Paid", Total: decimal.NewFromInt(-5), CompanyID: 3})
+	require.NoError(t, err)
+	assert.Equal(t, `{"orderid":"A","status":"Paid","total":"-5","company":3}`, string(b))
+
+	_, err = json.Marshal(TransactionRequest{OrderID: "A", Status: "Paid", Total: decimal.NewFromInt(1), CustomFields: map[string]string{"ref": "x"}})
+	assert.Error(t, err)
 }

@@ -537,3 +537,139 @@ func TestTextRefusalsSendNothing(t *testing.T) {
 	assertValidationError(t, err, "Events.Create", "Title")
 	assert.Zero(t, sent.Load())
 }
+
+func TestCustomerRequestValidate(t *testing.T) {
+	t.Parallel()
+	ok := func() *CustomerRequest {
+		return &CustomerRequest{Email: "ada@example.com", FirstName: "Ada", Tags: []string{"vip"}, CustomFields: map[string]string{"custom-field": "x"}}
+	}
+	require.NoError(t, ok().validate())
+	for _, tc := range []struct {
+		name   string
+		mutate func(*CustomerRequest)
+		field  string
+	}{
+		{"missing email", func(r *CustomerRequest) { r.Email = "" }, "Email"},
+		{"invalid email", func(r *CustomerRequest) { r.Email = "ada" }, "Email"},
+		{"email with display name", func(r *CustomerRequest) { r.Email = "Ada <ada@example.com>" }, "Email"},
+		{"negative id", func(r *CustomerRequest) { r.ID = -1 }, "ID"},
+		{"negative assign", func(r *CustomerRequest) { r.AssignTo = -1 }, "AssignTo"},
+		{"invalid UTF-8 name", func(r *CustomerRequest) { r.LastName = "Lov\xffelace" }, "LastName"},
+		{"invalid UTF-8 address", func(r *CustomerRequest) { r.SecondaryAddress.City = "\xc3" }, "SecondaryAddress.City"},
+		{"invalid UTF-8 tag", func(r *CustomerRequest) { r.Tags = []string{"\xff"} }, "Tags[0]"},
+		{"invalid UTF-8 custom value", func(r *CustomerRequest) { r.CustomFields["custom-field"] = "\xff" }, `CustomFields["custom-field"]`},
+		{"invalid UTF-8 custom key", func(r *CustomerRequest) { r.CustomFields["\xff"] = "x" }, "CustomFields"},
+		{"custom field named like a built-in", func(r *CustomerRequest) { r.CustomFields["lname"] = "x" }, `CustomFields["lname"]`},
+		{"blank custom key", func(r *CustomerRequest) { r.CustomFields[" "] = "x" }, `CustomFields[" "]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := ok()
+			tc.mutate(r)
+			err := r.validate()
+			var fe *invalidFieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tc.field, fe.Field)
+		})
+	}
+}
+
+func TestCompanyRequestValidate(t *testing.T) {
+	t.Parallel()
+	ok := func() *CompanyRequest { return &CompanyRequest{Name: "Get Co", Email: "get@co.example.com"} }
+	require.NoError(t, ok().validate())
+	for _, tc := range []struct {
+		name   string
+		mutate func(*CompanyRequest)
+		field  string
+	}{
+		{"missing name", func(r *CompanyRequest) { r.Name = " " }, "Name"},
+		{"missing email", func(r *CompanyRequest) { r.Email = "" }, "Email"},
+		{"invalid email", func(r *CompanyRequest) { r.Email = "get@co" }, "Email"},
+		{"negative assign", func(r *CompanyRequest) { r.AssignTo = -2 }, "AssignTo"},
+		{"invalid UTF-8", func(r *CompanyRequest) { r.MainPhone = "\xff" }, "MainPhone"},
+		{"custom field named like a built-in", func(r *CompanyRequest) { r.CustomFields = map[string]string{"seccity": "x"} }, `CustomFields["seccity"]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := ok()
+			tc.mutate(r)
+			var fe *invalidFieldError
+			require.ErrorAs(t, r.validate(), &fe)
+			assert.Equal(t, tc.field, fe.Field)
+		})
+	}
+}
+
+func TestTransactionRequestValidate(t *testing.T) {
+	t.Parallel()
+	ok := func() *TransactionRequest {
+		return &TransactionRequest{OrderID: "ORD-1", Status: "Succeeded", Total: decimal.RequireFromString("0.01")}
+	}
+	require.NoError(t, ok().validate())
+	refund := ok()
+	refund.Total = decimal.NewFromInt(-10)
+	require.NoError(t, refund.validate(), "negative totals are allowed")
+	for _, tc := range []struct {
+		name   string
+		mutate func(*TransactionRequest)
+		field  string
+	}{
+		{"missing orderid", func(r *TransactionRequest) { r.OrderID = "" }, "OrderID"},
+		{"blank orderid", func(r *TransactionRequest) { r.OrderID = "  " }, "OrderID"},
+		{"missing status", func(r *TransactionRequest) { r.Status = "" }, "Status"},
+		{"zero total", func(r *TransactionRequest) { r.Total = decimal.Decimal{} }, "Total"},
+		{"zero total with scale", func(r *TransactionRequest) { r.Total = decimal.RequireFromString("0.00") }, "Total"},
+		{"invalid email", func(r *TransactionRequest) { r.Email = "nope" }, "Email"},
+		{"date before 1970", func(r *TransactionRequest) { r.Date = time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC) }, "Date"},
+		{"negative company", func(r *TransactionRequest) { r.CompanyID = -1 }, "CompanyID"},
+		{"invalid UTF-8", func(r *TransactionRequest) { r.Title = "\xff" }, "Title"},
+		{"custom field named like a built-in", func(r *TransactionRequest) { r.CustomFields = map[string]string{"total": "1"} }, `CustomFields["total"]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := ok()
+			tc.mutate(r)
+			var fe *invalidFieldError
+			require.ErrorAs(t, r.validate(), &fe)
+			assert.Equal(t, tc.field, fe.Field)
+		})
+	}
+}
+
+func TestEventRequestValidate(t *testing.T) {
+	t.Parallel()
+	from := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	ok := func() *EventRequest { return &EventRequest{Title: "Call", From: from, To: from.Add(time.Hour)} }
+	require.NoError(t, ok().validate())
+	instant := ok()
+	instant.To = instant.From
+	require.NoError(t, instant.validate(), "From == To is allowed")
+	nobody := ok()
+	nobody.Owner = -1
+	require.NoError(t, nobody.validate())
+	for _, tc := range []struct {
+		name   string
+		mutate func(*EventRequest)
+		field  string
+	}{
+		{"missing title", func(r *EventRequest) { r.Title = "" }, "Title"},
+		{"blank title", func(r *EventRequest) { r.Title = "\t" }, "Title"},
+		{"missing from", func(r *EventRequest) { r.From = time.Time{} }, "From"},
+		{"missing to", func(r *EventRequest) { r.To = time.Time{} }, "To"},
+		{"from after to", func(r *EventRequest) { r.From = r.To.Add(time.Second) }, "From"},
+		{"negative id", func(r *EventRequest) { r.ID = -1 }, "ID"},
+		{"negative customer", func(r *EventRequest) { r.CustomerID = -1 }, "CustomerID"},
+		{"bad owner", func(r *EventRequest) { r.Owner = -2 }, "Owner"},
+		{"invalid UTF-8", func(r *EventRequest) { r.Notes = "\xff" }, "Notes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := ok()
+			tc.mutate(r)
+			var fe *invalidFieldError
+			require.ErrorAs(t, r.validate(), &fe)
+			assert.Equal(t, tc.field, fe.Field)
+		})
+	}
+}

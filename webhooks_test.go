@@ -2,6 +2,7 @@ package jetpackcrm
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"testing/synctest"
@@ -125,4 +126,19 @@ func TestIncomingEmailIsNotAnEndpoint(t *testing.T) {
 	assertAPIError(t, err, http.MethodPost, "incoming_email",
 		wantAPIError{is: ErrBadRequest, status: 400, apiStatus: "Bad request", message: "The API request was invalid."})
 	assertWire(t, w.single(t), http.MethodPost, "incoming_email", nil, `{"from":"a@example.com","subject":"hi"}`)
+}
+
+func TestDecodeRecordedWebhook(t *testing.T) {
+	t.Parallel()
+	echo := decodeRecorded[WebhookResult](t, 160)
+	assert.True(t, echo.Success)
+	assert.JSONEq(t, `{"field1":1.23,"field2":"4.56"}`, string(echo.Data))
+
+	noop := decodeRecorded[WebhookResult](t, 159)
+	assert.True(t, noop.Success)
+	assert.Nil(t, noop.Data)
+
+	out, err := json.Marshal(echo)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"success":true,"data":{"field1":1.23,"field2":"4.56"}}`, string(out))
 }

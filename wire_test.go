@@ -2,13 +2,17 @@ package jetpackcrm
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
 )
 
 func TestWireFields(t *testing.T) {
@@ -191,4 +195,328 @@ func TestOwnerCopyOfJetpackCRM66IsNotACustomField(t *testing.T) {
 	assert.Equal(t, map[string]string{"sdk-text": "x"}, c.CustomFields)
 	r := customerRequestFrom(&c)
 	assert.NoError(t, r.validate(), "the contact can be written back")
+}
+
+func TestDecodeRecordedCreateReplies(t *testing.T) {
+	t.Parallel()
+	t.Run("create_customer", func(t *testing.T) {
+		t.Parallel()
+		c := decodeRecorded[Customer](t, 26)
+		assert.Equal(t, int64(1), c.ID)
+		assert.Equal(t, "Ms", c.Prefix)
+		assert.Equal(t, "Lovelace", c.LastName)
+		assert.Equal(t, Address{Line1: "12 St James Square", Line2: "Flat 3", City: "London", County: "Greater London", Postcode: "SW1Y 4JH", Country: "United Kingdom"}, c.Address)
+		assert.Equal(t, "07700 900123", c.MobilePhone)
+		require.Len(t, c.Tags, 4, "echoed tags are the names as sent")
+		assert.Equal(t, []string{"vip", "api", "<b>bold</b>"}, tagNames(c.Tags), "blank names are dropped")
+		assert.Nil(t, c.CustomFields)
+
+		numbers := decodeRecorded[Customer](t, 37)
+		assert.Equal(t, "12345", numbers.FirstName)
+		assert.Equal(t, "90210", numbers.Address.Postcode)
+		assert.Equal(t, "5551234", numbers.MobilePhone)
+		assert.Equal(t, int64(5), numbers.ID)
+
+		unicode := decodeRecorded[Customer](t, 38)
+		assert.Equal(t, "Zoë", unicode.FirstName)
+		assert.Equal(t, "Ångström 李", unicode.LastName)
+
+		sticky := decodeRecorded[Customer](t, 35)
+		assert.Nil(t, sticky.CustomFields, "sticky is a request key, not a custom field")
+	})
+	t.Run("create_company", func(t *testing.T) {
+		t.Parallel()
+		co := decodeRecorded[Company](t, 84)
+		assert.Equal(t, int64(1), co.ID)
+		assert.Equal(t, "020 7946 0999", co.MainPhone)
+		assert.Equal(t, []string{"b2b", "api"}, tagNames(co.Tags))
+		assert.Equal(t, map[string]string{"website": "https://analytical.example.com"}, co.CustomFields, "unknown keys echo as custom fields")
+	})
+	t.Run("create_transaction", func(t *testing.T) {
+		t.Parallel()
+		tx := decodeRecorded[Transaction](t, 102)
+		assert.Equal(t, int64(1), tx.ID)
+		assert.Equal(t, "ORD-1001", tx.OrderID)
+		assertDecimal(t, "149.99", tx.Total)
+		assert.Equal(t, time.Unix(1700000000, 0), tx.Date)
+		assert.Nil(t, tx.CustomFields, "email and fname are request keys")
+
+		numeric := decodeRecorded[Transaction](t, 103)
+		assertDecimal(t, "25.5", numeric.Total)
+
+		all := decodeRecorded[Transaction](t, 104)
+		assert.Equal(t, time.Unix(1704153600, 0), all.DatePaid)
+		assertDecimal(t, "0", all.Discount)
+	})
+	t.Run("create_event", func(t *testing.T) {
+		t.Parallel()
+		e := decodeRecorded[Event](t, 120)
+		assert.Equal(t, int64(1), e.ID)
+		assert.Equal(t, "Call Ada about renewal", e.Title)
+		assert.Equal(t, "Discuss the annual plan", e.Description)
+		assert.Equal(t, int64(1), e.CustomerID)
+		assert.Equal(t, int64(1), e.Owner)
+		assertTime(t, time.Date(2026, 11, 29, 3, 0, 0, 0, time.UTC), e.Start)
+		assertTime(t, time.Date(2026, 11, 29, 4, 0, 0, 0, time.UTC), e.End)
+		assert.False(t, e.Complete)
+		assert.Equal(t, []Reminder{{EventID: 1, Offset: -24 * time.Hour}}, e.Reminders, `"notify":24`)
+
+		moved := decodeRecorded[Event](t, 124)
+		assert.True(t, moved.Complete)
+		assert.Equal(t, int64(0), moved.CustomerID, `"customer":-1 is none`)
+		assert.Equal(t, int64(0), moved.Owner)
+		assert.Nil(t, moved.Reminders, `"notify":-1`)
+		// 124 set the times that the events list (133) then reports.
+		assertTime(t, time.Unix(1796115600, 0), moved.Start)
+
+		iso := decodeRecorded[Event](t, 126)
+		assertTime(t, time.Unix(1740823200, 0), iso.Start)
+		assert.False(t, iso.Complete, `"complete":-1 (not sent) reads as false`)
+	})
+}
+
+// TestRecordedBodiesDecode decodes every recorded 200 body of the list and
+// create endpoints, and checks that the list endpoints carry no key the
+// models do not know (nothing lands in CustomFields).
+func TestRecordedBodiesDecode(t *testing.T) {
+	t.Parallel()
+	all, err := recorded.LoadAll()
+	require.NoError(t, err)
+	decoded := 0
+	for _, e := range all {
+		b := e.ResponseBody
+		if e.StatusCode != 200 || len(b) == 0 || (b[0] != '[' && b[0] != '{') {
+			continue // errors, empty bodies, and the companies body with HTML before the JSON
+		}
+		if strings.HasPrefix(e.Endpoint, "create_") && !strings.Contains(string(b), `"id":`) {
+			continue // refusals such as {"errors":1}
+		}
+		var customFields func() []map[string]string
+		var v any
+		switch e.Endpoint {
+		case "customers", "customer_search":
+			var l []*Customer
+			if b[0] == '{' {
+				l = []*Customer{{}}
+				v = l[0]
+			} else {
+				v = &l
+			}
+			customFields = func() (m []map[string]string) {
+				for _, c := range l {
+					m = append(m, c.CustomFields)
+					for _, tx := range c.Transactions {
+						m = append(m, tx.CustomFields)
+					}
+					for _, q := range c.Quotes {
+						m = append(m, q.CustomFields)
+					}
+					for _, inv := range c.Invoices {
+						m = append(m, inv.CustomFields)
+					}
+				}
+				return m
+			}
+		case "companies":
+			var l []*Company
+			v = &l
+			customFields = func() (m []map[string]string) {
+				for _, c := range l {
+					m = append(m, c.CustomFields)
+				}
+				return m
+			}
+		case "transactions":
+			var l []*Transaction
+			v = &l
+			customFields = func() (m []map[string]string) {
+				for _, x := range l {
+					m = append(m, x.CustomFields)
+				}
+				return m
+			}
+		case "events":
+			var l []*Event
+			v = &l
+			customFields = func() (m []map[string]string) {
+				for _, x := range l {
+					m = append(m, x.CustomFields)
+					if x.Contact != nil {
+						m = append(m, x.Contact.CustomFields)
+					}
+				}
+				return m
+			}
+		case "quotes":
+			v = &[]*Quote{}
+		case "invoices":
+			v = &[]*Invoice{}
+		case "create_customer":
+			v = &Customer{}
+		case "create_company":
+			v = &Company{}
+		case "create_transaction":
+			v = &Transaction{}
+		case "create_event":
+			v = &Event{}
+		case "webhook":
+			v = &WebhookResult{}
+		case "status":
+			v = &statusEnvelope{}
+		default:
+			continue
+		}
+		require.NoError(t, json.Unmarshal(b, v), e.Name)
+		decoded++
+		if customFields != nil {
+			for _, m := range customFields() {
+				assert.Nil(t, m, "%s: unknown keys %v", e.Name, m)
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, decoded, 100)
+}
+
+func TestDecodeDocumentedFixtures(t *testing.T) {
+	t.Parallel()
+	t.Run("customers and customer_search (legacy meta)", func(t *testing.T) {
+		t.Parallel()
+		for _, name := range []string{"customers.json", "customer_search.json"} {
+			c := decodeDocumented[Customer](t, name)
+			assert.Equal(t, int64(20267), c.ID)
+			assert.Equal(t, "email@email.com", c.Email, "from meta")
+			assert.Equal(t, "Customer", c.Status, "meta.status wins over zbsc_status")
+			assert.Equal(t, "John", c.FirstName)
+			assert.Equal(t, "Doe", c.LastName)
+			assert.Equal(t, "John Doe", c.FullName)
+			assertTime(t, time.Date(2017, 4, 25, 3, 33, 38, 0, time.UTC), c.Created)
+			assert.Equal(t, map[string]string{"cf1": "Custom Field 1"}, c.CustomFields)
+		}
+	})
+	t.Run("create_customer", func(t *testing.T) {
+		t.Parallel()
+		c := decodeDocumented[Customer](t, "create_customer.json")
+		assert.Equal(t, int64(135), c.ID, `"ID":135`)
+		assert.Equal(t, "johndoe@example.com", c.Email)
+		assert.Equal(t, "Sampleton", c.Address.City)
+		assert.Equal(t, "555 135", c.MobilePhone)
+		assert.Nil(t, c.CustomFields, "notes is a dropped request key")
+	})
+	t.Run("quotes", func(t *testing.T) {
+		t.Parallel()
+		q := decodeDocumented[Quote](t, "quotes.json")
+		assert.Equal(t, int64(20069), q.ID)
+		assert.Equal(t, "1", q.Reference, "zbsid")
+		assert.Equal(t, "New Website", q.Title, "meta.name")
+		assertDecimal(t, "500", q.Value)
+		assertTime(t, time.Date(2017, 4, 14, 0, 0, 0, 0, time.UTC), q.Date)
+		assert.Equal(t, int64(19967), q.CustomerID)
+		assertTime(t, time.Date(2017, 4, 14, 16, 42, 50, 0, time.UTC), q.Created)
+		assert.Nil(t, q.CustomFields)
+	})
+	t.Run("invoices", func(t *testing.T) {
+		t.Parallel()
+		inv := decodeDocumented[Invoice](t, "invoices.json")
+		assert.Equal(t, int64(20069), inv.ID)
+		assert.Equal(t, "1", inv.Reference)
+		assertDecimal(t, "500", inv.Total)
+		assert.Equal(t, int64(19967), inv.CustomerID)
+		assert.Nil(t, inv.CustomFields)
+	})
+	t.Run("transactions", func(t *testing.T) {
+		t.Parallel()
+		tx := decodeDocumented[Transaction](t, "transactions.json")
+		assert.Equal(t, int64(20286), tx.ID)
+		assert.Equal(t, "ch_1ADFow40goDHn2SuOM9h5Lsn", tx.OrderID)
+		assert.Equal(t, "succeeded", tx.Status)
+		assertDecimal(t, "69.3", tx.Total)
+		assert.Equal(t, "USD", tx.Currency)
+		assert.Equal(t, "My Awesome Order", tx.Title)
+		assert.Equal(t, int64(20284), tx.CustomerID)
+		assertTime(t, time.Date(2017, 4, 27, 0, 0, 0, 0, time.UTC), tx.Date)
+		assert.Nil(t, tx.CustomFields)
+	})
+	t.Run("create_transaction", func(t *testing.T) {
+		t.Parallel()
+		tx := decodeDocumented[Transaction](t, "create_transaction.json")
+		assert.Equal(t, "John", tx.OrderID)
+		assertDecimal(t, "79.99", tx.Total)
+		assertDecimal(t, "59.99", tx.Net)
+		assert.Equal(t, "Your Item Name", tx.Title)
+		assert.Nil(t, tx.CustomFields)
+	})
+	t.Run("events", func(t *testing.T) {
+		t.Parallel()
+		list := decodeDocumented[[]*Event](t, "events.json")
+		require.Len(t, list, 3)
+		e := list[0]
+		assert.Equal(t, int64(44155), e.ID)
+		assert.Equal(t, "My Event From the API", e.Title)
+		assert.Equal(t, "Here are some notes for the event", e.Description)
+		assertTime(t, time.Date(2018, 2, 11, 20, 0, 0, 0, time.UTC), e.Start)
+		assertTime(t, time.Date(2018, 2, 11, 21, 0, 0, 0, time.UTC), e.End)
+		assert.False(t, e.Complete, `"complete":"-1"`)
+		assert.Equal(t, int64(1), e.Owner)
+		assert.Equal(t, int64(44149), e.CustomerID, "meta.customer, not the top-level false")
+		assertTime(t, time.Date(2018, 2, 11, 4, 37, 2, 0, time.UTC), e.Created)
+		assert.Nil(t, e.CustomFields)
+
+		assertTime(t, time.Date(2018, 1, 6, 2, 0, 0, 0, time.UTC), list[1].Start)
+		assertTime(t, time.Date(2018, 1, 6, 2, 15, 0, 0, time.UTC), list[1].End)
+		assert.Equal(t, int64(37792), list[1].CustomerID)
+		assertTime(t, time.Date(2018, 1, 20, 13, 0, 0, 0, time.UTC), list[2].Start)
+		assert.Equal(t, "Demo with Mark", list[2].Title)
+	})
+	t.Run("create_event", func(t *testing.T) {
+		t.Parallel()
+		e := decodeDocumented[Event](t, "create_event.json")
+		assert.Equal(t, "My Event From the API", e.Title)
+		assert.Equal(t, int64(44149), e.CustomerID)
+		assertTime(t, time.Date(2018, 2, 1, 3, 30, 0, 0, time.UTC), e.Start)
+		assertTime(t, time.Date(2018, 2, 1, 4, 30, 0, 0, time.UTC), e.End)
+		assert.Len(t, e.Reminders, 1)
+	})
+}
+
+// TestModelsRoundTrip marshals decoded records and decodes them again: the
+// models' MarshalJSON writes the wire shape, so nothing is lost (a Customer
+// cached as JSON by json.Marshal comes back intact).
+func TestModelsRoundTrip(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, v, again any) {
+		t.Helper()
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(b, again), "%s", b)
+		assert.Equal(t, v, again)
+	}
+	for _, n := range []int{61, 154} {
+		l := decodeRecorded[[]*Customer](t, n)
+		check(t, &l, &[]*Customer{})
+	}
+	c := decodeRecorded[Customer](t, 155)
+	c.CustomFields = map[string]string{"custom-field": "bacon", "addr_floor": "3"}
+	c.Aliases = []string{"ada@example.org"}
+	check(t, &c, &Customer{})
+
+	co := decodeRecorded[[]*Company](t, 92)
+	co[0].Contacts = []*Customer{&c}
+	co[0].SecondaryAddress = Address{Line1: "2 Side St", Country: "UK"}
+	check(t, &co, &[]*Company{})
+
+	tx := decodeRecorded[[]*Transaction](t, 114)
+	check(t, &tx, &[]*Transaction{})
+	ev := decodeRecorded[[]*Event](t, 133)
+	ev[0].Reminders = []Reminder{{ID: 4, EventID: 1, Offset: -24 * time.Hour, Sent: time.Unix(1796029200, 0)}}
+	check(t, &ev, &[]*Event{})
+	created := decodeRecorded[Event](t, 120)
+	check(t, &created, &Event{})
+	q := decodeRecorded[[]*Quote](t, 143)
+	check(t, &q, &[]*Quote{})
+	inv := decodeRecorded[[]*Invoice](t, 149)
+	check(t, &inv, &[]*Invoice{})
+	st := decodeRecorded[statusEnvelope](t, 4).Data
+	check(t, &st, &Status{})
+	st.Extensions = map[string]Extension{"woo": {Name: "WooSync", Version: "3.0"}}
+	check(t, &st, &Status{})
 }
