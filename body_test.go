@@ -125,3 +125,43 @@ func TestUndecodableAnswerToAWriteMayHaveBeenApplied(t *testing.T) {
 		assert.NotContains(t, err.Error(), "may have been applied")
 	})
 }
+
+// A single object is read as a list only for list targets: the decoding of
+// objects into objects is unchanged, and an error body is still an error.
+func TestSingleObjectAsListIsOnlyForLists(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveWire(env, http.MethodGet, "transactions", jsonResponder(200, `{"id":"3","ref":"ORD-3","total":"1.00"}`))
+	serveWire(env, http.MethodGet, "events", jsonResponder(200, `{"error":100}`))
+	ctx := context.Background()
+
+	var raw []byte
+	req, err := env.client.NewRequest(ctx, http.MethodGet, "transactions", nil, nil)
+	require.NoError(t, err)
+	var asRaw rawJSON
+	_, err = env.client.Do(req, &asRaw)
+	require.NoError(t, err)
+	raw = asRaw
+	assert.JSONEq(t, `{"id":"3","ref":"ORD-3","total":"1.00"}`, string(raw), "a json.Unmarshaler gets the object as it is")
+
+	var one map[string]any
+	req, err = env.client.NewRequest(ctx, http.MethodGet, "transactions", nil, nil)
+	require.NoError(t, err)
+	_, err = env.client.Do(req, &one)
+	require.NoError(t, err)
+	assert.Equal(t, "ORD-3", one["ref"])
+
+	list, _, err := env.client.Transactions.List(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, "ORD-3", list[0].OrderID)
+
+	events, _, err := env.client.Events.List(ctx, nil)
+	assert.Nil(t, events)
+	assert.ErrorIs(t, err, ErrRejected, "an error object is not a one-element list")
+}
+
+// rawJSON is a []byte with its own UnmarshalJSON, like json.RawMessage.
+type rawJSON []byte
+
+func (r *rawJSON) UnmarshalJSON(b []byte) error { *r = append((*r)[:0], b...); return nil }

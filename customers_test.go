@@ -1330,3 +1330,68 @@ func TestTagDecodesNameOrObject(t *testing.T) {
 	var tag Tag
 	assert.Error(t, json.Unmarshal([]byte(`5`), &tag))
 }
+
+func TestDocumentedCreateCustomer(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveDocumented(t, env, http.MethodPost, "create_customer", "create_customer.json")
+	c, _, err := env.client.Customers.Create(context.Background(), &CustomerRequest{Email: "johndoe@example.com", FirstName: "John", LastName: "Doe"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(135), c.ID, `"ID" : 135`)
+	assert.Equal(t, "johndoe@example.com", c.Email)
+	assert.Equal(t, "Lead", c.Status)
+	assert.Equal(t, "Mr", c.Prefix)
+	assert.Equal(t, "John", c.FirstName)
+	assert.Equal(t, "Doe", c.LastName)
+	assert.Equal(t, Address{Line1: "1 Sample Road", Line2: "Sample Town", City: "Sampleton", County: "Samples", Postcode: "SAM PL4"}, c.Address)
+	assert.Equal(t, "123 455", c.HomePhone)
+	assert.Equal(t, "555 135", c.MobilePhone)
+	assert.Nil(t, c.CustomFields, "notes is not a custom field")
+}
+
+// assertDocumentedJohnDoe checks the contact of customers.json and
+// customer_search.json.
+func assertDocumentedJohnDoe(t *testing.T, c *Customer) {
+	t.Helper()
+	assert.Equal(t, int64(20267), c.ID)
+	assert.Equal(t, "email@email.com", c.Email, "from meta")
+	assert.Equal(t, "Customer", c.Status, "meta.status, not the legacy zbsc_status")
+	assert.Equal(t, "John", c.FirstName)
+	assert.Equal(t, "Doe", c.LastName)
+	assert.Equal(t, "John Doe", c.FullName)
+	assert.True(t, utc(2017, 4, 25, 3, 33, 38).Equal(c.Created), "created %v", c.Created)
+	assert.Equal(t, map[string]string{"cf1": "Custom Field 1"}, c.CustomFields)
+}
+
+func TestDocumentedCustomers(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveDocumented(t, env, http.MethodPost, "customers", "customers.json")
+	list, resp, err := env.client.Customers.List(context.Background(), nil)
+	require.NoError(t, err, "a single object is read as a list of one")
+	require.Len(t, list, 1)
+	assertDocumentedJohnDoe(t, list[0])
+	assert.Zero(t, resp.NextPage)
+
+	n := 0
+	for c, err := range env.client.Customers.All(context.Background(), nil) {
+		require.NoError(t, err)
+		assert.Equal(t, int64(20267), c.ID)
+		n++
+	}
+	assert.Equal(t, 1, n)
+}
+
+func TestDocumentedCustomerSearch(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveDocumented(t, env, http.MethodGet, "customer_search", "customer_search.json")
+	list, _, err := env.client.Customers.Search(context.Background(), "John", nil)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assertDocumentedJohnDoe(t, list[0])
+
+	c, _, err := env.client.Customers.GetByEmail(context.Background(), "email@email.com")
+	require.NoError(t, err)
+	assertDocumentedJohnDoe(t, c)
+}

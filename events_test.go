@@ -400,3 +400,52 @@ func TestEventRequestMarshal(t *testing.T) {
 	assert.True(t, e.Start.Equal(time.Unix(1796115600, 0)))
 	assert.True(t, e.End.Equal(time.Unix(1796119200, 0)))
 }
+
+func TestDocumentedCreateEvent(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveDocumented(t, env, http.MethodPost, "create_event", "create_event.json")
+	from := utc(2018, 2, 1, 3, 30, 0)
+	e, _, err := env.client.Events.Create(context.Background(), &EventRequest{Title: "My Event From the API", From: from, To: from.Add(time.Hour),
+		CustomerID: 44149, Notes: "Here are some notes for the event", Remind24h: true, Owner: 1})
+	require.NoError(t, err)
+	assert.Equal(t, "My Event From the API", e.Title)
+	assert.Equal(t, "Here are some notes for the event", e.Description)
+	assert.Equal(t, int64(44149), e.CustomerID)
+	assert.True(t, from.Equal(e.Start), "start %v", e.Start)
+	assert.True(t, from.Add(time.Hour).Equal(e.End), "end %v", e.End)
+	assert.Equal(t, int64(1), e.Owner)
+	require.Len(t, e.Reminders, 1, `"notify" : 24`)
+	assert.Equal(t, -24*time.Hour, e.Reminders[0].Offset)
+}
+
+func TestDocumentedEvents(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveDocumented(t, env, http.MethodGet, "events", "events.json")
+	list, resp, err := env.client.Events.List(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, list, 3)
+	assert.Zero(t, resp.NextPage)
+	tests := []struct {
+		id         int64
+		title      string
+		start, end time.Time
+		customer   int64
+	}{
+		{44155, "My Event From the API", utc(2018, 2, 11, 20, 0, 0), utc(2018, 2, 11, 21, 0, 0), 44149},
+		{38143, "Demo with Wendy", utc(2018, 1, 6, 2, 0, 0), utc(2018, 1, 6, 2, 15, 0), 37792},
+		{38137, "Demo with Mark", utc(2018, 1, 20, 13, 0, 0), utc(2018, 1, 20, 13, 15, 0), 3085},
+	}
+	for i, tt := range tests {
+		e := list[i]
+		assert.Equal(t, tt.id, e.ID)
+		assert.Equal(t, tt.title, e.Title)
+		assert.True(t, tt.start.Equal(e.Start), "%d start %v", tt.id, e.Start)
+		assert.True(t, tt.end.Equal(e.End), "%d end %v", tt.id, e.End)
+		assert.Equal(t, tt.customer, e.CustomerID, "meta.customer, not the top-level false")
+		assert.False(t, e.Complete, `"complete":"-1"`)
+		assert.Nil(t, e.Contact)
+	}
+	assert.Equal(t, int64(1), list[0].Owner)
+}

@@ -168,3 +168,39 @@ func TestDecodeRecordedQuotes(t *testing.T) {
 
 	assert.Empty(t, decodeRecorded[[]*Quote](t, 141))
 }
+
+func TestDocumentedQuotesAndInvoices(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveDocumented(t, env, http.MethodGet, "quotes", "quotes.json")
+	serveDocumented(t, env, http.MethodGet, "invoices", "invoices.json")
+	ctx := context.Background()
+
+	quotes, _, err := env.client.Quotes.List(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, quotes, 1)
+	q := quotes[0]
+	assert.Equal(t, int64(20069), q.ID)
+	assert.Equal(t, "1", q.Reference, "zbsid")
+	assert.Equal(t, "New Website", q.Title, "meta.name")
+	assert.True(t, decimal.NewFromInt(500).Equal(q.Value), "meta.val %s", q.Value)
+	assert.True(t, utc(2017, 4, 14, 0, 0, 0).Equal(q.Date), "meta.date 14.04.2017: %v", q.Date)
+	assert.Equal(t, int64(19967), q.CustomerID)
+
+	invoices, _, err := env.client.Invoices.List(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, invoices, 1)
+	inv := invoices[0]
+	assert.Equal(t, int64(20069), inv.ID)
+	assert.Equal(t, "1", inv.Reference)
+	assert.True(t, decimal.NewFromInt(500).Equal(inv.Total), "meta.val %s", inv.Total)
+	assert.True(t, utc(2017, 4, 14, 16, 42, 50).Equal(inv.Created))
+	assert.Equal(t, int64(19967), inv.CustomerID)
+
+	var fromAll []int64
+	for q, err := range env.client.Quotes.All(ctx, nil) {
+		require.NoError(t, err)
+		fromAll = append(fromAll, q.ID)
+	}
+	assert.Equal(t, []int64{20069}, fromAll)
+}

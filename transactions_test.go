@@ -298,3 +298,41 @@ func TestTransactionRequestMarshal(t *testing.T) {
 	_, err = json.Marshal(TransactionRequest{OrderID: "A", Status: "Paid", Total: decimal.NewFromInt(1), CustomFields: map[string]string{"ref": "x"}})
 	assert.Error(t, err)
 }
+
+func TestDocumentedCreateTransaction(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveDocumented(t, env, http.MethodPost, "create_transaction", "create_transaction.json")
+	tx, _, err := env.client.Transactions.Create(context.Background(), &TransactionRequest{OrderID: "John", Status: "Completed",
+		Total: decimal.RequireFromString("79.99"), Title: "Your Item Name"})
+	require.NoError(t, err)
+	assert.Equal(t, "John", tx.OrderID, "the example's values, as published")
+	assert.Equal(t, "Completed", tx.Status)
+	assert.True(t, decimal.RequireFromString("79.99").Equal(tx.Total))
+	assert.True(t, decimal.RequireFromString("59.99").Equal(tx.Net))
+	assert.True(t, decimal.RequireFromString("10").Equal(tx.Fee))
+	assert.True(t, decimal.RequireFromString("10").Equal(tx.Discount))
+	assert.True(t, tx.Tax.IsZero())
+	assert.Equal(t, "Your Item Name", tx.Title, "item_title")
+	assert.Equal(t, int64(0), tx.ID, "the example has no id")
+	assert.Nil(t, tx.CustomFields)
+}
+
+func TestDocumentedTransactions(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	serveDocumented(t, env, http.MethodGet, "transactions", "transactions.json")
+	list, _, err := env.client.Transactions.List(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	tx := list[0]
+	assert.Equal(t, int64(20286), tx.ID)
+	assert.Equal(t, "ch_1ADFow40goDHn2SuOM9h5Lsn", tx.OrderID)
+	assert.Equal(t, "succeeded", tx.Status)
+	assert.True(t, decimal.RequireFromString("69.3").Equal(tx.Total), "legacy total %s", tx.Total)
+	assert.Equal(t, "USD", tx.Currency)
+	assert.Equal(t, "My Awesome Order", tx.Title)
+	assert.Equal(t, int64(20284), tx.CustomerID)
+	assert.True(t, utc(2017, 4, 27, 0, 0, 0).Equal(tx.Date))
+	assert.True(t, utc(2017, 4, 27, 16, 51, 55).Equal(tx.Created))
+}
