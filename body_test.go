@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -165,3 +167,19 @@ func TestSingleObjectAsListIsOnlyForLists(t *testing.T) {
 type rawJSON []byte
 
 func (r *rawJSON) UnmarshalJSON(b []byte) error { *r = append((*r)[:0], b...); return nil }
+
+func TestOversizedErrorPageKeepsItsStatus(t *testing.T) {
+	t.Parallel()
+	env := setup(t, WithMaxResponseBytes(1024), WithoutRetries())
+	page := "<html>" + strings.Repeat("busy ", 1000) + "</html>"
+	env.respond("GET", "quotes", func(req *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(429, page)
+		resp.Header.Set("Retry-After", "5")
+		return resp, nil
+	})
+	_, _, err := env.client.Quotes.List(context.Background(), nil)
+	var rl *RateLimitError
+	require.ErrorAs(t, err, &rl)
+	assert.Equal(t, 5*time.Second, rl.RetryAfter)
+	assert.ErrorIs(t, err, ErrRateLimited)
+}

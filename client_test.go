@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -320,4 +321,35 @@ func TestCancelledContextSendsNothing(t *testing.T) {
 	_, err = env.client.Do(req, nil)
 	assert.True(t, errors.Is(err, context.Canceled))
 	assert.Zero(t, env.mock.GetTotalCallCount())
+}
+
+func TestRefusedRedirectAfterAPOSTMayHaveBeenApplied(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	env.respond("POST", "create_event", func(req *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(302, "")
+		resp.Header.Set("Location", testAPI+"create_event/done/")
+		return resp, nil
+	})
+	_, _, err := env.client.Events.Create(context.Background(), &EventRequest{Title: "t", From: time.Unix(1e9, 0), To: time.Unix(1e9+60, 0)})
+	var re *RequestError
+	require.ErrorAs(t, err, &re)
+	assert.ErrorIs(t, err, ErrRedirectRefused)
+	assert.True(t, re.MayHaveBeenApplied, "the server got the POST before it redirected")
+	assert.Equal(t, 1, env.mock.GetTotalCallCount())
+}
+
+func TestDoTwiceSendsTheBodyTwice(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	rec := &recordingResponder{next: jsonResponder(200, `{"email":"a@example.com","id":1}`)}
+	env.respond("POST", "create_customer", rec.responder())
+	req, err := env.client.NewRequest(context.Background(), "POST", "create_customer", nil, map[string]string{"email": "a@example.com"})
+	require.NoError(t, err)
+	for range 2 {
+		_, err = env.client.Do(req, nil)
+		require.NoError(t, err)
+	}
+	require.Len(t, rec.bodies, 2)
+	assert.JSONEq(t, `{"email":"a@example.com"}`, string(rec.bodies[1]))
 }

@@ -1395,3 +1395,14 @@ func TestDocumentedCustomerSearch(t *testing.T) {
 	require.NoError(t, err)
 	assertDocumentedJohnDoe(t, c)
 }
+
+func TestGetByEmailTreatsEmptyObjectsAsAMiss(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{}`, `null`, `[]`} {
+		env := setup(t)
+		env.respond("GET", "customer_search", jsonResponder(200, body))
+		c, _, err := env.client.Customers.GetByEmail(context.Background(), "ada@example.com")
+		assert.Nil(t, c, body)
+		assert.ErrorIs(t, err, ErrNotFound, body)
+	}
+}

@@ -757,3 +757,22 @@ func TestAllTakesPagesShiftedByInserts(t *testing.T) {
 		assert.Equal(t, 1+maxStalePages, calls, "bounded")
 	})
 }
+
+func TestIteratorStopsWhenTheServerIgnoresPaging(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	env.respond("GET", "quotes", jsonResponder(200, `[{"id":"2"},{"id":"1"}]`))
+	var got []int64
+	var errs []error
+	for q, err := range env.client.Quotes.All(context.Background(), &ListOptions{PerPage: 2}) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		got = append(got, q.ID)
+	}
+	assert.Equal(t, []int64{2, 1}, got)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrPagingStalled)
+	assert.Equal(t, 2, env.mock.GetTotalCallCount())
+}

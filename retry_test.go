@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"testing/synctest"
@@ -520,5 +521,95 @@ func TestPauseLongerThanAnAttemptIsWaitedOutWithinTheCallsBudget(t *testing.T) {
 		require.ErrorIs(t, err, ErrRateLimited, "the pause ends after its deadline")
 		assert.Zero(t, time.Since(before), "it did not wait for nothing")
 		wg.Wait()
+	})
+}
+
+// hangOnce blocks the first request until its context ends, then answers.
+func hangOnce(then httpmock.Responder) httpmock.Responder {
+	var answered atomic.Bool // httpmock runs each responder in its own goroutine
+	return func(req *http.Request) (*http.Response, error) {
+		if !answered.Swap(true) {
+			<-req.Context().Done()
+			return nil, req.Context().Err()
+		}
+		return then(req)
+	}
+}
+
+func TestTimedOutReadIsRetried(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t)
+		c, err := NewClient(testSite, testKey, testSecret, WithHTTPClient(&http.Client{Transport: env.mock, Timeout: 200 * time.Millisecond}),
+			WithRetryPolicy(fastRetries))
+		require.NoError(t, err)
+		env.respond("GET", "quotes", hangOnce(jsonResponder(200, `[]`)))
+		_, resp, err := c.Quotes.List(context.Background(), nil)
+		require.NoError(t, err, "a read whose attempt timed out is safe to try again")
+		assert.Equal(t, 2, resp.Attempts)
+	})
+}
+
+func TestMaxElapsedBoundsAHungAttempt(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t, WithRetryPolicy(RetryPolicy{MaxElapsed: 5 * time.Second}))
+		env.respond("GET", "quotes", func(req *http.Request) (*http.Response, error) {
+			<-req.Context().Done()
+			return nil, req.Context().Err()
+		})
+		start := time.Now()
+		_, _, err := env.client.Quotes.List(context.Background(), nil)
+		assert.Equal(t, 5*time.Second, time.Since(start))
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Contains(t, err.Error(), "MaxElapsed")
+	})
+}
+
+func TestPauseLongerThanMaxElapsedFailsFast(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t, WithRetryPolicy(RetryPolicy{MaxElapsed: 10 * time.Second}))
+		env.respond("GET", "quotes", statusResponder(429, "30"))
+		env.respond("GET", "invoices", jsonResponder(200, `[]`))
+		_, _, err := env.client.Quotes.List(context.Background(), nil)
+		assert.ErrorIs(t, err, ErrRateLimited)
+		start := time.Now()
+		_, _, err = env.client.Invoices.List(context.Background(), nil)
+		assert.ErrorIs(t, err, ErrRateLimited, "the pause outlasts this call's MaxElapsed")
+		assert.Zero(t, time.Since(start), "failed at once instead of sleeping into the deadline")
+		assert.Equal(t, 1, env.mock.GetTotalCallCount())
+	})
+}
+
+func TestFailedPOSTReadIsNotAPossibleWrite(t *testing.T) {
+	t.Parallel()
+	env := setup(t, WithoutRetries())
+	env.respond("POST", "customers", func(*http.Request) (*http.Response, error) {
+		return nil, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	})
+	_, _, err := env.client.Customers.List(context.Background(), nil)
+	var re *RequestError
+	require.ErrorAs(t, err, &re)
+	assert.False(t, re.MayHaveBeenApplied, "customers is a read sent as POST")
+	assert.NotContains(t, err.Error(), "may have been applied")
+}
+
+func TestThrottleThatCannotAdmitBeforeTheDeadlineIsNotRetried(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		env := setup(t, WithRateLimit(0.1, 1))
+		env.respond("GET", "quotes", jsonResponder(200, `[]`))
+		_, _, err := env.client.Quotes.List(context.Background(), nil)
+		require.NoError(t, err)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		start := time.Now()
+		_, _, err = env.client.Quotes.List(ctx, nil)
+		require.Error(t, err)
+		var re *RequestError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, 1, re.Attempts)
+		assert.Zero(t, time.Since(start), "the next slot is 10 s away: no point waiting or retrying")
 	})
 }
