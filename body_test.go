@@ -2,8 +2,13 @@ package jetpackcrm
 
 import (
 	"context"
+	"io"
+	"log"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -182,4 +187,184 @@ func TestOversizedErrorPageKeepsItsStatus(t *testing.T) {
 	require.ErrorAs(t, err, &rl)
 	assert.Equal(t, 5*time.Second, rl.RetryAfter)
 	assert.ErrorIs(t, err, ErrRateLimited)
+}
+
+// relSmallBufferClient reads through sockets with a small receive buffer.
+func relSmallBufferClient() *http.Client {
+	d := &net.Dialer{}
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := d.DialContext(ctx, network, addr)
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetReadBuffer(relSocketBuffer)
+			}
+			return conn, err
+		},
+		DisableCompression: true,
+	}}
+}
+
+// relEndlessServer answers every request with status and a body that never
+// ends, and counts the bytes it manages to write. done is closed when the
+// handler gives up, which it only does once the client stopped reading.
+func relEndlessServer(t *testing.T, status int) (srv *httptest.Server, written *atomic.Int64, done chan struct{}) {
+	t.Helper()
+	written = new(atomic.Int64)
+	done = make(chan struct{}, 16)
+	chunk := []byte(strings.Repeat(`{"id":"1","title":"endless"},`, 512)) // 14 KiB
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() { done <- struct{}{} }()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		if _, err := io.WriteString(w, "["); err != nil {
+			return
+		}
+		rc := http.NewResponseController(w)
+		for r.Context().Err() == nil {
+			n, err := w.Write(chunk)
+			written.Add(int64(n))
+			if err != nil || rc.Flush() != nil {
+				return
+			}
+		}
+	}))
+	srv.Config.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		if tc, ok := c.(*net.TCPConn); ok {
+			_ = tc.SetWriteBuffer(relSocketBuffer)
+		}
+		return ctx
+	}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv, written, done
+}
+
+// relWaitDone waits for n handlers to finish, failing after a generous
+// bound: a handler still writing would mean the client kept reading.
+func relWaitDone(t *testing.T, done chan struct{}, n int) {
+	t.Helper()
+	timeout := time.NewTimer(10 * time.Second)
+	defer timeout.Stop()
+	for range n {
+		select {
+		case <-done:
+		case <-timeout.C:
+			t.Fatalf("the server is still writing: the client did not stop reading")
+		}
+	}
+}
+
+// An endless body is cut at WithMaxResponseBytes: the call fails promptly
+// (with a *DecodeError wrapping ErrResponseTooLarge for a 200, with the
+// status's *APIError for a 503), the connection is dropped, and the server
+// could write little more than the cap.
+func TestLimitEndlessBodyIsCutAtTheCap(t *testing.T) {
+	t.Parallel()
+	const limit = 64 << 10
+	for _, tc := range []struct {
+		name   string
+		status int
+		// requests is how many requests the call makes: a 503 is retried,
+		// and retryablehttp drains at most 4 KiB of each retried body.
+		requests int
+	}{
+		{"200 list", http.StatusOK, 1},
+		{"503 page, retried", http.StatusServiceUnavailable, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, written, done := relEndlessServer(t, tc.status)
+			c := relLimitsClient(t, srv.URL, relSmallBufferClient(), WithMaxResponseBytes(limit))
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			start := time.Now()
+			var out []map[string]any
+			resp, err := c.call(ctx, http.MethodGet, "transactions", nil, nil, true, &out)
+			elapsed := time.Since(start)
+
+			if tc.status == http.StatusOK {
+				var de *DecodeError
+				require.ErrorAs(t, err, &de)
+				assert.ErrorIs(t, err, ErrResponseTooLarge)
+				assert.Equal(t, tc.status, de.StatusCode)
+				assert.Equal(t, tc.requests, de.Attempts)
+				assert.LessOrEqual(t, len(de.Snippet), maxSnippet)
+			} else {
+				// An error status stays an *APIError: its start classifies it.
+				ae := requireAPIError(t, err)
+				assert.ErrorIs(t, err, ErrUnavailable)
+				assert.Equal(t, tc.requests, ae.Attempts)
+				assert.LessOrEqual(t, len(ae.Body), maxErrorBody)
+			}
+			require.NotNil(t, resp)
+			assert.Less(t, elapsed, 5*time.Second, "the call returns promptly")
+			assertErrorHidesSecret(t, err)
+
+			relWaitDone(t, done, tc.requests)
+			// What the server wrote: the cap, what retryablehttp drained of
+			// the retried answers, what the socket buffers held (the kernel
+			// may double and autotune them) and Go's read buffers.
+			bound := int64(limit + tc.requests*(64<<10) + 512<<10)
+			assert.Less(t, written.Load(), bound, "the server was not read far past the cap")
+			t.Logf("cap %d B: call returned in %v after %d request(s); the server wrote %d B before the client hung up",
+				limit, elapsed.Round(time.Millisecond), tc.requests, written.Load())
+		})
+	}
+}
+
+// A body announced with a Content-Length of 1 GiB is read up to the cap
+// only (and nothing of that size is allocated for it).
+func TestLimitAnnouncedLengthAboveTheCap(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1073741824") // 1 GiB, never sent
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "["+strings.Repeat(`{"id":"1"},`, 200))
+		_ = http.NewResponseController(w).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	c := relLimitsClient(t, srv.URL, nil, WithMaxResponseBytes(1024))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	var out []map[string]any
+	_, err := c.call(ctx, http.MethodGet, "transactions", nil, nil, true, &out)
+	assert.Less(t, time.Since(start), 5*time.Second)
+	var de *DecodeError
+	require.ErrorAs(t, err, &de, "%v", err)
+	assert.ErrorIs(t, err, ErrResponseTooLarge)
+}
+
+// Text cut at a length limit never keeps a usable part of a credential: a
+// body echoing the secret is cut at every offset around the snippet limits,
+// and what is left of the secret is at most minFragment-1 bytes.
+func TestLimitSnippetCutNeverKeepsACredential(t *testing.T) {
+	t.Parallel()
+	creds := newCredentials(testKey, testSecret)
+	for _, secret := range secretForms[:6] {
+		for _, max := range []int{maxSnippet, maxErrorBody} {
+			for pad := max - len(secret) - 2; pad <= max+2; pad++ {
+				body := strings.Repeat("x", pad) + secret + " tail"
+				got := snippet([]byte(body), max, creds)
+				assertNoSecret(t, got)
+				assert.LessOrEqual(t, len(got), max)
+				// The longest start of the secret left at the end.
+				for n := len(secret) - 1; n >= minFragment; n-- {
+					if strings.HasSuffix(got, secret[:n]) {
+						t.Errorf("pad %d: %d bytes of a credential left: %q", pad, n, got)
+					}
+				}
+			}
+		}
+	}
+	// A quoted value cut by the decoder's own 40-byte limit.
+	var c Customer
+	err := c.UnmarshalJSON([]byte(`{"id":"0123456789012345678901234` + testSecret + `"}`))
+	require.Error(t, err)
+	de := newDecodeError(callInfo{method: "GET", endpoint: "customers"}, nil, nil, 1, creds, err)
+	assertErrorHidesSecret(t, de)
+	assert.NotContains(t, de.Error(), testSecret[:minFragment])
 }

@@ -1,11 +1,17 @@
 package jetpackcrm
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -352,4 +358,181 @@ func TestDoTwiceSendsTheBodyTwice(t *testing.T) {
 	}
 	require.Len(t, rec.bodies, 2)
 	assert.JSONEq(t, `{"email":"a@example.com"}`, string(rec.bodies[1]))
+}
+
+// relDeadlineCases are the calls every deadline test makes: a read (retried
+// on network errors), a keyed upsert (retried), and a write that is not
+// safe to repeat, which must say it may have been applied.
+var relDeadlineCases = []struct {
+	name      string
+	method    string
+	endpoint  string
+	safe      bool
+	ambiguous bool
+}{
+	{"read", http.MethodGet, "transactions", true, false},
+	{"keyed upsert", http.MethodPost, "create_customer", true, true},
+	{"unsafe write", http.MethodPost, "create_event", false, true},
+}
+
+// relCallUntilDeadline makes one call with relDeadline and checks that it
+// ended at the deadline, with a *RequestError wrapping
+// context.DeadlineExceeded after a single attempt.
+func relCallUntilDeadline(t *testing.T, c *Client, method, endpoint string, safe, ambiguous bool) time.Duration {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), relDeadline)
+	defer cancel()
+	var body any
+	if method == http.MethodPost {
+		body = map[string]string{"email": "a@example.com", "title": "t"}
+	}
+	start := time.Now()
+	_, err := c.call(ctx, method, endpoint, nil, body, safe, nil)
+	elapsed := time.Since(start)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	var re *RequestError
+	require.ErrorAs(t, err, &re, "%v", err)
+	assert.Equal(t, ambiguous, re.MayHaveBeenApplied, "MayHaveBeenApplied: %v", err)
+	if ambiguous {
+		assert.Contains(t, err.Error(), "may have been applied")
+	}
+	assert.GreaterOrEqual(t, elapsed, relDeadline-time.Millisecond)
+	assert.Less(t, elapsed, relDeadline+relSlack, "ended at the caller's deadline")
+	assertErrorHidesSecret(t, err)
+	return elapsed
+}
+
+// A server that reads the request and never answers: the call ends at the
+// caller's deadline; a write then says it may have been applied.
+func TestLimitNeverAnsweringServerEndsAtTheDeadline(t *testing.T) {
+	t.Parallel()
+	var arrived atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived.Add(1)
+		_, _ = io.Copy(io.Discard, r.Body)
+		<-r.Context().Done() // the client hung up, or the server closes
+	}))
+	t.Cleanup(srv.Close)
+	for _, tc := range relDeadlineCases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := relLimitsClient(t, srv.URL, nil)
+			elapsed := relCallUntilDeadline(t, c, tc.method, tc.endpoint, tc.safe, tc.ambiguous)
+			t.Logf("%s %s: returned after %v (deadline %v)", tc.method, tc.endpoint, elapsed.Round(time.Millisecond), relDeadline)
+		})
+	}
+	assert.EqualValues(t, len(relDeadlineCases), arrived.Load(), "one attempt each: no retry after the deadline")
+}
+
+// relRawServer accepts TCP connections and hands each to serve, which can
+// speak as little HTTP as it likes. Connections are closed at cleanup.
+func relRawServer(t *testing.T, serve func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	conns := make(chan net.Conn, 64)
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns <- conn
+			go serve(conn)
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		for {
+			select {
+			case conn := <-conns:
+				_ = conn.Close()
+			default:
+				return
+			}
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// A server that accepts the connection and never says a word: the call
+// ends at the caller's deadline.
+func TestLimitSilentConnectionEndsAtTheDeadline(t *testing.T) {
+	t.Parallel()
+	site := relRawServer(t, func(conn net.Conn) {
+		_, _ = io.Copy(io.Discard, conn) // reads the request, answers nothing
+	})
+	for _, tc := range relDeadlineCases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := relLimitsClient(t, site, nil)
+			relCallUntilDeadline(t, c, tc.method, tc.endpoint, tc.safe, tc.ambiguous)
+		})
+	}
+}
+
+// relTrickle writes s one byte every 10 ms until it is written or the
+// connection fails.
+func relTrickle(w io.Writer, flush func() error, s string) error {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for i := 0; i < len(s); i++ {
+		<-tick.C
+		if _, err := w.Write([]byte{s[i]}); err != nil {
+			return err
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// A slow-loris body (one byte every 10 ms, for minutes) does not hold the
+// call past the caller's deadline, although bytes keep arriving.
+func TestLimitSlowLorisBodyEndsAtTheDeadline(t *testing.T) {
+	t.Parallel()
+	var sent atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		rc := http.NewResponseController(w)
+		_ = rc.Flush()
+		body := "[" + strings.Repeat(`{"id":"1"},`, 2000) + `{"id":"2"}]`
+		_ = relTrickle(w, rc.Flush, body)
+		sent.Add(1)
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	t.Cleanup(srv.Close)
+	for _, tc := range relDeadlineCases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := relLimitsClient(t, srv.URL, nil)
+			// The status line came: a write was received by the server.
+			relCallUntilDeadline(t, c, tc.method, tc.endpoint, tc.safe, tc.ambiguous)
+		})
+	}
+}
+
+// Slow-loris headers: the status line and headers trickle in one byte
+// every 10 ms. The call still ends at the deadline.
+func TestLimitSlowLorisHeadersEndAtTheDeadline(t *testing.T) {
+	t.Parallel()
+	site := relRawServer(t, func(conn net.Conn) {
+		br := bufio.NewReader(conn)
+		// Read the request line and headers, then trickle an answer.
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil || line == "\r\n" {
+				break
+			}
+		}
+		head := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + strings.Repeat("X-Padding: slow\r\n", 500) + "\r\n[]"
+		_ = relTrickle(conn, func() error { return nil }, head)
+	})
+	for _, tc := range relDeadlineCases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := relLimitsClient(t, site, nil)
+			relCallUntilDeadline(t, c, tc.method, tc.endpoint, tc.safe, tc.ambiguous)
+		})
+	}
 }

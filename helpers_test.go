@@ -188,3 +188,44 @@ func serveDocumented(t *testing.T, env *testEnv, method, endpoint, name string) 
 func utc(y int, m time.Month, d, h, min, s int) time.Time {
 	return time.Date(y, m, d, h, min, s, 0, time.UTC)
 }
+
+const (
+	// relDeadline is the caller's deadline in the deadline tests.
+	relDeadline = 100 * time.Millisecond
+	// relSlack is how late past its deadline a call may return on a loaded
+	// CI machine running the race detector.
+	relSlack = 750 * time.Millisecond
+	// relSocketBuffer is the socket buffer size of the endless-body test, so
+	// that how much the server managed to write says how much was read.
+	relSocketBuffer = 4 << 10
+)
+
+// relLimitsClient is a Client for a loopback site with tiny backoff waits
+// and a debug log checked for leaks at the end of the test. The limits
+// tests (the response size cap against an endless body in body_test.go, a
+// server that never answers or trickles a slow-loris body or header ending
+// at the caller's deadline in client_test.go) use real loopback servers:
+// these are properties of the whole HTTP path, not of a mock.
+func relLimitsClient(t *testing.T, site string, hc *http.Client, opts ...Option) *Client {
+	t.Helper()
+	logs := &syncBuffer{}
+	base := []Option{
+		WithRetryPolicy(RetryPolicy{MaxRetries: 3, WaitMin: time.Millisecond, WaitMax: 2 * time.Millisecond}),
+		WithLogger(newRelDebugLogger(logs)),
+	}
+	if hc != nil {
+		base = append(base, WithHTTPClient(hc))
+	}
+	c, err := NewClient(site, testKey, testSecret, append(base, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		c.CloseIdleConnections()
+		assertNoSecret(t, logs.String())
+	})
+	return c
+}
+
+// newRelDebugLogger logs everything, at debug level, to w.
+func newRelDebugLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
