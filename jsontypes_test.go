@@ -548,55 +548,6 @@ func TestFormatDecimalKeepsScale(t *testing.T) {
 	assert.Equal(t, "0", formatDecimal(decimal.Decimal{}))
 }
 
-func TestCheckEmail(t *testing.T) {
-	t.Parallel()
-	for _, ok := range []string{
-		"ada@example.com", "a.b+tag@sub.example.co.uk", "x_y@ex-ample.org", "o'neil@example.ie", "1@2.io",
-	} {
-		assert.NoError(t, checkEmail("Email", ok), ok)
-	}
-	for _, bad := range []string{
-		"", "ada", "ada@", "@example.com", "ada@localhost", "Ada <ada@example.com>", "<ada@example.com>",
-		" ada@example.com", "ada@example.com ", "ada@example..com", "ada@-example.com", "ada@example-.com",
-		"zoë@example.com", "ada@exa_mple.com", "a@b@c.com", "ada lovelace@example.com",
-		strings.Repeat("a", 65) + "@example.com", "a@" + strings.Repeat("b", 250) + ".com",
-	} {
-		err := checkEmail("Email", bad)
-		require.Error(t, err, "%q", bad)
-		var fe *invalidFieldError
-		require.ErrorAs(t, err, &fe)
-		assert.Equal(t, "Email", fe.Field)
-		if bad != "" {
-			assert.NotContains(t, err.Error(), bad, "the address is not echoed")
-		}
-	}
-}
-
-func TestDecodesAsCustomField(t *testing.T) {
-	t.Parallel()
-	for _, k := range []string{"fname", "secaddr_addr1", "secaddr1", "createduts", "created_date", "meta", "tags", "assign", "sticky", "ID", "renewal_cfdate"} {
-		assert.True(t, customerBuiltinKey(k), k)
-	}
-	for _, k := range []string{"custom-field", "addr_floor", "cf1", "renewal"} {
-		assert.False(t, customerBuiltinKey(k), k)
-	}
-	assert.True(t, companyBuiltinKey("maintel"))
-	assert.True(t, companyBuiltinKey("coname"))
-	assert.False(t, companyBuiltinKey("website"))
-	assert.True(t, transactionBuiltinKey("orderid"))
-	assert.True(t, transactionBuiltinKey("item_title"))
-	assert.False(t, transactionBuiltinKey("gateway"))
-}
-
-func TestInvalidFieldErrorUnwrapsFromMarshal(t *testing.T) {
-	t.Parallel()
-	_, err := json.Marshal(CustomerRequest{Email: "a@example.com", CustomFields: map[string]string{"fname": "x"}})
-	require.Error(t, err)
-	var fe *invalidFieldError
-	require.True(t, errors.As(err, &fe), "%v", err)
-	assert.Equal(t, `CustomFields["fname"]`, fe.Field)
-}
-
 // FuzzCustomerUnmarshal checks that no input panics, that invalid JSON is
 // refused as encoding/json would, and that whatever decodes survives a
 // marshal round trip.

@@ -520,3 +520,19 @@ func TestModelsRoundTrip(t *testing.T) {
 	st.Extensions = map[string]Extension{"woo": {Name: "WooSync", Version: "3.0"}}
 	check(t, &st, &Status{})
 }
+
+func TestDecodesAsCustomField(t *testing.T) {
+	t.Parallel()
+	for _, k := range []string{"fname", "secaddr_addr1", "secaddr1", "createduts", "created_date", "meta", "tags", "assign", "sticky", "ID", "renewal_cfdate"} {
+		assert.True(t, customerBuiltinKey(k), k)
+	}
+	for _, k := range []string{"custom-field", "addr_floor", "cf1", "renewal"} {
+		assert.False(t, customerBuiltinKey(k), k)
+	}
+	assert.True(t, companyBuiltinKey("maintel"))
+	assert.True(t, companyBuiltinKey("coname"))
+	assert.False(t, companyBuiltinKey("website"))
+	assert.True(t, transactionBuiltinKey("orderid"))
+	assert.True(t, transactionBuiltinKey("item_title"))
+	assert.False(t, transactionBuiltinKey("gateway"))
+}
