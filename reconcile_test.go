@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -470,4 +472,134 @@ func TestTransactionsCreateSendsAgainAfterAnUnreadableAnswer(t *testing.T) {
 		assert.True(t, jetpackcrm.MayHaveBeenApplied(err))
 		assert.Len(t, srv.Transactions(), 1)
 	})
+}
+
+// relEventFaultKinds are the faults of the events test: every answer that
+// leaves a create ambiguous (a reset before or after the write, a 5xx
+// without Retry-After, a proxy's 502 or a half body after the write), and
+// the 429 that is never applied.
+var relEventFaultKinds = []jetpackcrmtest.FaultKind{
+	jetpackcrmtest.Fault429, jetpackcrmtest.Fault500, jetpackcrmtest.Fault502, jetpackcrmtest.Fault503,
+	jetpackcrmtest.FaultResetBeforeWrite, jetpackcrmtest.FaultResetAfterWrite,
+	jetpackcrmtest.Fault502AfterWrite, jetpackcrmtest.FaultUndecodableAfterWrite,
+}
+
+// relEventsN is how many events the events test creates (JCRM_REL_EVENTS_N,
+// default 2,000; RELIABILITY.md quotes a run of 20,000).
+func relEventsN(t *testing.T) int {
+	if v := os.Getenv("JCRM_REL_EVENTS_N"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err, "JCRM_REL_EVENTS_N")
+		return n
+	}
+	return 2000
+}
+
+// Events.Create has no key to upsert on: after a failure that may have
+// been applied it checks the events list and returns the stored event, or
+// sends again. With 15% of the creates and 15% of the list reads failing
+// with every ambiguous answer, each call's event is stored exactly once
+// (none duplicated, none lost), every success returns the stored event,
+// and at most 1 call in 1,000 is left ambiguous.
+// It runs against the fake of 6.4.4, which lists events oldest first, and
+// of 6.6.1, which lists them newest first when asked.
+func TestReliabilityEventsAreNeitherLostNorDuplicated(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"6.4.4", "6.6.1"} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			relEventsUnderFaults(t, version)
+		})
+	}
+}
+
+func relEventsUnderFaults(t *testing.T, version string) {
+	n, workers := relEventsN(t), 16
+	env := relNewEnv(t, []jetpackcrmtest.Option{jetpackcrmtest.WithRequestLogLimit(1 << 22), jetpackcrmtest.WithCRMVersion(version)})
+	env.srv.InjectFaults(jetpackcrmtest.Faults{Endpoint: "create_event", Rate: 0.15, Kinds: relEventFaultKinds, Seed: relSeedEvents, RetryAfter: -1})
+	env.srv.InjectFaults(jetpackcrmtest.Faults{Endpoint: "events", Rate: 0.15, Kinds: relEventFaultKinds, Seed: relSeedEvents + 1, RetryAfter: -1})
+	from := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	title := func(i int) string { return fmt.Sprintf("Call %05d", i) }
+	ctx := context.Background()
+	start := time.Now()
+	returned := make([]*jetpackcrm.Event, n)
+	var checked atomic.Int64
+	_, errs := relRun(n, workers, func(i int) (int, error) {
+		e, resp, err := env.client.Events.Create(ctx, &jetpackcrm.EventRequest{
+			Title: title(i), From: from.Add(time.Duration(i) * time.Hour), To: from.Add(time.Duration(i)*time.Hour + 30*time.Minute),
+			Notes: "reliability", Complete: i%3 == 0, Remind24h: i%2 == 0,
+		})
+		if err == nil && (e == nil || e.ID == 0 || e.Title != title(i)) {
+			err = fmt.Errorf("bad event %+v", e)
+		}
+		if err == nil && strings.Contains(resp.Request.URL.Path, "/events/") {
+			checked.Add(1) // found by the check: the list's answer
+		}
+		returned[i] = e
+		return 0, err
+	})
+	elapsed := time.Since(start)
+
+	stored := map[string][]jetpackcrmtest.Event{}
+	for _, e := range env.srv.Events() {
+		stored[e.Title] = append(stored[e.Title], e)
+	}
+	var ok, ambiguous, notStored, duplicated, lost int
+	for i, err := range errs {
+		got := stored[title(i)]
+		if len(got) > 1 {
+			duplicated++
+			t.Errorf("event %q stored %d times", title(i), len(got))
+		}
+		switch {
+		case err == nil:
+			ok++
+			if len(got) == 0 {
+				lost++
+				t.Errorf("call %d succeeded but its event is missing", i)
+			} else {
+				assert.Equal(t, got[0].ID, returned[i].ID, "call %d returned the stored event", i)
+				assert.Equal(t, i%3 == 0, returned[i].Complete)
+			}
+		case jetpackcrm.MayHaveBeenApplied(err):
+			ambiguous++
+			t.Logf("call %d left ambiguous (%d stored): %v", i, len(got), err)
+		default:
+			var ce *jetpackcrm.WriteCheckError
+			if !errors.As(err, &ce) || !ce.NotFound {
+				t.Errorf("call %d: %v", i, err)
+			}
+			notStored++
+			if len(got) != 0 {
+				lost++ // reported as not stored, but it was
+				t.Errorf("call %d said not stored, but its event exists", i)
+			}
+		}
+		relAssertNoSecret(t, fmt.Sprint(err), fmt.Sprintf("%+v", err))
+	}
+	counts := env.srv.FaultCounts()
+	var created, reads int
+	for _, r := range env.srv.Requests() {
+		switch r.Endpoint {
+		case "create_event":
+			created++
+		case "events":
+			reads++
+		}
+	}
+	assert.Zero(t, duplicated, "duplicated")
+	assert.Zero(t, lost, "lost")
+	assert.LessOrEqual(t, ambiguous*1000, n, "at most 1 call in 1,000 left ambiguous")
+	assert.Positive(t, counts[jetpackcrmtest.FaultResetAfterWrite]+counts[jetpackcrmtest.Fault502AfterWrite]+counts[jetpackcrmtest.FaultUndecodableAfterWrite])
+	assert.Positive(t, checked.Load(), "some events were found by the check")
+	var faults []string
+	total := 0
+	for _, k := range relEventFaultKinds {
+		faults = append(faults, fmt.Sprintf("%s=%d", k, counts[k]))
+		total += counts[k]
+	}
+	t.Logf("%s: Events.Create x%d, %d workers, seed %d, 15%% faults on create_event and events: %d create requests, %d list reads, %d faults (%s); "+
+		"%d succeeded (%d returned by the check), %d not stored and not resent, %d ambiguous; %d events stored, %d duplicated, %d lost, %v",
+		version, n, workers, relSeedEvents, created, reads, total, strings.Join(faults, " "),
+		ok, checked.Load(), notStored, ambiguous, len(env.srv.Events()), duplicated, lost, elapsed.Round(time.Millisecond))
 }
