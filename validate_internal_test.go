@@ -746,49 +746,65 @@ var (
 	okTo   = okFrom.Add(time.Hour)
 )
 
-func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	type call func(c *Client) error
-	type tcase struct {
-		name, op, field string
-		call            call
-	}
-	customer := func(r *CustomerRequest) call {
-		return func(c *Client) error { _, _, err := c.Customers.Create(ctx, r); return err }
-	}
-	update := func(email string, r *CustomerRequest) call {
-		return func(c *Client) error { _, _, err := c.Customers.Update(ctx, email, r); return err }
-	}
-	company := func(r *CompanyRequest) call {
-		return func(c *Client) error { _, _, err := c.Companies.Create(ctx, r); return err }
-	}
-	transaction := func(r *TransactionRequest) call {
-		return func(c *Client) error { _, _, err := c.Transactions.Create(ctx, r); return err }
-	}
-	event := func(r *EventRequest) call {
-		return func(c *Client) error { _, _, err := c.Events.Create(ctx, r); return err }
-	}
-	webhook := func(action string, data any) call {
-		return func(c *Client) error { _, _, err := c.Webhooks.Send(ctx, action, data); return err }
-	}
-	okTx := func(f func(*TransactionRequest)) *TransactionRequest {
-		r := &TransactionRequest{OrderID: "ORD-1", Status: "Succeeded", Total: decimal.RequireFromString("1.50")}
-		f(r)
-		return r
-	}
-	okEvent := func(f func(*EventRequest)) *EventRequest {
-		r := &EventRequest{Title: "Call", From: okFrom, To: okTo}
-		f(r)
-		return r
-	}
-	okCompany := func(f func(*CompanyRequest)) *CompanyRequest {
-		r := &CompanyRequest{Name: "Acme", Email: "hello@acme.example.com"}
-		f(r)
-		return r
-	}
+// invalidCall is one call of the SDK with input it must refuse.
+type invalidCall func(c *Client) error
 
-	tests := []tcase{
+// invalidCase is one row of TestInvalidInputIsRefusedBeforeSending: the
+// call, and the operation and field its *ValidationError must name.
+type invalidCase struct {
+	name, op, field string
+	call            invalidCall
+}
+
+func createCustomerCall(ctx context.Context, r *CustomerRequest) invalidCall {
+	return func(c *Client) error { _, _, err := c.Customers.Create(ctx, r); return err }
+}
+
+func updateCustomerCall(ctx context.Context, email string, r *CustomerRequest) invalidCall {
+	return func(c *Client) error { _, _, err := c.Customers.Update(ctx, email, r); return err }
+}
+
+func createCompanyCall(ctx context.Context, r *CompanyRequest) invalidCall {
+	return func(c *Client) error { _, _, err := c.Companies.Create(ctx, r); return err }
+}
+
+func createTransactionCall(ctx context.Context, r *TransactionRequest) invalidCall {
+	return func(c *Client) error { _, _, err := c.Transactions.Create(ctx, r); return err }
+}
+
+func createEventCall(ctx context.Context, r *EventRequest) invalidCall {
+	return func(c *Client) error { _, _, err := c.Events.Create(ctx, r); return err }
+}
+
+func sendWebhookCall(ctx context.Context, action string, data any) invalidCall {
+	return func(c *Client) error { _, _, err := c.Webhooks.Send(ctx, action, data); return err }
+}
+
+// okTx, okEvent and okCompany are valid requests changed by f.
+func okTx(f func(*TransactionRequest)) *TransactionRequest {
+	r := &TransactionRequest{OrderID: "ORD-1", Status: "Succeeded", Total: decimal.RequireFromString("1.50")}
+	f(r)
+	return r
+}
+
+func okEvent(f func(*EventRequest)) *EventRequest {
+	r := &EventRequest{Title: "Call", From: okFrom, To: okTo}
+	f(r)
+	return r
+}
+
+func okCompany(f func(*CompanyRequest)) *CompanyRequest {
+	r := &CompanyRequest{Name: "Acme", Email: "hello@acme.example.com"}
+	f(r)
+	return r
+}
+
+// invalidCustomerCases are the refusals of Customers.Create, Update, List
+// and Search.
+func invalidCustomerCases(ctx context.Context) []invalidCase {
+	customer := func(r *CustomerRequest) invalidCall { return createCustomerCall(ctx, r) }
+	update := func(email string, r *CustomerRequest) invalidCall { return updateCustomerCall(ctx, email, r) }
+	return []invalidCase{
 		// Customers.Create
 		{"nil request", "Customers.Create", "", customer(nil)},
 		{"invalid UTF-8", "Customers.Create", "FirstName", customer(&CustomerRequest{Email: "a@example.com", FirstName: "Zo\xeb"})},
@@ -837,6 +853,15 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 			_, _, err := c.Customers.Search(ctx, "\xff", nil)
 			return err
 		}},
+	}
+}
+
+// invalidCompanyAndTransactionCases are the refusals of the Companies and
+// Transactions methods.
+func invalidCompanyAndTransactionCases(ctx context.Context) []invalidCase {
+	company := func(r *CompanyRequest) invalidCall { return createCompanyCall(ctx, r) }
+	transaction := func(r *TransactionRequest) invalidCall { return createTransactionCall(ctx, r) }
+	return []invalidCase{
 		// Companies
 		{"nil request", "Companies.Create", "", company(nil)},
 		{"no name", "Companies.Create", "Name", company(okCompany(func(r *CompanyRequest) { r.Name = "" }))},
@@ -871,6 +896,13 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 			_, _, err := c.Transactions.List(ctx, &ListOptions{PerPage: -1})
 			return err
 		}},
+	}
+}
+
+// invalidEventCases are the refusals of Events.Create and Events.List.
+func invalidEventCases(ctx context.Context) []invalidCase {
+	event := func(r *EventRequest) invalidCall { return createEventCall(ctx, r) }
+	return []invalidCase{
 		// Events
 		{"nil request", "Events.Create", "", event(nil)},
 		{"missing title", "Events.Create", "Title", event(okEvent(func(r *EventRequest) { r.Title = "" }))},
@@ -893,6 +925,14 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 			_, _, err := c.Events.List(ctx, &EventListOptions{Owner: -1})
 			return err
 		}},
+	}
+}
+
+// invalidQuoteInvoiceWebhookCases are the refusals of the Quotes, Invoices
+// and Webhooks methods.
+func invalidQuoteInvoiceWebhookCases(ctx context.Context) []invalidCase {
+	webhook := func(action string, data any) invalidCall { return sendWebhookCall(ctx, action, data) }
+	return []invalidCase{
 		// Quotes, invoices
 		{"negative page", "Quotes.List", "Page", func(c *Client) error {
 			_, _, err := c.Quotes.List(ctx, &ListOptions{Page: -1})
@@ -916,18 +956,39 @@ func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
 		{"invalid UTF-8 action", "Webhooks.Send", "action", webhook("\xff", nil)},
 		{"data that is not JSON", "Webhooks.Send", "data", webhook("jcrm_test_echo", map[string]any{"f": func() {}})},
 	}
-	// Every invalid email, for every method that takes one.
+}
+
+// invalidEmailCases are every invalid email, for every method that takes
+// one.
+func invalidEmailCases(ctx context.Context) []invalidCase {
+	customer := func(r *CustomerRequest) invalidCall { return createCustomerCall(ctx, r) }
+	update := func(email string, r *CustomerRequest) invalidCall { return updateCustomerCall(ctx, email, r) }
+	company := func(r *CompanyRequest) invalidCall { return createCompanyCall(ctx, r) }
+	transaction := func(r *TransactionRequest) invalidCall { return createTransactionCall(ctx, r) }
+	var tests []invalidCase
 	for _, e := range badEmails {
 		tests = append(tests,
-			tcase{"email " + e, "Customers.Create", "Email", customer(&CustomerRequest{Email: e, FirstName: "Ada"})},
-			tcase{"email " + e, "Customers.Update", "email", update(e, &CustomerRequest{FirstName: "Ada"})},
-			tcase{"email " + e, "Customers.GetByEmail", "email", func(c *Client) error { _, _, err := c.Customers.GetByEmail(ctx, e); return err }},
-			tcase{"email " + e, "Companies.Create", "Email", company(okCompany(func(r *CompanyRequest) { r.Email = e }))},
+			invalidCase{"email " + e, "Customers.Create", "Email", customer(&CustomerRequest{Email: e, FirstName: "Ada"})},
+			invalidCase{"email " + e, "Customers.Update", "email", update(e, &CustomerRequest{FirstName: "Ada"})},
+			invalidCase{"email " + e, "Customers.GetByEmail", "email", func(c *Client) error { _, _, err := c.Customers.GetByEmail(ctx, e); return err }},
+			invalidCase{"email " + e, "Companies.Create", "Email", company(okCompany(func(r *CompanyRequest) { r.Email = e }))},
 		)
 		if e != "" { // an empty email is allowed on a transaction: it links nobody
-			tests = append(tests, tcase{"email " + e, "Transactions.Create", "Email", transaction(okTx(func(r *TransactionRequest) { r.Email = e }))})
+			tests = append(tests, invalidCase{"email " + e, "Transactions.Create", "Email", transaction(okTx(func(r *TransactionRequest) { r.Email = e }))})
 		}
 	}
+	return tests
+}
+
+func TestInvalidInputIsRefusedBeforeSending(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var tests []invalidCase
+	tests = append(tests, invalidCustomerCases(ctx)...)
+	tests = append(tests, invalidCompanyAndTransactionCases(ctx)...)
+	tests = append(tests, invalidEventCases(ctx)...)
+	tests = append(tests, invalidQuoteInvoiceWebhookCases(ctx)...)
+	tests = append(tests, invalidEmailCases(ctx)...)
 	for _, tt := range tests {
 		t.Run(tt.op+"/"+tt.name, func(t *testing.T) {
 			t.Parallel()
