@@ -135,85 +135,98 @@ type relBadCase struct {
 	call            func(ctx context.Context, c *jetpackcrm.Client) error
 }
 
-// relBadCases is every way to call a method of a valid Client with input
-// it must refuse before sending anything.
-func relBadCases() []relBadCase {
-	cust := func(r *jetpackcrm.CustomerRequest) func(context.Context, *jetpackcrm.Client) error {
-		return func(ctx context.Context, c *jetpackcrm.Client) error {
-			_, _, err := c.Customers.Create(ctx, r)
-			return err
+// The makers of the bad-input calls: each returns a call of one method
+// with the given input.
+func relMakeCust(r *jetpackcrm.CustomerRequest) func(context.Context, *jetpackcrm.Client) error {
+	return func(ctx context.Context, c *jetpackcrm.Client) error {
+		_, _, err := c.Customers.Create(ctx, r)
+		return err
+	}
+}
+
+func relMakeUpdate(email string, r *jetpackcrm.CustomerRequest) func(context.Context, *jetpackcrm.Client) error {
+	return func(ctx context.Context, c *jetpackcrm.Client) error {
+		_, _, err := c.Customers.Update(ctx, email, r)
+		return err
+	}
+}
+
+func relMakeCompany(r *jetpackcrm.CompanyRequest) func(context.Context, *jetpackcrm.Client) error {
+	return func(ctx context.Context, c *jetpackcrm.Client) error {
+		_, _, err := c.Companies.Create(ctx, r)
+		return err
+	}
+}
+
+func relMakeTx(r *jetpackcrm.TransactionRequest) func(context.Context, *jetpackcrm.Client) error {
+	return func(ctx context.Context, c *jetpackcrm.Client) error {
+		_, _, err := c.Transactions.Create(ctx, r)
+		return err
+	}
+}
+
+func relMakeEvent(r *jetpackcrm.EventRequest) func(context.Context, *jetpackcrm.Client) error {
+	return func(ctx context.Context, c *jetpackcrm.Client) error {
+		_, _, err := c.Events.Create(ctx, r)
+		return err
+	}
+}
+
+func relMakeWebhook(action string, data any) func(context.Context, *jetpackcrm.Client) error {
+	return func(ctx context.Context, c *jetpackcrm.Client) error {
+		_, _, err := c.Webhooks.Send(ctx, action, data)
+		return err
+	}
+}
+
+func relMakeNewRequest(method, endpoint string, q, body any) func(context.Context, *jetpackcrm.Client) error {
+	return func(ctx context.Context, c *jetpackcrm.Client) error {
+		req, err := c.NewRequest(ctx, method, endpoint, q, body)
+		if err == nil {
+			return fmt.Errorf("NewRequest accepted it: %v", req.URL.Path)
 		}
+		return err
 	}
-	update := func(email string, r *jetpackcrm.CustomerRequest) func(context.Context, *jetpackcrm.Client) error {
-		return func(ctx context.Context, c *jetpackcrm.Client) error {
-			_, _, err := c.Customers.Update(ctx, email, r)
-			return err
-		}
+}
+
+func relMakeDo(build func(c *jetpackcrm.Client) *http.Request, v any) func(context.Context, *jetpackcrm.Client) error {
+	return func(ctx context.Context, c *jetpackcrm.Client) error { _, err := c.Do(build(c), v); return err }
+}
+
+func relOKRequest(c *jetpackcrm.Client) *http.Request {
+	req, err := c.NewRequest(context.Background(), http.MethodPost, "create_event", nil, map[string]string{"title": "x"})
+	if err != nil {
+		panic(err)
 	}
-	company := func(r *jetpackcrm.CompanyRequest) func(context.Context, *jetpackcrm.Client) error {
-		return func(ctx context.Context, c *jetpackcrm.Client) error {
-			_, _, err := c.Companies.Create(ctx, r)
-			return err
-		}
-	}
-	tx := func(r *jetpackcrm.TransactionRequest) func(context.Context, *jetpackcrm.Client) error {
-		return func(ctx context.Context, c *jetpackcrm.Client) error {
-			_, _, err := c.Transactions.Create(ctx, r)
-			return err
-		}
-	}
-	event := func(r *jetpackcrm.EventRequest) func(context.Context, *jetpackcrm.Client) error {
-		return func(ctx context.Context, c *jetpackcrm.Client) error {
-			_, _, err := c.Events.Create(ctx, r)
-			return err
-		}
-	}
-	webhook := func(action string, data any) func(context.Context, *jetpackcrm.Client) error {
-		return func(ctx context.Context, c *jetpackcrm.Client) error {
-			_, _, err := c.Webhooks.Send(ctx, action, data)
-			return err
-		}
-	}
-	newRequest := func(method, endpoint string, q, body any) func(context.Context, *jetpackcrm.Client) error {
-		return func(ctx context.Context, c *jetpackcrm.Client) error {
-			req, err := c.NewRequest(ctx, method, endpoint, q, body)
-			if err == nil {
-				return fmt.Errorf("NewRequest accepted it: %v", req.URL.Path)
-			}
-			return err
-		}
-	}
-	do := func(build func(c *jetpackcrm.Client) *http.Request, v any) func(context.Context, *jetpackcrm.Client) error {
-		return func(ctx context.Context, c *jetpackcrm.Client) error { _, err := c.Do(build(c), v); return err }
-	}
-	okRequest := func(c *jetpackcrm.Client) *http.Request {
-		req, err := c.NewRequest(context.Background(), http.MethodPost, "create_event", nil, map[string]string{"title": "x"})
+	return req
+}
+
+func relMakeUpsertMany(reqs []*jetpackcrm.CustomerRequest, opts jetpackcrm.BulkOptions) func(context.Context, *jetpackcrm.Client) error {
+	return func(ctx context.Context, c *jetpackcrm.Client) error {
+		results, err := c.Customers.UpsertMany(ctx, reqs, opts)
 		if err != nil {
-			panic(err)
+			return err
 		}
-		return req
-	}
-	upsertMany := func(reqs []*jetpackcrm.CustomerRequest, opts jetpackcrm.BulkOptions) func(context.Context, *jetpackcrm.Client) error {
-		return func(ctx context.Context, c *jetpackcrm.Client) error {
-			results, err := c.Customers.UpsertMany(ctx, reqs, opts)
-			if err != nil {
-				return err
+		// Refused one by one: each result carries the *ValidationError.
+		var first error
+		for _, r := range results {
+			if r.Err == nil || !errors.Is(r.Err, jetpackcrm.ErrInvalidInput) || r.Outcome != jetpackcrm.BulkFailed {
+				return fmt.Errorf("result %d: %v %v", r.Index, r.Outcome, r.Err)
 			}
-			// Refused one by one: each result carries the *ValidationError.
-			var first error
-			for _, r := range results {
-				if r.Err == nil || !errors.Is(r.Err, jetpackcrm.ErrInvalidInput) || r.Outcome != jetpackcrm.BulkFailed {
-					return fmt.Errorf("result %d: %v %v", r.Index, r.Outcome, r.Err)
-				}
-				if first == nil {
-					first = r.Err
-				}
+			if first == nil {
+				first = r.Err
 			}
-			return first
 		}
+		return first
 	}
-	type list func(ctx context.Context, c *jetpackcrm.Client, o *jetpackcrm.ListOptions) error
-	lists := map[string]list{
+}
+
+// relList is a list call with the given options.
+type relList func(ctx context.Context, c *jetpackcrm.Client, o *jetpackcrm.ListOptions) error
+
+// relLists is every list method, by operation name.
+func relLists() map[string]relList {
+	return map[string]relList{
 		"Customers.List": func(ctx context.Context, c *jetpackcrm.Client, o *jetpackcrm.ListOptions) error {
 			_, _, err := c.Customers.List(ctx, &jetpackcrm.CustomerListOptions{ListOptions: *o})
 			return err
@@ -268,7 +281,11 @@ func relBadCases() []relBadCase {
 			return relAllErr(c.Events.All(ctx, &jetpackcrm.EventListOptions{ListOptions: *o}))
 		},
 	}
+}
 
+// relBadWriteCases are bad input to the writes: Create, Update, GetByEmail, Webhooks.Send, UpsertMany.
+func relBadWriteCases() []relBadCase {
+	cust, update, company, tx, event, webhook, upsertMany := relMakeCust, relMakeUpdate, relMakeCompany, relMakeTx, relMakeEvent, relMakeWebhook, relMakeUpsertMany
 	cases := []relBadCase{
 		// Customers.Create / Update / GetByEmail
 		{"nil request", "Customers.Create", "", cust(nil)},
@@ -332,6 +349,14 @@ func relBadCases() []relBadCase {
 		{"concurrency over the maximum", "Customers.UpsertMany", "Concurrency", upsertMany(nil, jetpackcrm.BulkOptions{Concurrency: jetpackcrm.MaxBulkConcurrency + 1})},
 		{"nil entries", "Customers.UpsertMany", "requests[0]", upsertMany([]*jetpackcrm.CustomerRequest{nil, nil}, jetpackcrm.BulkOptions{})},
 		{"invalid entries, merged", "Customers.UpsertMany", "Email", upsertMany([]*jetpackcrm.CustomerRequest{{Email: "bob"}, {Email: "a@b"}, relCustomer(func(r *jetpackcrm.CustomerRequest) { r.FirstName = "\xff" })}, jetpackcrm.BulkOptions{Merge: true})},
+	}
+	return cases
+}
+
+// relBadRequestCases are bad input to NewRequest, Do and CheckResponse.
+func relBadRequestCases() []relBadCase {
+	newRequest, do, okRequest := relMakeNewRequest, relMakeDo, relOKRequest
+	cases := []relBadCase{
 		// NewRequest
 		{"empty method", "NewRequest", "method", newRequest("", "status", nil, nil)},
 		{"method with a space", "NewRequest", "method", newRequest("GET /", "status", nil, nil)},
@@ -366,6 +391,13 @@ func relBadCases() []relBadCase {
 		{"nil pointer decode target", "Do", "v", do(okRequest, (*[]map[string]any)(nil))},
 		{"nil response", "CheckResponse", "r", func(context.Context, *jetpackcrm.Client) error { return jetpackcrm.CheckResponse(nil) }},
 	}
+	return cases
+}
+
+// relBadEmailCases are every invalid email, for every method that takes one.
+func relBadEmailCases() []relBadCase {
+	cust, update, company, tx, upsertMany := relMakeCust, relMakeUpdate, relMakeCompany, relMakeTx, relMakeUpsertMany
+	var cases []relBadCase
 	// Every invalid email, for every method that takes one.
 	for _, e := range relBadEmails {
 		name := fmt.Sprintf("email %.20q", e)
@@ -383,6 +415,14 @@ func relBadCases() []relBadCase {
 			cases = append(cases, relBadCase{name, "Transactions.Create", relBadEmailFields["Transactions.Create"], tx(relTransaction(func(r *jetpackcrm.TransactionRequest) { r.Email = e }))})
 		}
 	}
+	return cases
+}
+
+// relBadListCases are negative pages and page sizes for every list, and
+// the filters a list cannot take.
+func relBadListCases() []relBadCase {
+	var cases []relBadCase
+	lists := relLists()
 	// Negative pages and page sizes, for every list.
 	for op, l := range lists {
 		cases = append(cases,
@@ -412,6 +452,15 @@ func relBadCases() []relBadCase {
 		}},
 	)
 	return cases
+}
+
+// relBadCases is every way to call a method of a valid Client with input
+// it must refuse before sending anything.
+func relBadCases() []relBadCase {
+	cases := relBadWriteCases()
+	cases = append(cases, relBadRequestCases()...)
+	cases = append(cases, relBadEmailCases()...)
+	return append(cases, relBadListCases()...)
 }
 
 // relGoodCalls is one valid call of every method that takes a context:
