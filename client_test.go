@@ -222,18 +222,11 @@ func relFaultSummary(counts map[jetpackcrmtest.FaultKind]int) string {
 	return fmt.Sprintf("%d (%s)", total, strings.Join(parts, " "))
 }
 
-// One Client shared by 32 goroutines making every kind of call, against a
-// server that injects 503s, PHP notices and latency: no error, no race
-// (go test -race), and no goroutine left behind once the Client's idle
-// connections and the server are closed.
-//
-// Not parallel: goleak compares the goroutines after the test with those
-// before it, and parallel tests would start their own meanwhile.
-func TestReliabilityConcurrentClient(t *testing.T) {
-	ignore := goleak.IgnoreCurrent()
-	const goroutines, rounds = 32, 3
-	srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCredentials(relKey, relSecret))
-	defer srv.Close()
+// relSeedConcurrentSite makes the site of TestReliabilityConcurrentClient:
+// 5% faults of the kinds that apply nothing (503, a PHP notice, latency),
+// 30 contacts, 5 quotes, 5 invoices and an echoing webhook.
+func relSeedConcurrentSite(t *testing.T, srv *jetpackcrmtest.Server) {
+	t.Helper()
 	srv.InjectFaults(jetpackcrmtest.Faults{Rate: 0.05, Seed: 4, RetryAfter: -1, Latency: 2 * time.Millisecond,
 		Kinds: []jetpackcrmtest.FaultKind{jetpackcrmtest.Fault503, jetpackcrmtest.FaultHTMLNotice, jetpackcrmtest.FaultLatency}})
 	srv.SeedContacts(30)
@@ -244,20 +237,13 @@ func TestReliabilityConcurrentClient(t *testing.T) {
 		require.NoError(t, err)
 	}
 	srv.HandleWebhook("rel_echo", func(data json.RawMessage) (any, error) { return data, nil })
-	logs := &relBuffer{}
-	// The fake's 503 carries no Retry-After, so the unsafe writes
-	// (Companies.Create, Events.Create, Webhooks.Send) retry it only with
-	// RetryUnsafe; the fake never applies a 503, so that duplicates nothing.
-	policy := relFastPolicy
-	policy.RetryUnsafe = true
-	c, err := jetpackcrm.NewClient(srv.URL, relKey, relSecret, jetpackcrm.WithRetryPolicy(policy),
-		jetpackcrm.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
-	require.NoError(t, err)
+}
 
-	ctx := context.Background()
-	from := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	var calls atomic.Int64
-	ops := []func(g, r int) error{
+// relConcurrentReadOps are the status, contact and list calls of
+// TestReliabilityConcurrentClient (with the contact create, update and
+// merge check).
+func relConcurrentReadOps(ctx context.Context, c *jetpackcrm.Client) []func(g, r int) error {
+	return []func(g, r int) error{
 		func(g, r int) error { _, _, err := c.Status(ctx); return err },
 		func(g, r int) error { _, _, err := c.StatusFull(ctx); return err },
 		func(g, r int) error {
@@ -290,6 +276,13 @@ func TestReliabilityConcurrentClient(t *testing.T) {
 			}
 			return nil
 		},
+	}
+}
+
+// relConcurrentWriteOps are the company, transaction, event, quote, invoice,
+// webhook, bulk and raw Do calls of TestReliabilityConcurrentClient.
+func relConcurrentWriteOps(ctx context.Context, c *jetpackcrm.Client, from time.Time) []func(g, r int) error {
+	return []func(g, r int) error{
 		func(g, r int) error {
 			_, _, err := c.Companies.Create(ctx, &jetpackcrm.CompanyRequest{Name: fmt.Sprintf("Co %d-%d", g, r), Email: fmt.Sprintf("co.%d.%d@example.com", g, r)})
 			if err != nil {
@@ -370,10 +363,14 @@ func TestReliabilityConcurrentClient(t *testing.T) {
 			return err
 		},
 	}
+}
 
+// relRunConcurrently runs every op rounds times from each of goroutines
+// goroutines, each in a different order, counting the calls, and returns
+// the errors once all are done.
+func relRunConcurrently(goroutines, rounds int, ops []func(g, r int) error, calls *atomic.Int64) chan error {
 	var wg sync.WaitGroup
 	errs := make(chan error, goroutines*rounds*len(ops))
-	start := time.Now()
 	for g := range goroutines {
 		wg.Add(1)
 		go func() {
@@ -390,8 +387,41 @@ func TestReliabilityConcurrentClient(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
 	close(errs)
+	return errs
+}
+
+// One Client shared by 32 goroutines making every kind of call, against a
+// server that injects 503s, PHP notices and latency: no error, no race
+// (go test -race), and no goroutine left behind once the Client's idle
+// connections and the server are closed.
+//
+// Not parallel: goleak compares the goroutines after the test with those
+// before it, and parallel tests would start their own meanwhile.
+func TestReliabilityConcurrentClient(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	const goroutines, rounds = 32, 3
+	srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCredentials(relKey, relSecret))
+	defer srv.Close()
+	relSeedConcurrentSite(t, srv)
+	logs := &relBuffer{}
+	// The fake's 503 carries no Retry-After, so the unsafe writes
+	// (Companies.Create, Events.Create, Webhooks.Send) retry it only with
+	// RetryUnsafe; the fake never applies a 503, so that duplicates nothing.
+	policy := relFastPolicy
+	policy.RetryUnsafe = true
+	c, err := jetpackcrm.NewClient(srv.URL, relKey, relSecret, jetpackcrm.WithRetryPolicy(policy),
+		jetpackcrm.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	require.NoError(t, err)
+
+	ctx := context.Background()
+	from := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	var calls atomic.Int64
+	ops := append(relConcurrentReadOps(ctx, c), relConcurrentWriteOps(ctx, c, from)...)
+
+	start := time.Now()
+	errs := relRunConcurrently(goroutines, rounds, ops, &calls)
+	elapsed := time.Since(start)
 	for err := range errs {
 		t.Error(err)
 	}
@@ -446,6 +476,48 @@ func perfConnAttempts(t *testing.T, measure func(t *testing.T) (held bool, repor
 		t.Logf("attempt %d: %s", attempt, report)
 	}
 	t.Error("connections were not reused in 3 attempts")
+}
+
+// perfStatusWorkers runs 8 workers of 200 Status calls each, and reports
+// whether no connection was opened once each had made its first 20 calls
+// (and at most 3 per worker before).
+func perfStatusWorkers(t *testing.T, ctx context.Context, c *jetpackcrm.Client, conns *atomic.Int64) (bool, string) {
+	const workers, warmCalls, calls = 8, 20, 200
+	var warm, done sync.WaitGroup
+	release := make(chan struct{})
+	errs := make(chan error, 2*workers)
+	for w := 0; w < workers; w++ {
+		warm.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			for i := 0; i < calls; i++ {
+				if i == warmCalls {
+					warm.Done()
+					<-release
+				}
+				if _, _, err := c.Status(ctx); err != nil {
+					errs <- err
+					if i < warmCalls {
+						warm.Done()
+					}
+					return
+				}
+			}
+		}()
+	}
+	warm.Wait()
+	warmConns := conns.Load()
+	close(release)
+	done.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	total := conns.Load()
+	return warmConns <= 3*workers && total == warmConns,
+		fmt.Sprintf("%d workers x %d Status calls: %d connection(s), %d of them after the first %d calls of each worker",
+			workers, calls, total, total-warmConns, warmCalls)
 }
 
 // TestConnectionsAreReused counts the connections a loopback server in
@@ -512,44 +584,9 @@ func TestConnectionsAreReused(t *testing.T) {
 	// connection at all is opened once the workers are running, and only
 	// bound the warm-up loosely, at 3N (no reuse would be one per call).
 	t.Run("8 workers: no new connection once running", func(t *testing.T) {
-		const workers, warmCalls, calls = 8, 20, 200
 		perfConnAttempts(t, func(t *testing.T) (bool, string) {
 			c, conns := fresh(t)
-			var warm, done sync.WaitGroup
-			release := make(chan struct{})
-			errs := make(chan error, 2*workers)
-			for w := 0; w < workers; w++ {
-				warm.Add(1)
-				done.Add(1)
-				go func() {
-					defer done.Done()
-					for i := 0; i < calls; i++ {
-						if i == warmCalls {
-							warm.Done()
-							<-release
-						}
-						if _, _, err := c.Status(ctx); err != nil {
-							errs <- err
-							if i < warmCalls {
-								warm.Done()
-							}
-							return
-						}
-					}
-				}()
-			}
-			warm.Wait()
-			warmConns := conns.Load()
-			close(release)
-			done.Wait()
-			close(errs)
-			for err := range errs {
-				require.NoError(t, err)
-			}
-			total := conns.Load()
-			return warmConns <= 3*workers && total == warmConns,
-				fmt.Sprintf("%d workers x %d Status calls: %d connection(s), %d of them after the first %d calls of each worker",
-					workers, calls, total, total-warmConns, warmCalls)
+			return perfStatusWorkers(t, ctx, c, conns)
 		})
 	})
 
