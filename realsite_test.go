@@ -46,6 +46,30 @@ func testRealSiteTour(t *testing.T, s realsite.Site) {
 	c, err := jetpackcrm.NewClient(site, key, secret, opts...)
 	require.NoError(t, err)
 
+	tourStatus(t, ctx, c)
+
+	stamp := time.Now().UTC().Format("20060102150405.000000")
+	email := fmt.Sprintf("sdk-tour-%s@example.com", stamp)
+
+	created := tourCustomers(t, ctx, c, stamp, email, noSecret)
+	tourCompaniesAndTransactions(t, ctx, c, stamp, email)
+	tourEvents(t, ctx, c, stamp, email, created.ID, noSecret)
+	tourQuotesInvoicesAndWebhooks(t, ctx, c, stamp, noSecret)
+
+	// wrong credentials
+	bad, err := jetpackcrm.NewClient(site, key, secret+"x", opts...)
+	require.NoError(t, err)
+	_, _, err = bad.Status(ctx)
+	assert.ErrorIs(t, err, jetpackcrm.ErrUnauthorized)
+	noSecret(err)
+	assert.NotContains(t, err.Error(), key)
+}
+
+// The steps of the tour, in order; each writes records named by stamp.
+
+// tourStatus reads status and the full status.
+func tourStatus(t *testing.T, ctx context.Context, c *jetpackcrm.Client) {
+	t.Helper()
 	// status
 	st, _, err := c.Status(ctx)
 	require.NoError(t, err)
@@ -56,9 +80,12 @@ func testRealSiteTour(t *testing.T, s realsite.Site) {
 	assert.Contains(t, full.Modules, "api")
 	assert.NotNil(t, full.Extensions)
 
-	stamp := time.Now().UTC().Format("20060102150405.000000")
-	email := fmt.Sprintf("sdk-tour-%s@example.com", stamp)
+}
 
+// tourCustomers creates a contact, updates it, finds it and walks the
+// contacts; it returns the contact it created.
+func tourCustomers(t *testing.T, ctx context.Context, c *jetpackcrm.Client, stamp, email string, noSecret func(error)) *jetpackcrm.Customer {
+	t.Helper()
 	// create_customer, then Update's read-merge-write, then customer_search
 	created, _, err := c.Customers.Create(ctx, &jetpackcrm.CustomerRequest{
 		Email: email, Status: "Lead", FirstName: "Tour", LastName: "Guide",
@@ -112,6 +139,13 @@ func testRealSiteTour(t *testing.T, s realsite.Site) {
 	}
 	assert.True(t, hit, "the new contact is in the walk of %d", len(seen))
 
+	return created
+}
+
+// tourCompaniesAndTransactions creates a company and a transaction and
+// finds each in its list.
+func tourCompaniesAndTransactions(t *testing.T, ctx context.Context, c *jetpackcrm.Client, stamp, email string) {
+	t.Helper()
 	// create_company, companies (B2B mode)
 	co, _, err := c.Companies.Create(ctx, &jetpackcrm.CompanyRequest{Name: "SDK Tour " + stamp, Email: "co-" + email})
 	require.NoError(t, err)
@@ -149,10 +183,16 @@ func testRealSiteTour(t *testing.T, s realsite.Site) {
 	assert.Equal(t, "SDK tour", stored.Title)
 	assert.True(t, when.Equal(stored.Date), "date %v, want %v", stored.Date, when)
 
+}
+
+// tourEvents creates an event linked to the contact, finds it, and checks
+// that an update of a missing event is refused.
+func tourEvents(t *testing.T, ctx context.Context, c *jetpackcrm.Client, stamp, email string, customerID int64, noSecret func(error)) {
+	t.Helper()
 	// create_event, events
 	start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
 	ev, _, err := c.Events.Create(ctx, &jetpackcrm.EventRequest{Title: "SDK tour " + stamp, From: start, To: start.Add(time.Hour),
-		CustomerID: created.ID, Remind24h: true})
+		CustomerID: customerID, Remind24h: true})
 	require.NoError(t, err)
 	require.Positive(t, ev.ID)
 	var mine *jetpackcrm.Event
@@ -176,6 +216,12 @@ func testRealSiteTour(t *testing.T, s realsite.Site) {
 	assert.ErrorIs(t, err, jetpackcrm.ErrNotFound, "a nonexistent id is refused before writing")
 	noSecret(err)
 
+}
+
+// tourQuotesInvoicesAndWebhooks walks the quotes and invoices and sends
+// webhooks.
+func tourQuotesInvoicesAndWebhooks(t *testing.T, ctx context.Context, c *jetpackcrm.Client, stamp string, noSecret func(error)) {
+	t.Helper()
 	// quotes, invoices (the API cannot create them)
 	for q, err := range c.Quotes.All(ctx, nil) {
 		require.NoError(t, err)
@@ -192,7 +238,7 @@ func testRealSiteTour(t *testing.T, s realsite.Site) {
 		require.NoError(t, err)
 		assert.True(t, res.Success)
 	}
-	_, _, err = c.Webhooks.Send(ctx, "sdk_tour_no_such_action_"+strings.ReplaceAll(stamp, ".", "_"), nil)
+	_, _, err := c.Webhooks.Send(ctx, "sdk_tour_no_such_action_"+strings.ReplaceAll(stamp, ".", "_"), nil)
 	var apiErr *jetpackcrm.APIError
 	require.True(t, errors.As(err, &apiErr), "%v", err)
 	assert.ErrorIs(t, err, jetpackcrm.ErrBadRequest)
@@ -200,11 +246,4 @@ func testRealSiteTour(t *testing.T, s realsite.Site) {
 	assert.Equal(t, "Invalid webhook request", apiErr.Status)
 	noSecret(err)
 
-	// wrong credentials
-	bad, err := jetpackcrm.NewClient(site, key, secret+"x", opts...)
-	require.NoError(t, err)
-	_, _, err = bad.Status(ctx)
-	assert.ErrorIs(t, err, jetpackcrm.ErrUnauthorized)
-	noSecret(err)
-	assert.NotContains(t, err.Error(), key)
 }
