@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"log/slog"
 	"net/http"
@@ -228,4 +231,62 @@ func relLimitsClient(t *testing.T, site string, hc *http.Client, opts ...Option)
 // newRelDebugLogger logs everything, at debug level, to w.
 func newRelDebugLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// The tests are laid out as go-github's are: the tests of foo.go are in
+// foo_test.go (foo_internal_test.go for those that must be inside the
+// package when foo_test.go is outside it, foo_bench_test.go and
+// foo_example_test.go for its benchmarks and examples). Besides those,
+// only the files below: shared helpers, the examples, the fuzz targets,
+// the whole-client benchmarks and the real-site tests (realsite*_test.go).
+var testFilesWithoutSource = map[string]bool{
+	"helpers_test.go": true, "example_test.go": true, "fuzz_test.go": true, "bench_test.go": true,
+}
+
+// maxTestFuncLines is the longest a function of a test file may be, from
+// func to its closing brace: longer ones are split into named subtests,
+// helpers or table builders.
+const maxTestFuncLines = 120
+
+func TestTestFilesFollowTheLayout(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*_test.go")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, name := range files {
+		fs := token.NewFileSet()
+		f, err := parser.ParseFile(fs, name, nil, parser.PackageClauseOnly)
+		require.NoError(t, err)
+		if strings.HasSuffix(name, "_internal_test.go") {
+			assert.Equal(t, "jetpackcrm", f.Name.Name, "%s: an _internal_test.go file is inside the package", name)
+		}
+		if testFilesWithoutSource[name] || strings.HasPrefix(name, "realsite") {
+			continue
+		}
+		base := strings.TrimSuffix(name, "_test.go")
+		for _, suffix := range []string{"_internal", "_bench", "_example"} {
+			base = strings.TrimSuffix(base, suffix)
+		}
+		_, err = os.Stat(base + ".go")
+		assert.NoError(t, err, "%s tests no source file: move its tests to the _test.go of the file they test", name)
+	}
+}
+
+func TestTestFunctionsAreShort(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*_test.go")
+	require.NoError(t, err)
+	for _, name := range files {
+		fs := token.NewFileSet()
+		f, err := parser.ParseFile(fs, name, nil, 0)
+		require.NoError(t, err)
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			lines := fs.Position(fd.End()).Line - fs.Position(fd.Pos()).Line + 1
+			assert.LessOrEqual(t, lines, maxTestFuncLines, "%s: %s is %d lines: split it into named subtests or helpers", name, fd.Name.Name, lines)
+		}
+	}
 }
