@@ -144,12 +144,16 @@ func TestEveryCapture(t *testing.T) {
 	}
 }
 
-func TestConcreteCaptures(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		n     int
-		check func(t *testing.T, ex *Exchange)
-	}{
+// captureCheck is a check of what one capture holds.
+type captureCheck struct {
+	n     int
+	check func(t *testing.T, ex *Exchange)
+}
+
+// statusCaptureChecks are the checks of the status, redirect, method and
+// routing captures.
+func statusCaptureChecks() []captureCheck {
+	return []captureCheck{
 		{1, func(t *testing.T, ex *Exchange) {
 			assert.Equal(t, "01-status-get", ex.Name)
 			assert.Equal(t, http.MethodGet, ex.Method)
@@ -217,6 +221,13 @@ func TestConcreteCaptures(t *testing.T) {
 		}},
 		{23, func(t *testing.T, ex *Exchange) { assert.Equal(t, "status", ex.Endpoint) }},
 		{24, func(t *testing.T, ex *Exchange) { assert.Equal(t, "STATUS", ex.Endpoint) }},
+	}
+}
+
+// writeAndListCaptureChecks are the checks of the write, notice, error and
+// list captures.
+func writeAndListCaptureChecks() []captureCheck {
+	return []captureCheck{
 		{26, func(t *testing.T, ex *Exchange) {
 			assert.Equal(t, "create_customer", ex.Endpoint)
 			assert.Equal(t, http.MethodPost, ex.Method)
@@ -289,6 +300,11 @@ func TestConcreteCaptures(t *testing.T) {
 			assert.Equal(t, http.StatusMethodNotAllowed, ex.StatusCode)
 		}},
 	}
+}
+
+func TestConcreteCaptures(t *testing.T) {
+	t.Parallel()
+	tests := append(statusCaptureChecks(), writeAndListCaptureChecks()...)
 	for _, tt := range tests {
 		t.Run(strconv.Itoa(tt.n), func(t *testing.T) {
 			t.Parallel()
