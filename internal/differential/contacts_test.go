@@ -93,6 +93,15 @@ func createAndStore(r *run, req *jetpackcrm.CustomerRequest) *jetpackcrm.Custome
 
 func contactScenarios() []scenario {
 	var b builder
+	addContactCreateScenarios(&b)
+	addContactUpdateScenarios(&b)
+	addContactTagOwnerAndListScenarios(&b)
+	return b
+}
+
+// addContactCreateScenarios adds the creates: every field, UTF-8, awkward
+// text, custom fields, long values, the avatar.
+func addContactCreateScenarios(b *builder) {
 	b.add("contact/create-minimal", func(r *run) {
 		createAndStore(r, &jetpackcrm.CustomerRequest{Email: r.email("min")})
 	})
@@ -164,6 +173,11 @@ func contactScenarios() []scenario {
 		createAndStore(r, &jetpackcrm.CustomerRequest{Email: r.email("avatar"),
 			Avatar: `https://example.com/a b.png?x=<1>&y="2"&z='3' Zoë 100%41 😀`})
 	})
+}
+
+// addContactUpdateScenarios adds the status default, the upserts, the
+// updates and the writes by ID.
+func addContactUpdateScenarios(b *builder) {
 	b.add("contact/status-default-and-sticky", func(r *run) {
 		email := r.email("sticky")
 		_, _, err := r.c.Customers.Create(r.ctx, &jetpackcrm.CustomerRequest{Email: email, Status: "Customer", FirstName: "Stay"})
@@ -237,6 +251,11 @@ func contactScenarios() []scenario {
 		r.err("clash", err)
 		r.stored("stored")
 	})
+}
+
+// addContactTagOwnerAndListScenarios adds tags, owners, phones, invalid
+// emails, GetByEmail embeds and the list flags.
+func addContactTagOwnerAndListScenarios(b *builder) {
 	b.add("contact/tags-replace-and-keep", func(r *run) {
 		email := r.email("tags")
 		one, two, three := "one-"+r.stamp, "Two Words "+r.stamp, "three-"+r.stamp
@@ -305,7 +324,6 @@ func contactScenarios() []scenario {
 		r.err("plain", err)
 		r.value("plain", plain)
 	})
-	return b
 }
 
 // emailScenarios are contacts whose email needs care on the way: in a JSON

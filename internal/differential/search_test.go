@@ -114,6 +114,14 @@ func searchScenarios() []scenario {
 
 func pagingScenarios() []scenario {
 	var b builder
+	addContactPagingScenarios(&b)
+	addWholeSitePagingScenarios(&b)
+	return b
+}
+
+// addContactPagingScenarios adds the pages of the run's own contacts,
+// through search, list and the iterator.
+func addContactPagingScenarios(b *builder) {
 	five := func(r *run) {
 		for i := range 5 {
 			r.mk("c"+itoa(i), &jetpackcrm.CustomerRequest{Email: r.email("page" + itoa(i)), LastName: "Pager" + r.stamp})
@@ -181,6 +189,11 @@ func pagingScenarios() []scenario {
 		_, _, err = r.c.Events.List(r.ctx, &jetpackcrm.EventListOptions{ListOptions: jetpackcrm.ListOptions{PerPage: -5}})
 		r.err("events", err)
 	})
+}
+
+// addWholeSitePagingScenarios adds the order and the first pages of the
+// whole-site lists.
+func addWholeSitePagingScenarios(b *builder) {
 	// The whole-site lists, with relative assertions only: their order,
 	// and that a page holds at most PerPage records.
 	b.add("paging/transactions-order", func(r *run) {
@@ -252,7 +265,6 @@ func pagingScenarios() []scenario {
 		r.must("create", err)
 		walk(r, r.c.Transactions.All(r.ctx, &jetpackcrm.ListOptions{PerPage: 2}), func(t *jetpackcrm.Transaction) int64 { return t.ID })
 	})
-	return b
 }
 
 // listOrder says how a list page is ordered by ID.

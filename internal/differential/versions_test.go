@@ -14,6 +14,15 @@ import (
 // the SDK's refusal (invalid(Order), invalid(Search)), on both sides.
 func versionScenarios() []scenario {
 	var b builder
+	addVersionOrderScenarios(&b)
+	addVersionIteratorAndCompanyScenarios(&b)
+	addVersionNameClashScenarios(&b)
+	return b
+}
+
+// addVersionOrderScenarios adds the features and the list orders of the
+// whole-site lists and the contact lists.
+func addVersionOrderScenarios(b *builder) {
 	b.add("version/features", func(r *run) {
 		f, err := r.c.Features(r.ctx)
 		r.err("err", err)
@@ -104,6 +113,11 @@ func versionScenarios() []scenario {
 			r.note("all", r.labels(all))
 		})
 	}
+}
+
+// addVersionIteratorAndCompanyScenarios adds the iterators in the order
+// asked for and the companies filters.
+func addVersionIteratorAndCompanyScenarios(b *builder) {
 	// The iterators in the order asked for, over the first pages of the
 	// whole-site lists.
 	b.add("version/iterator/transactions-desc", func(r *run) {
@@ -205,6 +219,11 @@ func versionScenarios() []scenario {
 		_, _, err = r.c.Companies.ListFiltered(r.ctx, &jetpackcrm.CompanyListOptions{Search: "\xff"})
 		r.err("bad-utf8", err)
 	})
+}
+
+// addVersionNameClashScenarios adds the 6.6 owner copy of the contact
+// lists.
+func addVersionNameClashScenarios(b *builder) {
 	// 6.6 lists contacts with a copy of "owner" under a second key; the
 	// raw answer shows it, the SDK's contact does not.
 	b.add("version/contacts-name-clash-key", func(r *run) {
@@ -237,7 +256,6 @@ func versionScenarios() []scenario {
 			}
 		}
 	})
-	return b
 }
 
 // lenOrNil is a list's length, or "nil" when the answer had none.
