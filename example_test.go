@@ -1,146 +1,35 @@
 package jetpackcrm_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"strconv"
-	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/jpcrm-go/jetpackcrm"
+	"github.com/jpcrm-go/jetpackcrm/jetpackcrmtest"
 )
 
-// exampleSite starts a stand-in for a WordPress site running Jetpack CRM,
-// answering as Jetpack CRM 6.4.4 does: create_* endpoints echo the request
-// plus an "id", lists are arrays with string ids, customer_search?email=
-// answers an object or [], refusals come as HTTP 200 {"error":100}, and an
-// unknown webhook action is a 400. Real programs pass their site's address.
-func exampleSite() *httptest.Server {
-	var mu sync.Mutex
-	pages := 0
-	contacts := []map[string]any{}
-	for i, name := range []string{"ada.lovelace", "grace.hopper", "linus.torvalds", "alan.turing", "katherine.johnson"} {
-		contacts = append(contacts, map[string]any{"id": strconv.Itoa(i + 1), "email": name + "@example.com", "status": "Lead"})
+// exampleSite starts the SDK's own fake Jetpack CRM (package
+// jetpackcrmtest), which answers as the real sites do, holding five
+// contacts: Ada Lovelace (ID 1, a Lead in London, tagged vip) and four
+// others. Real programs pass their site's address and the API key and
+// secret from CRM > Settings > API.
+func exampleSite() *jetpackcrmtest.Server {
+	site := jetpackcrmtest.NewServer(jetpackcrmtest.WithCredentials("example-key", "example-secret"))
+	seed := []jetpackcrmtest.Contact{{Email: "ada.lovelace@example.com", Status: "Lead", FirstName: "Ada", LastName: "Lovelace",
+		Address: jetpackcrmtest.Address{City: "London"}, MobilePhone: "07700 900123", Tags: []string{"vip"}}}
+	for _, name := range []string{"grace.hopper", "linus.torvalds", "alan.turing", "katherine.johnson"} {
+		seed = append(seed, jetpackcrmtest.Contact{Email: name + "@example.com", Status: "Lead"})
 	}
-	ada := map[string]any{"id": "1", "owner": "-1", "status": "Lead", "email": "ada.lovelace@example.com", "fname": "Ada",
-		"lname": "Lovelace", "city": "London", "mobtel": "07700 900123", "createduts": "1795835057",
-		"tags": []map[string]string{{"id": "1", "name": "vip", "slug": "vip"}}}
-
-	reply := func(w http.ResponseWriter, status int, v any) {
-		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(v)
-	}
-	echo := func(id int) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			var in map[string]any
-			dec := json.NewDecoder(r.Body)
-			dec.UseNumber()
-			if dec.Decode(&in) != nil {
-				reply(w, 200, map[string]any{"error": true, "message": "Invalid JSON data"})
-				return
-			}
-			if in["id"] != nil && in["id"] != json.Number("1") {
-				reply(w, 200, map[string]int{"error": 100}) // no such record
-				return
-			}
-			if in["id"] == nil {
-				in["id"] = id
-			}
-			reply(w, 200, in)
+	for _, c := range seed {
+		if _, err := site.SeedContact(c); err != nil {
+			panic(err)
 		}
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /zbs_api/status/", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, 200, map[string]any{"success": true, "data": map[string]string{"status": "Successful Connection",
-			"message": "Your API Connection with Jetpack CRM is functioning correctly.", "crm_version": "6.4.3", "db_version": "3.0"}})
-	})
-	// create_customer echoes; a write to Ada (id 1) is what customer_search
-	// then answers, as a site stores it.
-	mux.HandleFunc("/zbs_api/create_customer/", func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		var in map[string]any
-		if json.Unmarshal(body, &in) == nil && fmt.Sprint(in["id"]) == "1" {
-			mu.Lock()
-			for k, v := range in {
-				if k != "tags" && k != "id" {
-					ada[k] = v
-				}
-			}
-			mu.Unlock()
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		echo(1)(w, r)
-	})
-	mux.HandleFunc("/zbs_api/create_transaction/", echo(7))
-	// Like a real site, create_event answers success for any ID, even one
-	// that does not exist (and then stores nothing).
-	mux.HandleFunc("/zbs_api/create_event/", func(w http.ResponseWriter, r *http.Request) {
-		var in map[string]any
-		if json.NewDecoder(r.Body).Decode(&in) != nil {
-			reply(w, 200, map[string]int{"error": 100})
-			return
-		}
-		if in["id"] == nil {
-			in["id"] = 3
-		}
-		reply(w, 200, in)
-	})
-	mux.HandleFunc("GET /zbs_api/events/", func(w http.ResponseWriter, r *http.Request) {
-		if p := r.URL.Query().Get("page"); p != "" && p != "1" {
-			reply(w, 200, []any{})
-			return
-		}
-		reply(w, 200, []map[string]any{{"id": "1", "title": "Call Ada", "start": 1796115600, "end": 1796119200}})
-	})
-	mux.HandleFunc("GET /zbs_api/customer_search/", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("email") == "ada.lovelace@example.com" {
-			mu.Lock()
-			defer mu.Unlock()
-			reply(w, 200, ada)
-			return
-		}
-		reply(w, 200, []any{})
-	})
-	mux.HandleFunc("/zbs_api/customers/", func(w http.ResponseWriter, r *http.Request) {
-		var p struct {
-			Page    int `json:"page"`
-			PerPage int `json:"perpage"`
-		}
-		_ = json.NewDecoder(r.Body).Decode(&p)
-		p.Page, p.PerPage = max(p.Page, 1), max(p.PerPage, 1)
-		mu.Lock()
-		pages++
-		mu.Unlock()
-		start := min((p.Page-1)*p.PerPage, len(contacts))
-		reply(w, 200, contacts[start:min(start+p.PerPage, len(contacts))])
-	})
-	mux.HandleFunc("POST /zbs_api/webhook/", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, 400, map[string]any{"success": false, "data": map[string]string{"status": "Invalid webhook request",
-			"message": "Please ensure you are using the proper webhook action name and that the webhook is enabled."}})
-	})
-	mux.HandleFunc("GET /pages-served", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprint(w, pages)
-	})
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		if r.URL.Path != "/pages-served" && (q.Get("api_key") != "example-key" || q.Get("api_secret") != "example-secret") {
-			reply(w, 401, map[string]any{"success": false, "data": map[string]string{"status": "Unauthorized",
-				"message": "Please ensure your Jetpack CRM API key and secret are correctly configured."}})
-			return
-		}
-		mux.ServeHTTP(w, r)
-	}))
+	return site
 }
 
 // A Client is made once per site, with the API key and secret from
@@ -233,13 +122,13 @@ func ExampleCustomersService_All() {
 		}
 		fmt.Println(c.ID, c.Email)
 	}
-	resp, err := http.Get(site.URL + "/pages-served")
-	if err == nil {
-		var n int
-		_, _ = fmt.Fscan(resp.Body, &n)
-		_ = resp.Body.Close()
-		fmt.Println("pages of 2:", n)
+	pages := 0
+	for _, r := range site.Requests() {
+		if r.Endpoint == "customers" {
+			pages++
+		}
 	}
+	fmt.Println("pages of 2:", pages)
 	// Output:
 	// 1 ada.lovelace@example.com
 	// 2 grace.hopper@example.com
@@ -271,7 +160,7 @@ func ExampleTransactionsService_Create() {
 		return
 	}
 	fmt.Println(tx.ID, tx.OrderID, tx.Currency, tx.Total.StringFixed(2), tx.Date.UTC().Format(time.RFC3339))
-	// Output: 7 ORD-1001 GBP 149.99 2023-11-14T22:13:20Z
+	// Output: 1 ORD-1001 GBP 149.99 2023-11-14T22:13:20Z
 }
 
 // Events (tasks) need a title, a start and an end. Times may be in any
@@ -299,7 +188,7 @@ func ExampleEventsService_Create() {
 	fmt.Println(e.Start.UTC().Format("2006-01-02 15:04 MST"), "to", e.End.UTC().Format("15:04 MST"))
 	fmt.Println("complete:", e.Complete, "reminders:", len(e.Reminders))
 	// Output:
-	// 3 Call Ada about renewal
+	// 1 Call Ada about renewal
 	// 2026-11-29 03:00 UTC to 04:00 UTC
 	// complete: false reminders: 1
 }
