@@ -550,19 +550,15 @@ func relGoodCalls() map[string]func(ctx context.Context, c *jetpackcrm.Client) e
 	}
 }
 
-// relBadInputServer is a fake CRM and a Client for it; at cleanup it
-// checks that the server received nothing.
+// relBadInputServer is the fake CRM and a Client for it (relNewEnv); at
+// cleanup it checks that the server received nothing.
 func relBadInputServer(t *testing.T) (*jetpackcrmtest.Server, *jetpackcrm.Client) {
 	t.Helper()
-	srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCredentials(relKey, relSecret))
-	c, err := jetpackcrm.NewClient(srv.URL, relKey, relSecret, jetpackcrm.WithRetryPolicy(relFastPolicy))
-	require.NoError(t, err)
+	env := relNewEnv(t, nil)
 	t.Cleanup(func() {
-		assert.Zero(t, srv.RequestCount(), "requests reached the server: %+v", srv.Requests())
-		c.CloseIdleConnections()
-		srv.Close()
+		assert.Zero(t, env.srv.RequestCount(), "requests reached the server: %+v", env.srv.Requests())
 	})
-	return srv, c
+	return env.srv, env.client
 }
 
 // Every method refuses bad input with a *ValidationError, sends nothing,
