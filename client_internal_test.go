@@ -380,13 +380,15 @@ var relDeadlineCases = []struct {
 // context.DeadlineExceeded after a single attempt.
 func relCallUntilDeadline(t *testing.T, c *Client, method, endpoint string, safe, ambiguous bool) time.Duration {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), relDeadline)
-	defer cancel()
 	var body any
 	if method == http.MethodPost {
 		body = map[string]string{"email": "a@example.com", "title": "t"}
 	}
+	// start is taken before the deadline is set, so that a pause between
+	// the two on a loaded machine cannot make the call look early.
 	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), relDeadline)
+	defer cancel()
 	_, err := c.call(ctx, method, endpoint, nil, body, safe, nil)
 	elapsed := time.Since(start)
 	require.Error(t, err)
