@@ -46,14 +46,14 @@ func withBudget(ctx context.Context, b callBudget) context.Context {
 	return context.WithValue(ctx, callBudgetKey{}, b)
 }
 
-// join makes st one of the calls of the operation ctx carries, if any.
+// join makes st one of the calls of the operation ctx carries, if any:
+// checkRetry counts its attempts from the operation's earlier sends.
 func (st *callState) join(ctx context.Context) {
 	b, ok := ctx.Value(callBudgetKey{}).(callBudget)
 	if !ok {
 		return
 	}
 	st.start, st.attempts, st.checked = b.start, b.attempts, b.checked
-	st.retrier.RetryMax = max(0, st.policy.MaxRetries-b.attempts)
 }
 
 // createLedger is what a Client remembers of its own creates of new events,
