@@ -548,17 +548,11 @@ func checkDecodeTarget(v any) error {
 	return nil
 }
 
-// call is callAs for a call without an operation name, whose span is
-// named after the endpoint.
-func (c *Client) call(ctx context.Context, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
-	return c.callAs(ctx, endpoint, method, endpoint, q, body, safe, v)
-}
-
-// callAs is what every service method uses: build, send, check, decode.
-// op names the call ("Customers.Create") in its span.
-func (c *Client) callAs(ctx context.Context, op, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
-	// The operation's name is built only on these failure paths: call runs
-	// for every request.
+// call is what every service method uses: build, send, check, decode.
+// op names the call ("Customers.Create") in its span and metrics.
+func (c *Client) call(ctx context.Context, op, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
+	// These errors name the request, built only on these failure paths:
+	// call runs for every request.
 	if !c.isReady() {
 		return nil, c.ready(method + " " + endpoint)
 	}

@@ -42,7 +42,7 @@ var okList = jsonResponder(200, `[{"id":"1"}]`)
 
 func listEvents(c *Client, ctx context.Context) (*Response, error) {
 	var out []map[string]any
-	return c.call(ctx, "GET", "events", nil, nil, true, &out)
+	return c.call(ctx, "events", "GET", "events", nil, nil, true, &out)
 }
 
 func TestRetryAfterSecondsIsHonoured(t *testing.T) {
@@ -115,7 +115,7 @@ func TestUnsafeWriteIsNotRetriedOn500ButIsOn429(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		env := setup(t)
 		env.respond("POST", "create_event", statusResponder(500, ""))
-		_, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"title": "x"}, false, nil)
+		_, err := env.client.call(context.Background(), "create_event", "POST", "create_event", nil, map[string]string{"title": "x"}, false, nil)
 		ae := requireAPIError(t, err)
 		assert.Equal(t, 1, ae.Attempts)
 		assert.Equal(t, 1, env.mock.GetTotalCallCount(), "tried once: a retry could duplicate the event")
@@ -123,7 +123,7 @@ func TestUnsafeWriteIsNotRetriedOn500ButIsOn429(t *testing.T) {
 		env.mock.Reset()
 		env.respond("POST", "create_event", statusResponder(429, "2").Then(jsonResponder(200, `{"title":"x","id":7}`)))
 		var out map[string]any
-		resp, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"title": "x"}, false, &out)
+		resp, err := env.client.call(context.Background(), "create_event", "POST", "create_event", nil, map[string]string{"title": "x"}, false, &out)
 		require.NoError(t, err)
 		assert.Equal(t, 2, resp.Attempts, "429 means not processed: safe to retry")
 		assert.EqualValues(t, 7, out["id"])
@@ -135,7 +135,7 @@ func TestUnsafeRetryOptIn(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		env := setup(t, WithRetryPolicy(RetryPolicy{RetryUnsafe: true, WaitMin: time.Millisecond, WaitMax: time.Millisecond}))
 		env.respond("POST", "create_event", statusResponder(502, "").Then(jsonResponder(200, `{"id":1}`)))
-		resp, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"title": "x"}, false, nil)
+		resp, err := env.client.call(context.Background(), "create_event", "POST", "create_event", nil, map[string]string{"title": "x"}, false, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 2, resp.Attempts)
 	})
@@ -148,7 +148,7 @@ func TestSafeWriteRetriesWithIdenticalBody(t *testing.T) {
 		rec := &recordingResponder{next: statusResponder(500, "").Then(statusResponder(504, "")).Then(jsonResponder(200, `{"email":"a@example.com","id":1}`))}
 		env.respond("POST", "create_customer", rec.responder())
 		body := map[string]any{"email": "a@example.com", "fname": "Zoë", "tags": []string{"a", "b"}}
-		resp, err := env.client.call(context.Background(), "POST", "create_customer", nil, body, true, nil)
+		resp, err := env.client.call(context.Background(), "create_customer", "POST", "create_customer", nil, body, true, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 3, resp.Attempts)
 		require.Len(t, rec.bodies, 3)
@@ -215,13 +215,13 @@ func TestNetworkErrorsBeforeAndAfterSending(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		env := setup(t)
 		env.respond("POST", "create_event", httpmock.Responder(refused).Then(jsonResponder(200, `{"id":1}`)))
-		resp, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"t": "x"}, false, nil)
+		resp, err := env.client.call(context.Background(), "create_event", "POST", "create_event", nil, map[string]string{"t": "x"}, false, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 2, resp.Attempts, "nothing was sent: safe to retry even an unsafe write")
 
 		env.mock.Reset()
 		env.respond("POST", "create_event", httpmock.Responder(reset).Then(jsonResponder(200, `{"id":1}`)))
-		_, err = env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"t": "x"}, false, nil)
+		_, err = env.client.call(context.Background(), "create_event", "POST", "create_event", nil, map[string]string{"t": "x"}, false, nil)
 		var re *RequestError
 		require.ErrorAs(t, err, &re)
 		assert.True(t, re.MayHaveBeenApplied)
@@ -232,7 +232,7 @@ func TestNetworkErrorsBeforeAndAfterSending(t *testing.T) {
 
 		env.mock.Reset()
 		env.respond("POST", "create_customer", httpmock.Responder(reset).Then(jsonResponder(200, `{"id":1}`)))
-		resp, err = env.client.call(context.Background(), "POST", "create_customer", nil, map[string]string{"email": "a@example.com"}, true, nil)
+		resp, err = env.client.call(context.Background(), "create_customer", "POST", "create_customer", nil, map[string]string{"email": "a@example.com"}, true, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 2, resp.Attempts, "an upsert keyed by email is safe to repeat")
 	})
