@@ -225,14 +225,7 @@ func (st *callState) waitBeforeRetry(ctx context.Context) error {
 	st.mu.Lock()
 	wait := st.nextWait
 	st.mu.Unlock()
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return sleepCtx(ctx, wait)
 }
 
 // newRetrier returns the retry loop every call of a Client runs in:
