@@ -280,7 +280,7 @@ func TestLimitEndlessBodyIsCutAtTheCap(t *testing.T) {
 			defer cancel()
 			start := time.Now()
 			var out []map[string]any
-			resp, err := c.call(ctx, http.MethodGet, "transactions", nil, nil, true, &out)
+			resp, err := c.call(ctx, "transactions", http.MethodGet, "transactions", nil, nil, true, &out)
 			elapsed := time.Since(start)
 
 			if tc.status == http.StatusOK {
@@ -331,7 +331,7 @@ func TestLimitAnnouncedLengthAboveTheCap(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	var out []map[string]any
-	_, err := c.call(ctx, http.MethodGet, "transactions", nil, nil, true, &out)
+	_, err := c.call(ctx, "transactions", http.MethodGet, "transactions", nil, nil, true, &out)
 	assert.Less(t, time.Since(start), 5*time.Second)
 	var de *DecodeError
 	require.ErrorAs(t, err, &de, "%v", err)
