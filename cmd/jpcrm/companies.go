@@ -9,6 +9,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// companyFields are the CSV and detail columns of companies: see fieldSpec.
+var companyFields = fieldSpec[*jetpackcrm.Company]{
+	omit:  []string{"invoices", "quotes", "transactions"},
+	after: [][2]string{{"status", "email"}, {"owner", "avatar"}, {"tags", "wpid"}, {"contacts", "tags"}},
+}
+
 var companyView = view[*jetpackcrm.Company]{
 	table: []column[*jetpackcrm.Company]{
 		{"id", func(c *jetpackcrm.Company) string { return fmtInt(c.ID) }},
@@ -18,43 +24,7 @@ var companyView = view[*jetpackcrm.Company]{
 		{"city", func(c *jetpackcrm.Company) string { return c.Address.City }},
 		{"contacts", func(c *jetpackcrm.Company) string { return fmtInt(int64(len(c.Contacts))) }},
 	},
-	fields: []column[*jetpackcrm.Company]{
-		{"id", func(c *jetpackcrm.Company) string { return fmtInt(c.ID) }},
-		{"name", func(c *jetpackcrm.Company) string { return c.Name }},
-		{"email", func(c *jetpackcrm.Company) string { return c.Email }},
-		{"status", func(c *jetpackcrm.Company) string { return c.Status }},
-		{"addr1", func(c *jetpackcrm.Company) string { return c.Address.Line1 }},
-		{"addr2", func(c *jetpackcrm.Company) string { return c.Address.Line2 }},
-		{"city", func(c *jetpackcrm.Company) string { return c.Address.City }},
-		{"county", func(c *jetpackcrm.Company) string { return c.Address.County }},
-		{"postcode", func(c *jetpackcrm.Company) string { return c.Address.Postcode }},
-		{"country", func(c *jetpackcrm.Company) string { return c.Address.Country }},
-		{"secaddr1", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.Line1 }},
-		{"secaddr2", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.Line2 }},
-		{"seccity", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.City }},
-		{"seccounty", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.County }},
-		{"secpostcode", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.Postcode }},
-		{"seccountry", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.Country }},
-		{"maintel", func(c *jetpackcrm.Company) string { return c.MainPhone }},
-		{"sectel", func(c *jetpackcrm.Company) string { return c.SecondaryPhone }},
-		{"tw", func(c *jetpackcrm.Company) string { return c.Twitter }},
-		{"li", func(c *jetpackcrm.Company) string { return c.LinkedIn }},
-		{"fb", func(c *jetpackcrm.Company) string { return c.Facebook }},
-		{"avatar", func(c *jetpackcrm.Company) string { return c.Avatar }},
-		{"owner", func(c *jetpackcrm.Company) string { return fmtID(c.Owner) }},
-		{"wpid", func(c *jetpackcrm.Company) string { return fmtID(c.WPID) }},
-		{"tags", func(c *jetpackcrm.Company) string { return tagList(c.Tags) }},
-		{"contacts", func(c *jetpackcrm.Company) string {
-			emails := make([]string, 0, len(c.Contacts))
-			for _, ct := range c.Contacts {
-				emails = append(emails, ct.Email)
-			}
-			return strings.Join(emails, ", ")
-		}},
-		{"created", func(c *jetpackcrm.Company) string { return fmtTime(c.Created) }},
-		{"lastupdated", func(c *jetpackcrm.Company) string { return fmtTime(c.LastUpdated) }},
-		{"lastcontacted", func(c *jetpackcrm.Company) string { return fmtTime(c.LastContacted) }},
-	},
+	fields: wireColumns(companyFields),
 	custom: func(c *jetpackcrm.Company) map[string]string { return c.CustomFields },
 }
 

@@ -3,11 +3,19 @@ package main
 import (
 	"context"
 	"iter"
+	"reflect"
 	"strings"
 
 	"github.com/jpcrm-go/jetpackcrm"
 	"github.com/spf13/cobra"
 )
+
+// customerFields are the CSV and detail columns of contacts: see fieldSpec.
+var customerFields = fieldSpec[*jetpackcrm.Customer]{
+	omit:   []string{"fullname", "aliases", "invoices", "quotes", "transactions"},
+	header: map[string]string{"createduts": "created", "lastcontacteduts": "lastcontacted"},
+	after:  [][2]string{{"email", "id"}, {"owner", "avatar"}, {"tags", "wpid"}},
+}
 
 // customerView prints contacts. Its fields are named as the API names them,
 // so an exported CSV imports back as it is.
@@ -20,39 +28,7 @@ var customerView = view[*jetpackcrm.Customer]{
 		{"city", func(c *jetpackcrm.Customer) string { return c.Address.City }},
 		{"created", func(c *jetpackcrm.Customer) string { return fmtDate(c.Created) }},
 	},
-	fields: []column[*jetpackcrm.Customer]{
-		{"id", func(c *jetpackcrm.Customer) string { return fmtInt(c.ID) }},
-		{"email", func(c *jetpackcrm.Customer) string { return c.Email }},
-		{"status", func(c *jetpackcrm.Customer) string { return c.Status }},
-		{"prefix", func(c *jetpackcrm.Customer) string { return c.Prefix }},
-		{"fname", func(c *jetpackcrm.Customer) string { return c.FirstName }},
-		{"lname", func(c *jetpackcrm.Customer) string { return c.LastName }},
-		{"addr1", func(c *jetpackcrm.Customer) string { return c.Address.Line1 }},
-		{"addr2", func(c *jetpackcrm.Customer) string { return c.Address.Line2 }},
-		{"city", func(c *jetpackcrm.Customer) string { return c.Address.City }},
-		{"county", func(c *jetpackcrm.Customer) string { return c.Address.County }},
-		{"postcode", func(c *jetpackcrm.Customer) string { return c.Address.Postcode }},
-		{"country", func(c *jetpackcrm.Customer) string { return c.Address.Country }},
-		{"secaddr_addr1", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Line1 }},
-		{"secaddr_addr2", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Line2 }},
-		{"secaddr_city", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.City }},
-		{"secaddr_county", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.County }},
-		{"secaddr_postcode", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Postcode }},
-		{"secaddr_country", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Country }},
-		{"hometel", func(c *jetpackcrm.Customer) string { return c.HomePhone }},
-		{"worktel", func(c *jetpackcrm.Customer) string { return c.WorkPhone }},
-		{"mobtel", func(c *jetpackcrm.Customer) string { return c.MobilePhone }},
-		{"tw", func(c *jetpackcrm.Customer) string { return c.Twitter }},
-		{"li", func(c *jetpackcrm.Customer) string { return c.LinkedIn }},
-		{"fb", func(c *jetpackcrm.Customer) string { return c.Facebook }},
-		{"avatar", func(c *jetpackcrm.Customer) string { return c.Avatar }},
-		{"owner", func(c *jetpackcrm.Customer) string { return fmtID(c.Owner) }},
-		{"wpid", func(c *jetpackcrm.Customer) string { return fmtID(c.WPID) }},
-		{"tags", func(c *jetpackcrm.Customer) string { return tagList(c.Tags) }},
-		{"created", func(c *jetpackcrm.Customer) string { return fmtTime(c.Created) }},
-		{"lastupdated", func(c *jetpackcrm.Customer) string { return fmtTime(c.LastUpdated) }},
-		{"lastcontacted", func(c *jetpackcrm.Customer) string { return fmtTime(c.LastContacted) }},
-	},
+	fields: wireColumns(customerFields),
 	custom: func(c *jetpackcrm.Customer) map[string]string { return c.CustomFields },
 }
 
@@ -340,15 +316,18 @@ contact's tags. Exits with code 1 if no contact has the email.`,
 	return cmd
 }
 
-// isEmptyChange reports whether an update would change nothing.
+// isEmptyChange reports whether an update would change nothing: no field
+// of the request is set but ForceStatus, which changes nothing alone.
 func isEmptyChange(r *jetpackcrm.CustomerRequest) bool {
 	probe := *r
 	probe.ForceStatus = false
-	return probe.Email == "" && probe.Status == "" && probe.Prefix == "" && probe.FirstName == "" &&
-		probe.LastName == "" && probe.Address.IsZero() && probe.SecondaryAddress.IsZero() &&
-		probe.HomePhone == "" && probe.WorkPhone == "" && probe.MobilePhone == "" && probe.Twitter == "" &&
-		probe.LinkedIn == "" && probe.Facebook == "" && probe.Avatar == "" && len(probe.Tags) == 0 &&
-		probe.AssignTo == 0 && len(probe.CustomFields) == 0
+	if len(probe.Tags) == 0 {
+		probe.Tags = nil
+	}
+	if len(probe.CustomFields) == 0 {
+		probe.CustomFields = nil
+	}
+	return reflect.ValueOf(probe).IsZero()
 }
 
 func newCustomersExportCmd(a *app) *cobra.Command {
