@@ -2,10 +2,12 @@ package main
 
 import (
 	"reflect"
+	"regexp"
 	"slices"
 	"testing"
 
 	"github.com/jpcrm-go/jetpackcrm"
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -161,5 +163,82 @@ func TestIsEmptyChange(t *testing.T) {
 			t.Fatalf("%s: no sample for %s", wf.Name, wf.Type)
 		}
 		assert.Falsef(t, isEmptyChange(&req), "%s alone is a change", wf.Path)
+	}
+}
+
+// flaggedFields returns, for each flag of a command, the wire fields of
+// the request that setting it changes, by setting each flag alone on a
+// fresh command.
+func flaggedFields[R any](t *testing.T, build func() (*cobra.Command, func() *R)) map[string][]string {
+	t.Helper()
+	sample := map[string]string{"string": "x", "bool": "true", "int64": "5", "stringSlice": "a", "stringArray": "k=v"}
+	// The flag names, from the usage text: naming pflag's types here would
+	// make it a direct dependency of the module.
+	cmd, _ := build()
+	var names []string
+	for _, m := range regexp.MustCompile(`(?m)^\s+--([a-z0-9-]+)`).FindAllStringSubmatch(cmd.Flags().FlagUsages(), -1) {
+		names = append(names, m[1])
+	}
+	require.NotEmpty(t, names)
+	set := map[string][]string{}
+	for _, name := range names {
+		cmd, req := build()
+		fl := cmd.Flags().Lookup(name)
+		require.Containsf(t, sample, fl.Value.Type(), "flag --%s", name)
+		require.NoError(t, cmd.Flags().Set(name, sample[fl.Value.Type()]))
+		r := reflect.ValueOf(req()).Elem()
+		var model R
+		for _, wf := range jetpackcrm.WireFields(model) {
+			if !r.FieldByIndex(wf.Index).IsZero() {
+				set[wf.Name] = append(set[wf.Name], name)
+			}
+		}
+	}
+	return set
+}
+
+// TestFlagsSetEveryRequestField: every wire field of the requests that
+// upsert, update and companies create send is set by exactly one flag, or
+// is left out on purpose.
+func TestFlagsSetEveryRequestField(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, fields []jetpackcrm.WireField, set map[string][]string, unset ...string) {
+		for _, wf := range fields {
+			if slices.Contains(unset, wf.Name) {
+				assert.Emptyf(t, set[wf.Name], "%s is left out, but flags set it", wf.Name)
+				continue
+			}
+			assert.Lenf(t, set[wf.Name], 1, "%s (%s) is set by the flags %v", wf.Name, wf.Path, set[wf.Name])
+		}
+	}
+	t.Run("customers", func(t *testing.T) {
+		set := flaggedFields(t, func() (*cobra.Command, func() *jetpackcrm.CustomerRequest) {
+			var cf customerFlags
+			cmd := &cobra.Command{}
+			cmd.Flags().StringVar(&cf.req.Email, "email", "", "")
+			cf.register(cmd)
+			return cmd, func() *jetpackcrm.CustomerRequest {
+				r, err := cf.request()
+				require.NoError(t, err)
+				return r
+			}
+		})
+		check(t, jetpackcrm.WireFields(jetpackcrm.CustomerRequest{}), set, "id", "wpid")
+	})
+	t.Run("companies", func(t *testing.T) {
+		set := flaggedFields(t, func() (*cobra.Command, func() *jetpackcrm.CompanyRequest) {
+			var req jetpackcrm.CompanyRequest
+			cmd := &cobra.Command{}
+			companyRequestFlags(cmd, &req)
+			return cmd, func() *jetpackcrm.CompanyRequest { return &req }
+		})
+		check(t, jetpackcrm.WireFields(jetpackcrm.CompanyRequest{}), set, "tags")
+	})
+}
+
+func TestKebab(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"FirstName": "first-name", "SecondaryAddress.Line1": "secondary-address-line1", "WPID": "wpid", "ID": "id", "Line2": "line2"} {
+		assert.Equal(t, want, kebab(in), in)
 	}
 }
