@@ -122,6 +122,11 @@ func fieldGetter[T any](f jetpackcrm.WireField) func(T) string {
 			}
 			v = v.Elem()
 		}
+		if !v.CanAddr() { // a record by value: format reads through pointers
+			p := reflect.New(v.Type()).Elem()
+			p.Set(v)
+			v = p
+		}
 		return format(v.FieldByIndex(f.Index))
 	}
 }
@@ -141,26 +146,29 @@ var (
 // two decimals, yes or no, tags and contacts as comma-separated names and
 // emails, a linked contact by its email and a company by its name, and any
 // other list by its length. It returns nil for a type it cannot show.
+//
+// The value is addressable, and read through a pointer: boxing a time or a
+// slice into an interface would allocate for every cell.
 func fieldText(f jetpackcrm.WireField) func(reflect.Value) string {
 	switch t := f.Type; {
 	case t == timeType:
-		return func(v reflect.Value) string { return fmtTime(v.Interface().(time.Time)) }
+		return func(v reflect.Value) string { return fmtTime(*v.Addr().Interface().(*time.Time)) }
 	case t == decimalType:
-		return func(v reflect.Value) string { return fmtMoney(v.Interface().(decimal.Decimal)) }
+		return func(v reflect.Value) string { return fmtMoney(*v.Addr().Interface().(*decimal.Decimal)) }
 	case t == tagsType:
-		return func(v reflect.Value) string { return tagList(v.Interface().([]jetpackcrm.Tag)) }
+		return func(v reflect.Value) string { return tagList(*v.Addr().Interface().(*[]jetpackcrm.Tag)) }
 	case t == contactsType:
-		return func(v reflect.Value) string { return contactEmails(v.Interface().([]*jetpackcrm.Customer)) }
+		return func(v reflect.Value) string { return contactEmails(*v.Addr().Interface().(*[]*jetpackcrm.Customer)) }
 	case t == customerType:
 		return func(v reflect.Value) string {
-			if c := v.Interface().(*jetpackcrm.Customer); c != nil {
+			if c := *v.Addr().Interface().(**jetpackcrm.Customer); c != nil {
 				return c.Email
 			}
 			return ""
 		}
 	case t == companyType:
 		return func(v reflect.Value) string {
-			if c := v.Interface().(*jetpackcrm.Company); c != nil {
+			if c := *v.Addr().Interface().(**jetpackcrm.Company); c != nil {
 				return c.Name
 			}
 			return ""
@@ -176,7 +184,7 @@ func fieldText(f jetpackcrm.WireField) func(reflect.Value) string {
 	case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.String:
 		return func(v reflect.Value) string { return fmtInt(int64(v.Len())) }
 	case t.Kind() == reflect.Slice:
-		return func(v reflect.Value) string { return strings.Join(v.Interface().([]string), ", ") }
+		return func(v reflect.Value) string { return strings.Join(*v.Addr().Interface().(*[]string), ", ") }
 	}
 	return nil
 }
