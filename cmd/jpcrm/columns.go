@@ -79,7 +79,7 @@ func wireColumns[T any](spec fieldSpec[T]) []column[T] {
 		}
 		get := spec.get[f.Name]
 		if get == nil {
-			get = fieldGetter[T](f)
+			get = fieldGetter[T](f, false)
 		}
 		name := f.Name
 		if h, ok := spec.header[f.Name]; ok {
@@ -108,8 +108,8 @@ func wireColumns[T any](spec fieldSpec[T]) []column[T] {
 }
 
 // fieldGetter reads field f of a *Model and formats it with fieldText.
-func fieldGetter[T any](f jetpackcrm.WireField) func(T) string {
-	format := fieldText(f)
+func fieldGetter[T any](f jetpackcrm.WireField, short bool) func(T) string {
+	format := fieldText(f, short)
 	if format == nil {
 		var model T
 		panic(fmt.Sprintf("jpcrm: %T field %s (%q) has type %s, which the CLI cannot show: give the view a get or omit for it", model, f.Path, f.Name, f.Type))
@@ -131,6 +131,43 @@ func fieldGetter[T any](f jetpackcrm.WireField) func(T) string {
 	}
 }
 
+// tableColumn is a column of a table form: the wire field named wire,
+// headed by its wire name unless header is set, formatted by its type
+// (times as days) unless get is set; a column that is no wire field has
+// only header and get.
+type tableColumn[T any] struct {
+	wire, header string
+	get          func(T) string
+}
+
+// tableColumns are the columns of a table form, which shows a few fields
+// of a model, chosen by hand. It panics on a wire name the model does not
+// have.
+func tableColumns[T any](cols []tableColumn[T]) []column[T] {
+	var model T
+	fields := map[string]jetpackcrm.WireField{}
+	for _, f := range jetpackcrm.WireFields(model) {
+		fields[f.Name] = f
+	}
+	out := make([]column[T], 0, len(cols))
+	for _, c := range cols {
+		if c.wire != "" {
+			f, ok := fields[c.wire]
+			if !ok {
+				panic(fmt.Sprintf("jpcrm: the %T table names %q, which is no wire field", model, c.wire))
+			}
+			if c.header == "" {
+				c.header = c.wire
+			}
+			if c.get == nil {
+				c.get = fieldGetter[T](f, true)
+			}
+		}
+		out = append(out, column[T]{c.header, c.get})
+	}
+	return out
+}
+
 var (
 	timeType     = reflect.TypeFor[time.Time]()
 	decimalType  = reflect.TypeFor[decimal.Decimal]()
@@ -145,12 +182,15 @@ var (
 // counts with 0 (unset) as "", times in RFC 3339 (UTC), money with at least
 // two decimals, yes or no, tags and contacts as comma-separated names and
 // emails, a linked contact by its email and a company by its name, and any
-// other list by its length. It returns nil for a type it cannot show.
+// other list by its length; short (tables) shows a time as its day. It
+// returns nil for a type it cannot show.
 //
 // The value is addressable, and read through a pointer: boxing a time or a
 // slice into an interface would allocate for every cell.
-func fieldText(f jetpackcrm.WireField) func(reflect.Value) string {
+func fieldText(f jetpackcrm.WireField, short bool) func(reflect.Value) string {
 	switch t := f.Type; {
+	case t == timeType && short:
+		return func(v reflect.Value) string { return fmtDate(*v.Addr().Interface().(*time.Time)) }
 	case t == timeType:
 		return func(v reflect.Value) string { return fmtTime(*v.Addr().Interface().(*time.Time)) }
 	case t == decimalType:

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/jpcrm-go/jetpackcrm"
 	"github.com/spf13/cobra"
@@ -109,7 +110,13 @@ func TestWireColumnsSpec(t *testing.T) {
 			func() { wireColumns(spec) }, "a %s naming no wire field", name)
 	}
 	assert.Panics(t, func() { wireColumns(fieldSpec[*struct{ X int }]{}) }, "a type that is no model")
-	assert.Nil(t, fieldText(jetpackcrm.WireField{Name: "x", Type: reflect.TypeFor[map[string]int]()}),
+	assert.PanicsWithValue(t, `jpcrm: the *jetpackcrm.Tag table names "nosuch", which is no wire field`,
+		func() { tableColumns([]tableColumn[*jetpackcrm.Tag]{{wire: "nosuch"}}) })
+	table := tableColumns([]tableColumn[*jetpackcrm.Tag]{{wire: "name", header: "tag"}, {wire: "created"}, {header: "x", get: func(*jetpackcrm.Tag) string { return "y" }}})
+	tag := &jetpackcrm.Tag{Name: "VIP", Created: time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC)}
+	assert.Equal(t, []string{"TAG", "CREATED", "X"}, tableHeader(view[*jetpackcrm.Tag]{table: table}))
+	assert.Equal(t, []string{"VIP", "2026-01-05", "y"}, tableRow(view[*jetpackcrm.Tag]{table: table}, tag), "a table shows a time as its day")
+	assert.Nil(t, fieldText(jetpackcrm.WireField{Name: "x", Type: reflect.TypeFor[map[string]int]()}, false),
 		"a type with no format is refused, not printed with %v")
 }
 

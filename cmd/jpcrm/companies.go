@@ -16,14 +16,10 @@ var companyFields = fieldSpec[*jetpackcrm.Company]{
 }
 
 var companyView = view[*jetpackcrm.Company]{
-	table: []column[*jetpackcrm.Company]{
-		{"id", func(c *jetpackcrm.Company) string { return fmtInt(c.ID) }},
-		{"name", func(c *jetpackcrm.Company) string { return c.Name }},
-		{"email", func(c *jetpackcrm.Company) string { return c.Email }},
-		{"status", func(c *jetpackcrm.Company) string { return c.Status }},
-		{"city", func(c *jetpackcrm.Company) string { return c.Address.City }},
-		{"contacts", func(c *jetpackcrm.Company) string { return fmtInt(int64(len(c.Contacts))) }},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Company]{
+		{wire: "id"}, {wire: "name"}, {wire: "email"}, {wire: "status"}, {wire: "city"},
+		{wire: "contacts", get: func(c *jetpackcrm.Company) string { return fmtInt(int64(len(c.Contacts))) }},
+	}),
 	fields: wireColumns(companyFields),
 	custom: func(c *jetpackcrm.Company) map[string]string { return c.CustomFields },
 }

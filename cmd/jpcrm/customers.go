@@ -20,14 +20,10 @@ var customerFields = fieldSpec[*jetpackcrm.Customer]{
 // customerView prints contacts. Its fields are named as the API names them,
 // so an exported CSV imports back as it is.
 var customerView = view[*jetpackcrm.Customer]{
-	table: []column[*jetpackcrm.Customer]{
-		{"id", func(c *jetpackcrm.Customer) string { return fmtInt(c.ID) }},
-		{"email", func(c *jetpackcrm.Customer) string { return c.Email }},
-		{"name", customerName},
-		{"status", func(c *jetpackcrm.Customer) string { return c.Status }},
-		{"city", func(c *jetpackcrm.Customer) string { return c.Address.City }},
-		{"created", func(c *jetpackcrm.Customer) string { return fmtDate(c.Created) }},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Customer]{
+		{wire: "id"}, {wire: "email"}, {header: "name", get: customerName}, {wire: "status"}, {wire: "city"},
+		{wire: "createduts", header: "created"},
+	}),
 	fields: wireColumns(customerFields),
 	custom: func(c *jetpackcrm.Customer) map[string]string { return c.CustomFields },
 }

@@ -18,23 +18,14 @@ var eventFields = fieldSpec[*jetpackcrm.Event]{
 }
 
 var eventView = view[*jetpackcrm.Event]{
-	table: []column[*jetpackcrm.Event]{
-		{"id", func(e *jetpackcrm.Event) string { return fmtInt(e.ID) }},
-		{"title", func(e *jetpackcrm.Event) string { return e.Title }},
-		{"start", func(e *jetpackcrm.Event) string { return fmtMinute(e.Start) }},
-		{"end", func(e *jetpackcrm.Event) string { return fmtMinute(e.End) }},
-		{"done", func(e *jetpackcrm.Event) string { return fmtBool(e.Complete) }},
-		{"contact", eventContact},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Event]{
+		{wire: "id"}, {wire: "title"},
+		{wire: "start", get: func(e *jetpackcrm.Event) string { return fmtMinute(e.Start) }},
+		{wire: "end", get: func(e *jetpackcrm.Event) string { return fmtMinute(e.End) }},
+		{wire: "complete", header: "done"}, {wire: "contact"},
+	}),
 	fields: wireColumns(eventFields),
 	custom: func(e *jetpackcrm.Event) map[string]string { return e.CustomFields },
-}
-
-func eventContact(e *jetpackcrm.Event) string {
-	if e.Contact == nil {
-		return ""
-	}
-	return e.Contact.Email
 }
 
 func newEventsCmd(a *app) *cobra.Command {

@@ -32,15 +32,10 @@ var quoteFields = fieldSpec[*jetpackcrm.Quote]{
 }
 
 var quoteView = view[*jetpackcrm.Quote]{
-	table: []column[*jetpackcrm.Quote]{
-		{"id", func(q *jetpackcrm.Quote) string { return fmtInt(q.ID) }},
-		{"reference", func(q *jetpackcrm.Quote) string { return q.Reference }},
-		{"title", func(q *jetpackcrm.Quote) string { return q.Title }},
-		{"value", func(q *jetpackcrm.Quote) string { return fmtMoney(q.Value) }},
-		{"currency", func(q *jetpackcrm.Quote) string { return q.Currency }},
-		{"status", func(q *jetpackcrm.Quote) string { return quoteStatus(q.Status) }},
-		{"date", func(q *jetpackcrm.Quote) string { return fmtDate(q.Date) }},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Quote]{
+		{wire: "id"}, {wire: "id_override", header: "reference"}, {wire: "title"}, {wire: "value"},
+		{wire: "currency"}, {wire: "status", get: func(q *jetpackcrm.Quote) string { return quoteStatus(q.Status) }}, {wire: "date"},
+	}),
 	fields: wireColumns(quoteFields),
 	custom: func(q *jetpackcrm.Quote) map[string]string { return q.CustomFields },
 	json: func(q *jetpackcrm.Quote) any {
@@ -59,15 +54,10 @@ var invoiceFields = fieldSpec[*jetpackcrm.Invoice]{
 }
 
 var invoiceView = view[*jetpackcrm.Invoice]{
-	table: []column[*jetpackcrm.Invoice]{
-		{"id", func(i *jetpackcrm.Invoice) string { return fmtInt(i.ID) }},
-		{"reference", func(i *jetpackcrm.Invoice) string { return i.Reference }},
-		{"status", func(i *jetpackcrm.Invoice) string { return i.Status }},
-		{"total", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Total) }},
-		{"currency", func(i *jetpackcrm.Invoice) string { return i.Currency }},
-		{"date", func(i *jetpackcrm.Invoice) string { return fmtDate(i.Date) }},
-		{"due", func(i *jetpackcrm.Invoice) string { return fmtDate(i.DueDate) }},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Invoice]{
+		{wire: "id"}, {wire: "id_override", header: "reference"}, {wire: "status"}, {wire: "total"},
+		{wire: "currency"}, {wire: "date"}, {wire: "due_date", header: "due"},
+	}),
 	fields: wireColumns(invoiceFields),
 	custom: func(i *jetpackcrm.Invoice) map[string]string { return i.CustomFields },
 	json: func(i *jetpackcrm.Invoice) any {

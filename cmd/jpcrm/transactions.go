@@ -22,16 +22,10 @@ var transactionFields = fieldSpec[*jetpackcrm.Transaction]{
 }
 
 var transactionView = view[*jetpackcrm.Transaction]{
-	table: []column[*jetpackcrm.Transaction]{
-		{"id", func(t *jetpackcrm.Transaction) string { return fmtInt(t.ID) }},
-		{"order", func(t *jetpackcrm.Transaction) string { return t.OrderID }},
-		{"status", func(t *jetpackcrm.Transaction) string { return t.Status }},
-		{"type", func(t *jetpackcrm.Transaction) string { return t.Type }},
-		{"total", func(t *jetpackcrm.Transaction) string { return fmtMoney(t.Total) }},
-		{"currency", func(t *jetpackcrm.Transaction) string { return t.Currency }},
-		{"date", func(t *jetpackcrm.Transaction) string { return fmtDate(t.Date) }},
-		{"title", func(t *jetpackcrm.Transaction) string { return t.Title }},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Transaction]{
+		{wire: "id"}, {wire: "ref", header: "order"}, {wire: "status"}, {wire: "type"}, {wire: "total"},
+		{wire: "currency"}, {wire: "date"}, {wire: "title"},
+	}),
 	fields: wireColumns(transactionFields),
 	custom: func(t *jetpackcrm.Transaction) map[string]string { return t.CustomFields },
 	json: func(t *jetpackcrm.Transaction) any {
