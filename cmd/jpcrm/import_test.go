@@ -425,7 +425,23 @@ func TestImportInterrupted(t *testing.T) {
 	path := writeFile(t, "slow.csv", sb.String())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	time.AfterFunc(150*time.Millisecond, cancel)
+	// Cancel once some rows are written (a fixed delay wrote none on a
+	// loaded machine), polling within a bound.
+	go func() {
+		defer cancel()
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if len(srv.Contacts()) >= 3 {
+					return
+				}
+			}
+		}
+	}()
 	var out, errb strings.Builder
 	env := envOf(srv)
 	code := runContext(ctx, []string{"customers", "import", path, "--concurrency", "1", "-o", "json"}, nil, &out, &errb,
