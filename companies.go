@@ -364,7 +364,7 @@ func (s *CompaniesService) all(ctx context.Context, op string, opts *CompanyList
 	}
 	// Without an Order, a set of IDs: Jetpack CRM 6.4 lists companies
 	// oldest first, 6.6 newest first (it hard-codes the order).
-	return iterate(ctx, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(c *Company) int64 { return c.ID }, func(ctx context.Context, page, perPage int) ([]*Company, *Response, error) {
+	return iterate(ctx, op, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(c *Company) int64 { return c.ID }, func(ctx context.Context, page, perPage int) ([]*Company, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.list(ctx, op, &o)

@@ -538,13 +538,6 @@ func (s *CustomersService) writeMerged(ctx context.Context, op string, current *
 	return stored, resp, nil
 }
 
-// isMiss reports whether err is a lookup that found nothing, rather than an
-// HTTP 404 (the API switched off) that also matches ErrNotFound.
-func isMiss(err error) bool {
-	var ae *APIError
-	return errors.Is(err, ErrNotFound) && !errors.As(err, &ae)
-}
-
 // checkKept compares what Update wrote with what the site then holds, for
 // what the site may silently drop.
 func checkKept(op string, sent *CustomerRequest, stored *Customer) error {
@@ -601,7 +594,7 @@ func (s *CustomersService) All(ctx context.Context, opts *CustomerListOptions) i
 	if opts != nil {
 		base = *opts
 	}
-	return iterate(ctx, base.PerPage, iterationOrder(base.Order, ascendingIDs), customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+	return iterate(ctx, op, base.PerPage, iterationOrder(base.Order, ascendingIDs), customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.List(ctx, &o)
@@ -729,7 +722,7 @@ const wordPressSlashed = `'"\`
 // noContactWithEmail is the miss of a lookup by email. It does not print the
 // address: errors end up in logs, and an address is personal data.
 func noContactWithEmail(op string) error {
-	return fmt.Errorf("jetpackcrm: %s: no contact has this email: %w", op, ErrNotFound)
+	return notFound(op, 0, "no contact has this email")
 }
 
 // searchByEmail finds the contact with email by searching the contacts and
@@ -740,7 +733,7 @@ func noContactWithEmail(op string) error {
 func (s *CustomersService) searchByEmail(ctx context.Context, op, email string) (*Customer, *Response, error) {
 	opts := CustomerListOptions{Search: email, WithTags: true, WithInvoices: true, WithTransactions: true}
 	var last *Response
-	pages := iterate(ctx, DefaultIteratorPerPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+	pages := iterate(ctx, op, DefaultIteratorPerPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
 		o := opts
 		o.Page, o.PerPage = page, perPage
 		items, resp, err := s.List(ctx, &o)

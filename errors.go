@@ -336,11 +336,107 @@ func (e *RequestError) Error() string {
 // Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
 func (e *RequestError) Unwrap() error { return e.Err }
 
-// notFound is the error of a lookup that found nothing. It matches
-// ErrNotFound and names the operation; the format must not print personal
-// data such as an email address, since errors end up in logs.
-func notFound(op, format string, args ...any) error {
-	return fmt.Errorf("jetpackcrm: %s: %s: %w", op, fmt.Sprintf(format, args...), ErrNotFound)
+// NotFoundError is a lookup that found nothing: the site answered, and no
+// record matched. [CustomersService.GetByEmail] and [CustomersService.Update]
+// return it for an email no contact has, [EventsService.Create] for an ID
+// no event has; nothing was written. It matches [ErrNotFound].
+//
+// An HTTP 404 matches [ErrNotFound] too, but is an [*APIError]: the API
+// module is switched off or the site's rewrite rules are stale, and the
+// record may well exist. errors.As tells the two apart; do not create a
+// record on a 404.
+type NotFoundError struct {
+	// Op is the method, e.g. "Customers.GetByEmail".
+	Op string
+	// ID is the ID looked for, or 0 for a lookup by email (the address is
+	// not kept: errors end up in logs, and it is personal data).
+	ID int64
+	// Reason says what was not found, e.g. "no contact has this email".
+	Reason string
+}
+
+// Error names the method and what was not found, never an email address.
+func (e *NotFoundError) Error() string {
+	var b strings.Builder
+	b.WriteString("jetpackcrm: ")
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	if e.Reason != "" {
+		b.WriteString(e.Reason)
+		b.WriteString(": ")
+	}
+	b.WriteString(ErrNotFound.Error())
+	return b.String()
+}
+
+// Is matches [ErrNotFound].
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// notFound is the *NotFoundError of op looking for id (0 for a lookup by
+// email). The format must not print personal data such as an email
+// address, since errors end up in logs.
+func notFound(op string, id int64, format string, args ...any) *NotFoundError {
+	return &NotFoundError{Op: op, ID: id, Reason: fmt.Sprintf(format, args...)}
+}
+
+// isMiss reports whether err is a lookup that found nothing, rather than an
+// HTTP 404 (the API switched off) that also matches ErrNotFound.
+func isMiss(err error) bool {
+	var nf *NotFoundError
+	return errors.As(err, &nf)
+}
+
+// PagingError is a walk of a list that stopped on a page it cannot go past
+// without skipping or repeating records. The All and SearchAll iterators
+// yield it, once, as their last value; the records yielded before it were
+// each yielded once. errors.Is matches its Err:
+//
+//   - [ErrPagingStalled]: a full page held only records already yielded:
+//     the first page again (a server or cache that ignores the page
+//     parameter), or several pages in a row while the list shifted under
+//     the walk. Asking on would loop for ever.
+//   - [ErrUnexpectedOrder]: a page was not sorted the way the walk relies
+//     on to recognise what it has yielded (a site whose release changed
+//     under the [Client], or a proxy reordering answers).
+type PagingError struct {
+	// Op is the method, e.g. "Customers.All".
+	Op string
+	// Page is the page (1-based) that stopped the walk.
+	Page int
+	// Reason says what was wrong with the page.
+	Reason string
+	// Err is [ErrPagingStalled] or [ErrUnexpectedOrder].
+	Err error
+}
+
+// Error names the method, the page and what was wrong with it.
+func (e *PagingError) Error() string {
+	var b strings.Builder
+	b.WriteString("jetpackcrm: ")
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "page %d", e.Page)
+	if e.Reason != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Reason)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns Err, so errors.Is(err, [ErrPagingStalled]) works.
+func (e *PagingError) Unwrap() error { return e.Err }
+
+// pagingStalled is the *PagingError of a full page with nothing new.
+func pagingStalled(op string, page int) *PagingError {
+	return &PagingError{Op: op, Page: page, Reason: "repeated records already seen; the server does not seem to honour paging", Err: ErrPagingStalled}
 }
 
 // asValidation turns a model's validate() error into a *ValidationError

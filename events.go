@@ -336,7 +336,7 @@ func (s *EventsService) create(ctx context.Context, op string, req *EventRequest
 		return nil, resp, err
 	}
 	if !found {
-		return nil, resp, notFound(op, "no event with ID %d; the server would answer success and store nothing", req.ID)
+		return nil, resp, notFound(op, req.ID, "no event with ID %d; the server would answer success and store nothing", req.ID)
 	}
 	e := new(Event)
 	resp, err = (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_event", nil, req, true, e)
@@ -450,7 +450,7 @@ func (s *EventsService) All(ctx context.Context, opts *EventListOptions) iter.Se
 	}
 	// Without an Order, a set of IDs: the walk takes whatever order the site
 	// lists in (the SDK asks for ASC, which every release gives today).
-	return iterate(ctx, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
+	return iterate(ctx, op, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.List(ctx, &o)

@@ -144,13 +144,13 @@ type pageFetcher[T any] func(ctx context.Context, page, perPage int) ([]*T, *Res
 // when the caller breaks, or after yielding an error once. It never yields
 // the same ID twice: records inserted during the walk shift the pages, so a
 // record can come back on the next page.
-func iterate[T any](ctx context.Context, perPage int, ord idOrder, id func(*T) int64, fetch pageFetcher[T]) iter.Seq2[*T, error] {
+func iterate[T any](ctx context.Context, op string, perPage int, ord idOrder, id func(*T) int64, fetch pageFetcher[T]) iter.Seq2[*T, error] {
 	if perPage <= 0 {
 		perPage = DefaultIteratorPerPage
 	}
 	return func(yield func(*T, error) bool) {
 		if ctx == nil {
-			yield(nil, invalid("All", "ctx", "nil context"))
+			yield(nil, invalid(op, "ctx", "nil context"))
 			return
 		}
 		seen := newSeenIDs(ord)
@@ -180,8 +180,8 @@ func iterate[T any](ctx context.Context, perPage int, ord idOrder, id func(*T) i
 						// Behind a record just yielded: the page is not in
 						// the order the watermark relies on, which would
 						// skip records without a word.
-						yield(nil, fmt.Errorf("jetpackcrm: page %d is not sorted %s as the list should be (ID %d out of order): %w",
-							page, ord.words(), id(it), ErrUnexpectedOrder))
+						yield(nil, &PagingError{Op: op, Page: page, Err: ErrUnexpectedOrder,
+							Reason: fmt.Sprintf("is not sorted %s as the list should be (ID %d out of order)", ord.words(), id(it))})
 						return
 					}
 					continue
@@ -208,7 +208,7 @@ func iterate[T any](ctx context.Context, perPage int, ord idOrder, id func(*T) i
 			// added at its start, as newest-first lists are on a busy
 			// site): the walk goes on, within a bound.
 			if stale++; slices.Equal(ids, firstPage) || stale >= maxStalePages {
-				yield(nil, fmt.Errorf("jetpackcrm: page %d repeated records already seen; the server does not seem to honour paging: %w", page, ErrPagingStalled))
+				yield(nil, pagingStalled(op, page))
 				return
 			}
 		}
@@ -330,7 +330,7 @@ func allPages[T any](ctx context.Context, op string, opts *ListOptions, def idOr
 	if opts != nil {
 		base = *opts
 	}
-	return iterate(ctx, base.PerPage, iterationOrder(base.Order, def), id, func(ctx context.Context, page, perPage int) ([]*T, *Response, error) {
+	return iterate(ctx, op, base.PerPage, iterationOrder(base.Order, def), id, func(ctx context.Context, page, perPage int) ([]*T, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return list(ctx, &o)

@@ -316,7 +316,7 @@ func (r *syncRun) walk(ctx context.Context, workers int, visit func(*Customer), 
 				return true, nil
 			}
 			if fresh == 0 {
-				return false, fmt.Errorf("jetpackcrm: page %d repeated records already seen; the server does not seem to honour paging: %w", next+k, ErrPagingStalled)
+				return false, pagingStalled(r.op, next+k)
 			}
 		}
 		next += batch
@@ -400,7 +400,7 @@ func (r *syncRun) find(ctx context.Context, email string) (contactState, error) 
 func (r *syncRun) lookup(ctx context.Context, email string) (contactState, error) {
 	c, _, err := r.s.getByEmail(ctx, r.op, email)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case isMiss(err): // not a 404: the API switched off says nothing of the contact
 		return contactState{known: true, fresh: true}, nil
 	case err != nil:
 		return contactState{}, err
