@@ -24,43 +24,97 @@ server for tests that want the real HTTP path.
 # Authentication
 
 The API reads the key and secret only from the query string of every
-request, so they are in every URL. The Client adds them at send time, in one
-place, and keeps them out of everything it hands back: errors, logs,
-responses, fmt output of any SDK value. NewClient refuses plain http to a
-host other than loopback unless WithInsecureHTTP is given. Redirects to
-another host are refused (ErrRedirectRefused), since they would carry the
+request, so they are in every URL. The [Client] adds them at send time, in
+one place, and keeps them out of everything it hands back: errors, logs,
+responses, fmt output of any SDK value. [NewClient] refuses plain http to a
+host other than loopback unless [WithInsecureHTTP] is given. Redirects to
+another host are refused ([ErrRedirectRefused]), since they would carry the
 credentials.
 
 # Errors
 
-The API answers many errors with HTTP 200. Every call returns one of:
+The API answers many errors with HTTP 200; the SDK sorts every failure
+into one of the error types below, which errors.As finds, and most of them
+match a sentinel, which errors.Is finds. Match on those, never on the
+message: the server's words are translated into the site's language.
 
-  - *APIError for a non-2xx answer; errors.Is matches the sentinel of its
-    status (ErrUnauthorized, ErrMethodNotAllowed, ErrInternal, ...) and
-    ErrServer for any 5xx.
-  - *APIError matching ErrRejected for a 200 whose body refused a write:
+The error types:
+
+  - [*APIError]: an answer that says the call failed, a non-2xx status
+    (errors.Is matches the sentinel of the status below, and [ErrServer]
+    for any 5xx) or a 200 whose body refused a write (Rejected; it
+    matches [ErrRejected]).
+  - [*RateLimitError]: a 429, or a 503 with Retry-After, that retries did
+    not get past; it matches [ErrRateLimited] and unwraps to its
+    [*APIError]. RetryAfter is the wait the server asked for.
+  - [*ValidationError]: input the SDK refused before sending anything,
+    including what the site's release cannot do; it matches
+    [ErrInvalidInput]. Field names the field.
+  - [*DecodeError]: a body that is not the JSON the call expected (an
+    HTML page, an empty, truncated or oversized body); it unwraps to the
+    cause.
+  - [*RequestError]: no usable answer came (network, timeout, cancellation,
+    a refused redirect); it unwraps to the cause, so
+    errors.Is(err, context.Canceled) works.
+  - [*NotFoundError]: a lookup found nothing ([CustomersService.GetByEmail]
+    and [CustomersService.Update] of an email no contact has,
+    [EventsService.Create] of a missing ID); it matches [ErrNotFound]. An
+    HTTP 404 matches [ErrNotFound] too but is an [*APIError] (the API
+    switched off): errors.As tells a miss from it.
+  - [*WriteCheckError]: [EventsService.Create] without an ID could not
+    settle a failure that may have been applied (see below); it unwraps to
+    the write's last failure.
+  - [*PagingError]: an All or SearchAll iterator stopped on a page it
+    cannot walk past; it unwraps to [ErrPagingStalled] or
+    [ErrUnexpectedOrder], and names the method and the page.
+
+The sentinels, matched with errors.Is:
+
+  - [ErrBadRequest]: an [*APIError] with HTTP 400.
+  - [ErrUnauthorized]: HTTP 401, the key or secret refused.
+  - [ErrForbidden]: HTTP 403.
+  - [ErrNotFound]: HTTP 404 (the API module off, or stale rewrite rules),
+    and every [*NotFoundError].
+  - [ErrMethodNotAllowed]: HTTP 405.
+  - [ErrNotAcceptable]: HTTP 406.
+  - [ErrGone]: HTTP 410.
+  - [ErrTeapot]: HTTP 418.
+  - [ErrRateLimited]: HTTP 429, and every [*RateLimitError].
+  - [ErrInternal]: HTTP 500 (a PHP fatal error).
+  - [ErrUnavailable]: HTTP 503.
+  - [ErrServer]: any 5xx [*APIError].
+  - [ErrRejected]: an [*APIError] for a 200 that refused a write:
     {"error":100}, {"errors":1}, {"error":true,"message":...},
     {"error":400,"message":...}, or an empty body from a create endpoint.
-  - *RateLimitError (429, or 503 with Retry-After) that retries did not get
-    past; it also matches ErrRateLimited.
-  - *ValidationError (errors.Is(err, ErrInvalidInput)) for input refused
-    before anything was sent.
-  - *DecodeError for a body that is not the JSON expected (an HTML page, an
-    empty or oversized body).
-  - *RequestError when no answer came (network, timeout, cancellation).
-  - An error matching ErrNotFound for a lookup that found nothing
-    (Customers.GetByEmail, Customers.Update, Events.Create of a missing ID),
-    and one matching ErrNotKept for a write the site did not keep as sent.
+  - [ErrInvalidInput]: every [*ValidationError].
+  - [ErrResponseTooLarge]: a [*DecodeError] of a body longer than
+    [WithMaxResponseBytes] allows.
+  - [ErrRedirectRefused]: a [*RequestError] of a redirect the Client will
+    not follow.
+  - [ErrNotKept]: [CustomersService.Update] (or [CustomersService.Sync]
+    merging) wrote, and the read back shows the site did not keep what was
+    sent (the contact's owner); the contact returned is what it holds.
+  - [ErrAmbiguousEmail]: a lookup by an email with an apostrophe that can
+    neither find the contact nor rule it out; not a miss, so do not create
+    the contact.
+  - [ErrContactNotListed]: a [CustomersService.Sync] request whose create
+    matched a contact the read of the list did not show.
+  - [ErrCustomFieldsUnknown]: [Client.CustomFieldSlugs] on a site with no
+    record of the type yet.
+  - [ErrPagingStalled]: the Err of a [*PagingError] for a full page with
+    nothing new (a server that ignores paging).
+  - [ErrUnexpectedOrder]: the Err of a [*PagingError] for a page out of the
+    order the walk relies on.
 
 A write can have happened although its call failed: when no answer came,
 when a 5xx came (a proxy's 502, 503 or 504 after WordPress wrote, or a PHP
 fatal error after the write) and when a 2xx came that cannot be read.
-MayHaveBeenApplied(err) reports it (each of *RequestError, *APIError and
-*DecodeError has the field); check the record before sending such a write
-again. Events.Create without an ID, which has no key a retry could upsert
-on, does that check itself: it looks for the event in the events list and
-returns it, or sends it again; a *WriteCheckError says what it found when
-it cannot decide.
+[MayHaveBeenApplied](err) reports it (each of [*RequestError], [*APIError]
+and [*DecodeError] has the field); check the record before sending such a
+write again. [EventsService.Create] without an ID, which has no key a retry
+could upsert on, does that check itself: it looks for the event in the
+events list and returns it, or sends it again; a [*WriteCheckError] says
+what it found when it cannot decide.
 
 # Retries and rate limits
 

@@ -407,7 +407,7 @@ type PagingError struct {
 	Page int
 	// Reason says what was wrong with the page.
 	Reason string
-	// Err is [ErrPagingStalled] or [ErrUnexpectedOrder].
+	// Err is ErrPagingStalled or ErrUnexpectedOrder.
 	Err error
 }
 

@@ -1,0 +1,91 @@
+package jetpackcrm
+
+import (
+	"go/ast"
+	"go/doc"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// parseDocPackage parses the non-test files of the package in dir.
+func parseDocPackage(t *testing.T, dir string) (*token.FileSet, []*ast.File, *doc.Package) {
+	t.Helper()
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments)
+	require.NoError(t, err)
+	require.Len(t, pkgs, 1)
+	var files []*ast.File
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			files = append(files, f)
+		}
+	}
+	d, err := doc.NewFromFiles(fset, files, "github.com/jpcrm-go/jetpackcrm")
+	require.NoError(t, err)
+	return fset, files, d
+}
+
+// exportedErrors returns the package's exported sentinels (vars named
+// Err... made by errors.New) and its exported types with an Error method,
+// the latter as "*Name" for a pointer receiver.
+func exportedErrors(files []*ast.File) (sentinels, types []string) {
+	for _, f := range files {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.GenDecl:
+				if d.Tok != token.VAR {
+					continue
+				}
+				for _, spec := range d.Specs {
+					vs := spec.(*ast.ValueSpec)
+					for i, name := range vs.Names {
+						if !name.IsExported() || !strings.HasPrefix(name.Name, "Err") || i >= len(vs.Values) {
+							continue
+						}
+						if call, ok := vs.Values[i].(*ast.CallExpr); ok {
+							if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "New" {
+								sentinels = append(sentinels, name.Name)
+							}
+						}
+					}
+				}
+			case *ast.FuncDecl:
+				if d.Name.Name != "Error" || d.Recv == nil || len(d.Recv.List) != 1 {
+					continue
+				}
+				recv := d.Recv.List[0].Type
+				star := ""
+				if s, ok := recv.(*ast.StarExpr); ok {
+					recv, star = s.X, "*"
+				}
+				if id, ok := recv.(*ast.Ident); ok && id.IsExported() {
+					types = append(types, star+id.Name)
+				}
+			}
+		}
+	}
+	return sentinels, types
+}
+
+// The package documentation lists every sentinel and error type a call can
+// return, each as an item of its own starting with a doc link, and
+// MayHaveBeenApplied.
+func TestDocListsEveryError(t *testing.T) {
+	t.Parallel()
+	_, files, d := parseDocPackage(t, ".")
+	sentinels, types := exportedErrors(files)
+	require.Contains(t, sentinels, "ErrNotFound", "the parse finds the sentinels")
+	require.Contains(t, sentinels, "ErrPagingStalled")
+	require.Contains(t, types, "*APIError", "the parse finds the error types")
+	require.Contains(t, types, "*NotFoundError")
+	for _, name := range append(sentinels, types...) {
+		assert.True(t, strings.Contains(d.Doc, "\n  - ["+name+"]: "), "doc.go's Errors section has no item \"  - [%s]: \"", name)
+	}
+	assert.True(t, strings.Contains(d.Doc, "[MayHaveBeenApplied]"), "doc.go links MayHaveBeenApplied")
+}
