@@ -17,7 +17,7 @@ transactions, tasks (events), quotes and invoices.
 
 The key and secret come from CRM > Settings > API on the site. Each service
 (c.Customers, c.Companies, c.Transactions, c.Events, c.Quotes, c.Invoices,
-c.Webhooks) has an exported interface (CustomersAPI, ...) that callers can
+c.Webhooks) has an exported interface ([CustomersAPI], ...) that callers can
 fake in their own tests; package jetpackcrmtest is an in-memory Jetpack CRM
 server for tests that want the real HTTP path.
 
@@ -89,7 +89,7 @@ The sentinels, matched with errors.Is:
   - [ErrInvalidInput]: every [*ValidationError].
   - [ErrResponseTooLarge]: a [*DecodeError] of a body longer than
     [WithMaxResponseBytes] allows.
-  - [ErrRedirectRefused]: a [*RequestError] of a redirect the Client will
+  - [ErrRedirectRefused]: a [*RequestError] of a redirect the [Client] will
     not follow.
   - [ErrNotKept]: [CustomersService.Update] (or [CustomersService.Sync]
     merging) wrote, and the read back shows the site did not keep what was
@@ -119,21 +119,21 @@ what it found when it cannot decide.
 # Retries and rate limits
 
 429, and 503 with Retry-After, are retried for every call, honouring
-Retry-After, and one such answer pauses every request of the Client until
+Retry-After, and one such answer pauses every request of the [Client] until
 the time it names. 500, 502, 503 without Retry-After, 504 and network errors
 after sending are retried only for calls that cannot duplicate a write:
-reads and upserts keyed by email or order id. See RetryPolicy.
+reads and upserts keyed by email or order id. See [RetryPolicy].
 
 After a server's first 429 or 503, the Client also spaces its requests out
 at a rate it learns from the refusals (additive increase, multiplicative
 decrease), shared by all its goroutines, so that a host that allows small
-bursts is not hit again at once; WithoutAdaptiveRateLimit turns that off.
-WithRateLimit adds a fixed client-side throttle, which is also the learned
+bursts is not hit again at once; [WithoutAdaptiveRateLimit] turns that off.
+[WithRateLimit] adds a fixed client-side throttle, which is also the learned
 rate's ceiling.
 
 # Pagination
 
-Pages are 1-based; Response.NextPage is 0 after the last page (the API
+Pages are 1-based; [Response.NextPage] is 0 after the last page (the API
 returns no totals: a short page is the last). Every list has an All method
 returning an iter.Seq2 that walks all pages:
 
@@ -144,33 +144,33 @@ returning an iter.Seq2 that walks all pages:
 		fmt.Println(contact.Email)
 	}
 
-ListOptions.Order asks for a list oldest (Ascending) or newest (Descending)
-first, where the site's release can list it so.
+[ListOptions.Order] asks for a list oldest ([Ascending]) or newest
+([Descending]) first, where the site's release can list it so.
 
 # Jetpack CRM releases
 
 What the API offers changed between releases: from 6.5.0 the GET lists take
 order=ASC|DESC and read page and perpage below 1 as 1; from 6.6.0 the
-companies endpoint honours its filters (Companies.ListFiltered) and lists
-newest first. The Client reads the site's release once, from the status
-endpoint, on the first call that needs it (Client.Features), and refuses
-with a *ValidationError naming the release what the release would ignore or
-misread. Jetpack CRM 6.4.4 reports crm_version "6.4.3".
+companies endpoint honours its filters ([CompaniesService.ListFiltered]) and
+lists newest first. The [Client] reads the site's release once, from the
+status endpoint, on the first call that needs it ([Client.Features]), and
+refuses with a [*ValidationError] naming the release what the release would
+ignore or misread. Jetpack CRM 6.4.4 reports crm_version "6.4.3".
 
 # Writes that do not lose data
 
-The API's create_* endpoints are upserts that blank every field not sent
-and reset an omitted status. Customers.Update reads the contact, merges the
-changes and writes the whole record back. Events.Create always sends
-"complete", which the server would otherwise store as done. The remaining
-traps are written on each method.
+The API's create_* endpoints are upserts that blank every field not sent and
+reset an omitted status. [CustomersService.Update] reads the contact, merges
+the changes and writes the whole record back. [EventsService.Create] always
+sends "complete", which the server would otherwise store as done. The
+remaining traps are written on each method.
 
 # Text as the CRM stores it
 
 The CRM's tables cannot hold characters outside Unicode's Basic
 Multilingual Plane (emoji): the SDK writes them as numeric character
 references ("&#x1f600;") and reads them back as the characters. Other text
-is refused with a *ValidationError, before anything is sent, where the site
+is refused with a [*ValidationError], before anything is sent, where the site
 would store something else than what was sent, or nothing, while answering
 success: longer than the field holds (counted as stored: an emoji takes 9 or
 10 bytes, and in task titles "é" is "&eacute;"), HTML and "<", "%" with two
@@ -181,13 +181,13 @@ names) is decoded on read. The request types list each field's limits.
 
 # Tracing and metrics
 
-WithTracerProvider records a span per call ("jetpackcrm Customers.Create")
+[WithTracerProvider] records a span per call ("jetpackcrm Customers.Create")
 with a client span per HTTP request under it, following the OpenTelemetry
-HTTP client conventions; WithMeterProvider records the
+HTTP client conventions; [WithMeterProvider] records the
 http.client.request.duration histogram and a retries counter. Nothing is
 recorded or allocated without them, and nothing recorded holds the
 credentials. Instrumentation that records URLs, such as otelhttp, goes in
-WithTransportWrapper, below the SDK and above the layer that adds the
-credentials, not in the Transport given to WithHTTPClient.
+[WithTransportWrapper], below the SDK and above the layer that adds the
+credentials, not in the Transport given to [WithHTTPClient].
 */
 package jetpackcrm

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// Sentinel errors, matched with errors.Is. An *APIError matches the sentinel
-// of its HTTP status code (and ErrServer for any 5xx); a 200 answer that
-// refused a write matches ErrRejected.
+// Sentinel errors, matched with errors.Is. An [*APIError] matches the
+// sentinel of its HTTP status code (and [ErrServer] for any 5xx); a 200
+// answer that refused a write matches [ErrRejected].
 //
 // The status codes are the ones the API documents. The plugin itself only
 // ever sends 400, 401, 405 and 418; 404 means the API module is off or the
@@ -64,7 +64,7 @@ var statusSentinels = map[int]error{
 
 // APIError is an answer from the server that says the call failed: a non-2xx
 // status, or a 200 whose body refuses the write (then Rejected is true and
-// errors.Is(err, ErrRejected) holds).
+// errors.Is(err, [ErrRejected]) holds).
 type APIError struct {
 	// StatusCode is the HTTP status (200 for a rejected write).
 	StatusCode int
@@ -137,14 +137,14 @@ func (e *APIError) Error() string {
 const mayHaveBeenAppliedNote = "; the write may have been applied by the server"
 
 // MayHaveBeenApplied reports whether err says that a write may have been
-// applied although the call failed: a *RequestError (no answer), an
-// *APIError (a 5xx) or a *DecodeError (a 2xx that is not the expected
+// applied although the call failed: a [*RequestError] (no answer), an
+// [*APIError] (a 5xx) or a [*DecodeError] (a 2xx that is not the expected
 // JSON) with MayHaveBeenApplied set. Check the record before sending such a
 // write again; a write the SDK refused or the CRM rejected was not applied.
 //
-// After its check, Events.Create returns a *WriteCheckError, which reports
-// MayHaveBeenApplied false only when the check found the event not stored
-// and the server was done with the request.
+// After its check, [EventsService.Create] returns a [*WriteCheckError],
+// which reports MayHaveBeenApplied false only when the check found the event
+// not stored and the server was done with the request.
 func MayHaveBeenApplied(err error) bool {
 	var ce *WriteCheckError
 	if errors.As(err, &ce) {
@@ -164,8 +164,8 @@ func MayHaveBeenApplied(err error) bool {
 	return false
 }
 
-// Is matches the sentinel of the status code, ErrServer for any 5xx, and
-// ErrRejected for a refused write.
+// Is matches the sentinel of the status code, [ErrServer] for any 5xx, and
+// [ErrRejected] for a refused write.
 func (e *APIError) Is(target error) bool {
 	if e.Rejected {
 		return target == ErrRejected
@@ -198,7 +198,7 @@ func (e *RateLimitError) Error() string {
 	return msg
 }
 
-// Is matches ErrRateLimited, whether the answer was a 429 or a 503 with
+// Is matches [ErrRateLimited], whether the answer was a 429 or a 503 with
 // Retry-After.
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
 
@@ -211,7 +211,7 @@ func (e *RateLimitError) Unwrap() error {
 }
 
 // ValidationError is input the SDK refused before sending anything.
-// errors.Is(err, ErrInvalidInput) holds for it.
+// errors.Is(err, [ErrInvalidInput]) holds for it.
 type ValidationError struct {
 	// Op is the method that refused it, e.g. "Customers.Create".
 	Op string
@@ -241,7 +241,7 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
-// Is matches ErrInvalidInput.
+// Is matches [ErrInvalidInput].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
 
 func invalid(op, field, format string, args ...any) *ValidationError {
@@ -457,11 +457,11 @@ func asValidation(op string, err error) error {
 }
 
 // WriteCheckError is a create the SDK could not settle after an ambiguous
-// failure (an error for which MayHaveBeenApplied held): it looked for the
+// failure (an error for which [MayHaveBeenApplied] held): it looked for the
 // record in the site's list and either could not finish looking, found
-// several records that match what was sent, or found none but may not
-// send again. Events.Create returns it; see EventsService.Create for when
-// each case happens. It unwraps to the write's last failure.
+// several records that match what was sent, or found none but may not send
+// again. [EventsService.Create] returns it, and says when each case happens.
+// It unwraps to the write's last failure.
 type WriteCheckError struct {
 	// Op is the method, e.g. "Events.Create".
 	Op string

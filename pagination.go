@@ -9,15 +9,17 @@ import (
 	"slices"
 )
 
-// ErrPagingStalled is yielded by an All iterator when a full page holds
-// only records it has already yielded, which means the server is not
-// paging; without it the iterator would ask for ever.
+// ErrPagingStalled is the Err of the [*PagingError] an All or SearchAll
+// iterator yields when a full page holds only records it has already
+// yielded, which means the server is not paging; without it the iterator
+// would ask for ever.
 var ErrPagingStalled = errors.New("jetpackcrm: paging stalled")
 
-// ErrUnexpectedOrder is yielded by an All iterator that meets a page not
-// sorted the way the list should be (a site whose release changed under a
-// Client, or a proxy reordering answers): the iterator stops rather than
-// skip records it cannot recognise.
+// ErrUnexpectedOrder is the Err of the [*PagingError] an All iterator
+// yields when it meets a page not sorted the way the list should be (a
+// site whose release changed under a [Client], or a proxy reordering
+// answers): the iterator stops rather than skip records it cannot
+// recognise.
 var ErrUnexpectedOrder = errors.New("jetpackcrm: list not in the expected order")
 
 // maxStalePages is how many full pages in a row an iterator takes that
