@@ -3,9 +3,11 @@ package jetpackcrm
 import (
 	"go/ast"
 	"go/doc"
+	"go/doc/comment"
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -88,4 +90,81 @@ func TestDocListsEveryError(t *testing.T) {
 		assert.True(t, strings.Contains(d.Doc, "\n  - ["+name+"]: "), "doc.go's Errors section has no item \"  - [%s]: \"", name)
 	}
 	assert.True(t, strings.Contains(d.Doc, "[MayHaveBeenApplied]"), "doc.go links MayHaveBeenApplied")
+}
+
+// unresolvedLink is text that looks like a doc link but did not resolve:
+// go doc and pkgsite print it with its brackets.
+var unresolvedLink = regexp.MustCompile(`\[\*?[A-Z][A-Za-z0-9_]*[a-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)?\]`)
+
+// Every doc link in the package's doc comments resolves to a name that
+// exists (a renamed identifier would leave "[OldName]" in the docs).
+func TestDocLinksResolve(t *testing.T) {
+	t.Parallel()
+	for _, dir := range []string{".", "jetpackcrmtest"} {
+		t.Run(dir, func(t *testing.T) {
+			t.Parallel()
+			_, _, d := parseDocPackage(t, dir)
+			links := 0
+			check := func(where, text string) {
+				for _, bad := range docLinkProblems(d.Parser().Parse(text), &links) {
+					t.Errorf("%s: doc link %s does not resolve", where, bad)
+				}
+			}
+			check("package doc", d.Doc)
+			for _, v := range append(d.Consts, d.Vars...) {
+				check(strings.Join(v.Names, ", "), v.Doc)
+			}
+			for _, f := range d.Funcs {
+				check(f.Name, f.Doc)
+			}
+			for _, typ := range d.Types {
+				check(typ.Name, typ.Doc)
+				for _, v := range append(typ.Consts, typ.Vars...) {
+					check(strings.Join(v.Names, ", "), v.Doc)
+				}
+				for _, f := range append(typ.Funcs, typ.Methods...) {
+					check(typ.Name+"."+f.Name, f.Doc)
+				}
+			}
+			assert.Positive(t, links, "the check sees the links that resolve")
+		})
+	}
+}
+
+// docLinkProblems returns the bracketed names left as text in a parsed
+// comment, and counts the links that resolved.
+func docLinkProblems(c *comment.Doc, links *int) []string {
+	var bad []string
+	var texts func([]comment.Text)
+	texts = func(ts []comment.Text) {
+		for _, t := range ts {
+			switch t := t.(type) {
+			case comment.Plain:
+				bad = append(bad, unresolvedLink.FindAllString(string(t), -1)...)
+			case comment.Italic:
+				bad = append(bad, unresolvedLink.FindAllString(string(t), -1)...)
+			case *comment.DocLink:
+				*links++
+			case *comment.Link:
+				texts(t.Text)
+			}
+		}
+	}
+	var blocks func([]comment.Block)
+	blocks = func(bs []comment.Block) {
+		for _, b := range bs {
+			switch b := b.(type) {
+			case *comment.Paragraph:
+				texts(b.Text)
+			case *comment.Heading:
+				texts(b.Text)
+			case *comment.List:
+				for _, it := range b.Items {
+					blocks(it.Content)
+				}
+			}
+		}
+	}
+	blocks(c.Content)
+	return bad
 }
