@@ -144,6 +144,12 @@ returning an iter.Seq2 that walks all pages:
 		fmt.Println(contact.Email)
 	}
 
+An iterator yields each record once, although records added during the
+walk shift the pages, and yields an error once, as its last value: the
+error of a page it could not read, or a [*PagingError] when the pages
+cannot be walked (a server that ignores the page parameter, a page out of
+order).
+
 [ListOptions.Order] asks for a list oldest ([Ascending]) or newest
 ([Descending]) first, where the site's release can list it so.
 
