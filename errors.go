@@ -178,8 +178,8 @@ func (e *APIError) Is(target error) bool {
 }
 
 // RateLimitError is a 429 (or a 503 with Retry-After) that retries did not
-// get past, or whose Retry-After asked for a longer wait than the retry
-// policy's MaxRetryAfter. It unwraps to the *APIError.
+// get past, or whose Retry-After asked for a longer wait than
+// [RetryPolicy.MaxRetryAfter]. It unwraps to the [*APIError].
 type RateLimitError struct {
 	*APIError
 	// RetryAfter is the wait the server asked for (0 if it did not say).

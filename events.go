@@ -265,7 +265,7 @@ func (o *EventListOptions) list() *ListOptions {
 // the server could upsert on, so a blind retry could store it twice. After
 // a failure that may have been applied (the connection dropped after the
 // request left, a 5xx other than a 503 with Retry-After, a 2xx that cannot
-// be read), Create waits the retry backoff (at least the policy's WaitMin)
+// be read), Create waits the retry backoff (at least [RetryPolicy.WaitMin])
 // and then checks the events list for an event created since the call
 // began, by the server's clock (the list's Date header, less the time
 // since the call began and a second), with the title, notes, start, end,
@@ -276,10 +276,10 @@ func (o *EventListOptions) list() *ListOptions {
 // left out, and identical creates on one Client run one at a time.
 //   - One such event: Create returns it, with the list's [*Response]. It is
 //     the stored record (Created, Reminders...), not the create reply.
-//   - None: Create sends the event again, within the policy's MaxRetries
-//     (all sends count) and MaxElapsed (checks included), and checks again
-//     if that fails too. RetryUnsafe does not apply: nothing is resent
-//     unchecked.
+//   - None: Create sends the event again, within [RetryPolicy.MaxRetries]
+//     (all sends count) and [RetryPolicy.MaxElapsed] (checks included), and
+//     checks again if that fails too. [RetryPolicy.RetryUnsafe] does not
+//     apply: nothing is resent unchecked.
 //
 // Creates that succeed cost nothing more. A check reads pages of 50 events
 // (embedded contacts included) from the newest: usually one or two on
