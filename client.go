@@ -319,16 +319,16 @@ func RetrySafe() RequestOption {
 	return func(rc *requestConfig) { t := true; rc.safe = &t }
 }
 
-// NewRequest builds a request to endpoint (e.g. "customers") for Do, for
-// calls the SDK does not model. query, if not nil, is a struct encoded with
-// go-querystring's `url` tags, or url.Values; body, if not nil, is
-// marshalled to JSON once ([]byte and json.RawMessage are sent as they are,
-// but for what follows). Characters outside the Basic Multilingual Plane in
-// the body and the query, raw or as \u surrogate pairs, are written as
-// numeric character references ("&#x1f600;"), which the CRM's utf8mb3
-// tables can store, except for the webhook endpoint; Do reads them back.
-// The credentials are not in the returned request: they are added when it
-// is sent.
+// NewRequest builds a request to endpoint (e.g. "customers") for
+// [Client.Do], for calls the SDK does not model. query, if not nil, is a
+// struct encoded with go-querystring's `url` tags, or url.Values; body, if
+// not nil, is marshalled to JSON once ([]byte and json.RawMessage are sent
+// as they are, but for what follows). Characters outside the Basic
+// Multilingual Plane in the body and the query, raw or as \u surrogate
+// pairs, are written as numeric character references ("&#x1f600;"), which
+// the CRM's utf8mb3 tables can store, except for the webhook endpoint; Do
+// reads them back. The credentials are not in the returned request: they are
+// added when it is sent.
 func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any, body any, opts ...RequestOption) (*http.Request, error) {
 	if err := c.ready("NewRequest"); err != nil {
 		return nil, err
@@ -482,9 +482,10 @@ func encodeQuery(q any) (url.Values, error) {
 	return query.Values(q)
 }
 
-// Do sends req (from NewRequest), retrying per the Client's [RetryPolicy],
-// and decodes a successful JSON answer into v (skipping HTML noise printed
-// before the JSON). If v is an io.Writer the raw body is written to it.
+// Do sends req (from [Client.NewRequest]), retrying per the Client's
+// [RetryPolicy], and decodes a successful JSON answer into v (skipping HTML
+// noise printed before the JSON). If v is an io.Writer the raw body is
+// written to it.
 //
 // It refuses, with a [*ValidationError] and without sending anything, a
 // request for another scheme or host than the Client's site (the
