@@ -268,8 +268,8 @@ func (s *CompaniesService) Create(ctx context.Context, req *CompanyRequest) (*Co
 }
 
 // List returns one page of companies, each with its linked contacts (POST
-// companies; paging travels in the JSON body). It is ListFiltered with
-// paging and order only.
+// companies; paging travels in the JSON body). It is
+// [CompaniesService.ListFiltered] with paging and order only.
 //
 // The order depends on the release, and the endpoint takes none: Jetpack
 // CRM 6.6.0 and later list newest first, older releases oldest first.

@@ -648,13 +648,13 @@ func (s *CustomersService) Search(ctx context.Context, query string, opts *ListO
 		})
 }
 
-// SearchAll iterates over every contact Search(query) matches, page by page
-// (PerPage defaults to 100), oldest first unless opts.Order says otherwise
-// (see Search). Like the All iterators it stops
-// on a short or empty page or when the caller breaks, yields an error once
-// and stops, never yields a contact twice, and ends with [ErrPagingStalled]
-// when a full page brings nothing new (a server that ignores paging would
-// otherwise be asked for ever).
+// SearchAll iterates over every contact [CustomersService.Search] matches
+// for query, page by page (PerPage defaults to 100), oldest first unless
+// opts.Order says otherwise. Like the All iterators it stops on a short or
+// empty page or when the caller breaks, yields an error once and stops,
+// never yields a contact twice, and ends with a [*PagingError] matching
+// [ErrPagingStalled] when a full page brings nothing new (a server that
+// ignores paging would otherwise be asked for ever).
 func (s *CustomersService) SearchAll(ctx context.Context, query string, opts *ListOptions) iter.Seq2[*Customer, error] {
 	const op = "Customers.SearchAll"
 	if err := opts.validate(op); err != nil {
