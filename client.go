@@ -39,6 +39,7 @@ type Client struct {
 	userAgent        string
 	userAgentHeader  []string
 	httpClient       *http.Client
+	retrier          *retryablehttp.Client // runs the attempts of every call (retry.go)
 	policy           RetryPolicy
 	logger           *slog.Logger
 	maxResponseBytes int64
@@ -140,6 +141,7 @@ func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, erro
 	if err := c.wrapTransport(cfg.transportWrapper); err != nil {
 		return nil, invalid(op, "opts", "%s", err)
 	}
+	c.retrier = newRetrier(c.httpClient, c.policy)
 	if c.tel, err = newTelemetry(cfg.tracerProvider, cfg.meterProvider, creds); err != nil {
 		return nil, invalid(op, "opts", "%s", creds.redact(err.Error()))
 	}
@@ -547,17 +549,11 @@ func checkDecodeTarget(v any) error {
 	return nil
 }
 
-// call is callAs for a call without an operation name, whose span is
-// named after the endpoint.
-func (c *Client) call(ctx context.Context, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
-	return c.callAs(ctx, endpoint, method, endpoint, q, body, safe, v)
-}
-
-// callAs is what every service method uses: build, send, check, decode.
-// op names the call ("Customers.Create") in its span.
-func (c *Client) callAs(ctx context.Context, op, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
-	// The operation's name is built only on these failure paths: call runs
-	// for every request.
+// call is what every service method uses: build, send, check, decode.
+// op names the call ("Customers.Create") in its span and metrics.
+func (c *Client) call(ctx context.Context, op, method, endpoint string, q any, body any, safe bool, v any) (*Response, error) {
+	// These errors name the request, built only on these failure paths:
+	// call runs for every request.
 	if !c.isReady() {
 		return nil, c.ready(method + " " + endpoint)
 	}
@@ -580,19 +576,7 @@ func (c *Client) callAs(ctx context.Context, op, method, endpoint string, q any,
 }
 
 func (c *Client) newCallState(ci callInfo, safe bool) *callState {
-	st := &callState{ci: ci, safe: safe, start: time.Now(), policy: c.policy, client: c}
-	// Built as a struct literal: no default logger, our own retry rules,
-	// and the final answer or error passed through for us to classify.
-	st.retrier = retryablehttp.Client{
-		HTTPClient:   c.httpClient,
-		RetryMax:     c.policy.MaxRetries,
-		RetryWaitMin: c.policy.WaitMin,
-		RetryWaitMax: c.policy.WaitMax,
-		CheckRetry:   st.checkRetry,
-		Backoff:      st.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	return st
+	return &callState{ci: ci, safe: safe, start: time.Now(), policy: c.policy, client: c}
 }
 
 // bound returns the context a call runs in: the caller's, carrying st. The
@@ -614,7 +598,7 @@ func (c *Client) send(req *http.Request, st *callState, v any) (*Response, error
 	if err != nil {
 		return nil, &RequestError{Method: ci.method, Endpoint: ci.endpoint, Err: c.creds.redactError(err)}
 	}
-	resp, err := st.retrier.Do(rreq)
+	resp, err := c.retrier.Do(rreq)
 	attempts := st.attempt()
 	if err != nil {
 		if resp != nil && resp.Body != nil {

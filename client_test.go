@@ -227,7 +227,7 @@ func TestNoiseBeforeJSONIsSkipped(t *testing.T) {
 			env := setup(t)
 			env.respond("POST", "companies", jsonResponder(200, body))
 			var out []map[string]string
-			_, err := env.client.call(context.Background(), "POST", "companies", nil, map[string]int{"page": 1}, true, &out)
+			_, err := env.client.call(context.Background(), "companies", "POST", "companies", nil, map[string]int{"page": 1}, true, &out)
 			require.NoError(t, err)
 			require.Len(t, out, 1)
 			assert.Equal(t, "1", out[0]["id"])
@@ -254,7 +254,7 @@ func TestBodiesThatAreNotJSON(t *testing.T) {
 			env := setup(t)
 			env.respond("GET", tt.endpoint, httpmock.NewStringResponder(tt.status, tt.body).HeaderSet(http.Header{"Content-Type": {"text/html; charset=UTF-8"}}))
 			var out []map[string]any
-			_, err := env.client.call(context.Background(), "GET", tt.endpoint, nil, nil, true, &out)
+			_, err := env.client.call(context.Background(), tt.endpoint, "GET", tt.endpoint, nil, nil, true, &out)
 			require.Error(t, err)
 			assertErrorHidesSecret(t, err)
 			if tt.wantIs != nil {
@@ -276,7 +276,7 @@ func TestResponseSizeCap(t *testing.T) {
 	env := setup(t, WithMaxResponseBytes(64))
 	env.respond("GET", "events", jsonResponder(200, "["+strings.Repeat(`{"id":"1"},`, 50)+`{"id":"2"}]`))
 	var out []map[string]any
-	_, err := env.client.call(context.Background(), "GET", "events", nil, nil, true, &out)
+	_, err := env.client.call(context.Background(), "events", "GET", "events", nil, nil, true, &out)
 	var de *DecodeError
 	require.ErrorAs(t, err, &de)
 	assert.ErrorIs(t, err, ErrResponseTooLarge)

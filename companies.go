@@ -260,7 +260,7 @@ func (s *CompaniesService) Create(ctx context.Context, req *CompanyRequest) (*Co
 		return nil, nil, err
 	}
 	c := new(Company)
-	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_company", nil, req, false, c)
+	resp, err := (*service)(s).owner().call(ctx, op, http.MethodPost, "create_company", nil, req, false, c)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -322,7 +322,7 @@ func (s *CompaniesService) list(ctx context.Context, op string, opts *CompanyLis
 			Invoices: flagTrue(opts.WithInvoices), Quotes: flagTrue(opts.WithQuotes), Transactions: flagTrue(opts.WithTransactions)}
 	}
 	var out []*Company
-	resp, err := c.callAs(ctx, op, http.MethodPost, "companies", nil, &body, true, &out)
+	resp, err := c.call(ctx, op, http.MethodPost, "companies", nil, &body, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}

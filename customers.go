@@ -413,7 +413,7 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 	if err != nil {
 		return nil, nil, asValidation(op, err)
 	}
-	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_customer", nil, payload, true, c)
+	resp, err := (*service)(s).owner().call(ctx, op, http.MethodPost, "create_customer", nil, payload, true, c)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -521,7 +521,7 @@ func (s *CustomersService) writeMerged(ctx context.Context, op string, current *
 	}
 	// Decoded although the read back replaces it: a reply that is not the
 	// echo (an HTML page with HTTP 200) must not pass for a write.
-	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_customer", nil, payload, true, new(Customer))
+	resp, err := (*service)(s).owner().call(ctx, op, http.MethodPost, "create_customer", nil, payload, true, new(Customer))
 	if err != nil {
 		return nil, resp, err
 	}
@@ -575,7 +575,7 @@ func (s *CustomersService) List(ctx context.Context, opts *CustomerListOptions) 
 			Owned: opts.Owner, Company: opts.CompanyID}
 	}
 	var out []*Customer
-	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "customers", nil, &body, true, &out)
+	resp, err := (*service)(s).owner().call(ctx, op, http.MethodPost, "customers", nil, &body, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -701,7 +701,7 @@ func (s *CustomersService) getByEmail(ctx context.Context, op, email string) (*C
 		return s.searchByEmail(ctx, op, email)
 	}
 	var out customerOrNothing
-	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
+	resp, err := (*service)(s).owner().call(ctx, op, http.MethodGet, "customer_search", &searchQuery{Email: email}, nil, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -99,7 +99,7 @@ func TestRecordedRefusalsAreErrRejected(t *testing.T) {
 			require.Equal(t, 200, ex.StatusCode)
 			env := setup(t)
 			env.respond("POST", tt.endpoint, func(req *http.Request) (*http.Response, error) { return ex.Response(req), nil })
-			_, err := env.client.call(context.Background(), "POST", tt.endpoint, nil, map[string]string{"x": "y"}, true, &map[string]any{})
+			_, err := env.client.call(context.Background(), tt.endpoint, "POST", tt.endpoint, nil, map[string]string{"x": "y"}, true, &map[string]any{})
 			require.Error(t, err)
 			assert.ErrorIs(t, err, ErrRejected)
 			assert.NotErrorIs(t, err, ErrServer)
@@ -138,7 +138,7 @@ func TestRecordedErrorStatuses(t *testing.T) {
 			ex := recorded.MustByNumber(t, tt.capture)
 			env := setup(t, WithoutRetries())
 			env.mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) { return ex.Response(req), nil })
-			_, err := env.client.call(context.Background(), "POST", ex.Endpoint, nil, nil, true, nil)
+			_, err := env.client.call(context.Background(), ex.Endpoint, "POST", ex.Endpoint, nil, nil, true, nil)
 			assert.ErrorIs(t, err, tt.sentinel)
 			ae := requireAPIError(t, err)
 			assert.Equal(t, ex.StatusCode, ae.StatusCode)
@@ -192,7 +192,7 @@ func TestNetworkErrorIsRedacted(t *testing.T) {
 // fetchStatus calls the status endpoint through the generic path.
 func fetchStatus(c *Client) error {
 	var out map[string]any
-	_, err := c.call(context.Background(), "GET", "status", nil, nil, true, &out)
+	_, err := c.call(context.Background(), "status", "GET", "status", nil, nil, true, &out)
 	return err
 }
 

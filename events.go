@@ -339,7 +339,7 @@ func (s *EventsService) create(ctx context.Context, op string, req *EventRequest
 		return nil, resp, notFound(op, req.ID, "no event with ID %d; the server would answer success and store nothing", req.ID)
 	}
 	e := new(Event)
-	resp, err = (*service)(s).owner().callAs(ctx, op, http.MethodPost, "create_event", nil, req, true, e)
+	resp, err = (*service)(s).owner().call(ctx, op, http.MethodPost, "create_event", nil, req, true, e)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -378,7 +378,7 @@ func (s *EventsService) exists(ctx context.Context, id int64) (bool, *Response, 
 	probe := func(offset int64) (int64, *Response, error) {
 		var out []*Event
 		q := newEventPageQuery(&EventListOptions{ListOptions: ListOptions{Page: int(offset) + 1, PerPage: 1}}, Ascending)
-		resp, err := c.callAs(ctx, op, http.MethodGet, "events", q, nil, true, &out)
+		resp, err := c.call(ctx, op, http.MethodGet, "events", q, nil, true, &out)
 		if err != nil || len(out) == 0 {
 			return 0, resp, err
 		}

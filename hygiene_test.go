@@ -161,6 +161,6 @@ func (tc leakCase) run(t *testing.T, extra ...Option) (*Client, *syncBuffer, *Re
 		endpoint, method = "transactions", "GET"
 	}
 	var out []*Transaction
-	resp, err := c.call(ctx, method, endpoint, nil, map[string]string{"k": "v"}, false, &out)
+	resp, err := c.call(ctx, endpoint, method, endpoint, nil, map[string]string{"k": "v"}, false, &out)
 	return c, logs, resp, err
 }

@@ -146,7 +146,7 @@ func TestLimitEndlessBodyIsCutAtTheCap(t *testing.T) {
 			defer cancel()
 			start := time.Now()
 			var out []map[string]any
-			resp, err := c.call(ctx, http.MethodGet, "transactions", nil, nil, true, &out)
+			resp, err := c.call(ctx, "transactions", http.MethodGet, "transactions", nil, nil, true, &out)
 			elapsed := time.Since(start)
 
 			if tc.status == http.StatusOK {
@@ -197,7 +197,7 @@ func TestLimitAnnouncedLengthAboveTheCap(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	var out []map[string]any
-	_, err := c.call(ctx, http.MethodGet, "transactions", nil, nil, true, &out)
+	_, err := c.call(ctx, "transactions", http.MethodGet, "transactions", nil, nil, true, &out)
 	assert.Less(t, time.Since(start), 5*time.Second)
 	var de *DecodeError
 	require.ErrorAs(t, err, &de, "%v", err)
@@ -231,7 +231,7 @@ func relCallUntilDeadline(t *testing.T, c *Client, method, endpoint string, safe
 		body = map[string]string{"email": "a@example.com", "title": "t"}
 	}
 	start := time.Now()
-	_, err := c.call(ctx, method, endpoint, nil, body, safe, nil)
+	_, err := c.call(ctx, endpoint, method, endpoint, nil, body, safe, nil)
 	elapsed := time.Since(start)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)

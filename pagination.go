@@ -291,7 +291,7 @@ func listByQuery[T any](ctx context.Context, c *Client, op, endpoint string, opt
 		order = def
 	}
 	var out []*T
-	resp, err := c.callAs(ctx, op, http.MethodGet, endpoint, query(order), nil, true, &out)
+	resp, err := c.call(ctx, op, http.MethodGet, endpoint, query(order), nil, true, &out)
 	if err != nil {
 		return nil, resp, err
 	}

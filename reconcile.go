@@ -46,14 +46,14 @@ func withBudget(ctx context.Context, b callBudget) context.Context {
 	return context.WithValue(ctx, callBudgetKey{}, b)
 }
 
-// join makes st one of the calls of the operation ctx carries, if any.
+// join makes st one of the calls of the operation ctx carries, if any:
+// checkRetry counts its attempts from the operation's earlier sends.
 func (st *callState) join(ctx context.Context) {
 	b, ok := ctx.Value(callBudgetKey{}).(callBudget)
 	if !ok {
 		return
 	}
 	st.start, st.attempts, st.checked = b.start, b.attempts, b.checked
-	st.retrier.RetryMax = max(0, st.policy.MaxRetries-b.attempts)
 }
 
 // createLedger is what a Client remembers of its own creates of new events,
@@ -314,7 +314,7 @@ func (s *EventsService) createEvent(ctx context.Context, req *EventRequest) (*Ev
 	for {
 		e := new(Event)
 		resp, err := c.call(withBudget(ctx, callBudget{start: start, attempts: attempts, checked: true}),
-			http.MethodPost, "create_event", nil, payload, false, e)
+			op, http.MethodPost, "create_event", nil, payload, false, e)
 		if err == nil {
 			c.creates.given(e.ID)
 			return e, resp, nil
@@ -497,7 +497,7 @@ func (ck *eventCheck) read(page int, order SortOrder) ([]*Event, error) {
 	c := (*service)(ck.s).owner()
 	var out []*Event
 	q := &eventPageQuery{EventListOptions: EventListOptions{ListOptions: ListOptions{Page: page, PerPage: checkPageSize}}, Order: order}
-	resp, err := c.call(withBudget(ck.ctx, callBudget{start: ck.budget}), http.MethodGet, "events", q, nil, true, &out)
+	resp, err := c.call(withBudget(ck.ctx, callBudget{start: ck.budget}), "Events.Create", http.MethodGet, "events", q, nil, true, &out)
 	// A page cut short is read again: the call retried the statuses and
 	// network errors, not an answer it could not decode.
 	for tries := 0; err != nil && tries < c.policy.MaxRetries && ck.reads < maxCheckReads && ck.ctx.Err() == nil; tries++ {
@@ -507,7 +507,7 @@ func (ck *eventCheck) read(page int, order SortOrder) ([]*Event, error) {
 		}
 		ck.reads++
 		out = nil
-		resp, err = c.call(withBudget(ck.ctx, callBudget{start: ck.budget}), http.MethodGet, "events", q, nil, true, &out)
+		resp, err = c.call(withBudget(ck.ctx, callBudget{start: ck.budget}), "Events.Create", http.MethodGet, "events", q, nil, true, &out)
 	}
 	if err != nil {
 		return nil, err

@@ -110,9 +110,6 @@ type callState struct {
 	start  time.Time
 	policy RetryPolicy
 	client *Client
-	// retrier runs the attempts; it lives here so that a call costs one
-	// allocation for both.
-	retrier retryablehttp.Client
 
 	mu       sync.Mutex
 	attempts int
@@ -120,7 +117,8 @@ type callState struct {
 	last string
 	// ambiguous is set when a write failed after its request may have left.
 	ambiguous bool
-	nextWait  time.Duration
+	// nextWait is the wait before the next attempt, chosen by checkRetry.
+	nextWait time.Duration
 	// tel is the call's telemetry (otel.go), nil without it.
 	tel *callTelemetry
 	// checked is set for a write whose caller checks whether it was applied
@@ -146,8 +144,10 @@ func (st *callState) attempt() int {
 	return st.attempts
 }
 
-// checkRetry decides whether to try again. It never returns an error: the
-// final answer, or the final error, is classified by the caller.
+// checkRetry decides whether to try again, and how long to wait first. It
+// never returns an error: the final answer, or the final error, is
+// classified by the caller. It also enforces the call's cap on attempts,
+// MaxRetries counted from the operation's earlier sends (join).
 func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	c := st.client
 	st.mu.Lock()
@@ -221,12 +221,59 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 	return true, nil
 }
 
-// backoff hands retryablehttp the wait checkRetry computed.
-func (st *callState) backoff(time.Duration, time.Duration, int, *http.Response) time.Duration {
+// waitBeforeRetry waits out the wait checkRetry chose, or until the call's
+// context ends.
+func (st *callState) waitBeforeRetry(ctx context.Context) error {
 	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.nextWait
+	wait := st.nextWait
+	st.mu.Unlock()
+	return sleepCtx(ctx, wait)
 }
+
+// newRetrier returns the retry loop every call of a Client runs in:
+// retryablehttp rewinds the body before each attempt, drains a retried
+// answer so that its connection is reused, and hands back the final answer
+// or error. What it decides is ours, per call, from the callState in the
+// request's context: CheckRetry counts the attempts and chooses whether to
+// retry and how long to wait, PrepareRetry waits. The wait is not its
+// Backoff's, which is given no context: after a network error (no
+// response) it could not find the call. RetryMax is the policy's
+// MaxRetries, which checkRetry reaches first or at the same attempt: it
+// also counts the sends of the operation the call is part of (join).
+func newRetrier(hc *http.Client, p RetryPolicy) *retryablehttp.Client {
+	// retryablehttp closes its http.Client's idle connections after a
+	// call's final error, or a context that ended during a wait: that
+	// would close those of every other call, such as the other workers of
+	// a bulk write. Client.CloseIdleConnections still closes them.
+	keep := *hc
+	keep.Transport = keepIdleConns{hc.Transport}
+	return &retryablehttp.Client{
+		HTTPClient:   &keep,
+		RetryMax:     p.MaxRetries,
+		RetryWaitMin: p.WaitMin,
+		RetryWaitMax: p.WaitMax,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			if st := stateFrom(ctx); st != nil {
+				return st.checkRetry(ctx, resp, err)
+			}
+			return false, nil // not sent by Client.send: never the case
+		},
+		Backoff: func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
+		PrepareRetry: func(req *http.Request) error {
+			if st := stateFrom(req.Context()); st != nil {
+				return st.waitBeforeRetry(req.Context())
+			}
+			return nil
+		},
+		// No default logger: Client.send classifies the final answer or
+		// error, which this passes through.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+// keepIdleConns is a transport whose CloseIdleConnections, which
+// http.Client.CloseIdleConnections looks for, is hidden.
+type keepIdleConns struct{ http.RoundTripper }
 
 // jitteredBackoff is exponential backoff with full jitter: a random wait
 // between 0 and min(max, min·2^attempt), never below a millisecond.

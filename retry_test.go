@@ -1,13 +1,18 @@
 package jetpackcrm
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"testing/synctest"
@@ -37,7 +42,7 @@ var okList = jsonResponder(200, `[{"id":"1"}]`)
 
 func listEvents(c *Client, ctx context.Context) (*Response, error) {
 	var out []map[string]any
-	return c.call(ctx, "GET", "events", nil, nil, true, &out)
+	return c.call(ctx, "events", "GET", "events", nil, nil, true, &out)
 }
 
 func TestRetryAfterSecondsIsHonoured(t *testing.T) {
@@ -110,7 +115,7 @@ func TestUnsafeWriteIsNotRetriedOn500ButIsOn429(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		env := setup(t)
 		env.respond("POST", "create_event", statusResponder(500, ""))
-		_, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"title": "x"}, false, nil)
+		_, err := env.client.call(context.Background(), "create_event", "POST", "create_event", nil, map[string]string{"title": "x"}, false, nil)
 		ae := requireAPIError(t, err)
 		assert.Equal(t, 1, ae.Attempts)
 		assert.Equal(t, 1, env.mock.GetTotalCallCount(), "tried once: a retry could duplicate the event")
@@ -118,7 +123,7 @@ func TestUnsafeWriteIsNotRetriedOn500ButIsOn429(t *testing.T) {
 		env.mock.Reset()
 		env.respond("POST", "create_event", statusResponder(429, "2").Then(jsonResponder(200, `{"title":"x","id":7}`)))
 		var out map[string]any
-		resp, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"title": "x"}, false, &out)
+		resp, err := env.client.call(context.Background(), "create_event", "POST", "create_event", nil, map[string]string{"title": "x"}, false, &out)
 		require.NoError(t, err)
 		assert.Equal(t, 2, resp.Attempts, "429 means not processed: safe to retry")
 		assert.EqualValues(t, 7, out["id"])
@@ -130,7 +135,7 @@ func TestUnsafeRetryOptIn(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		env := setup(t, WithRetryPolicy(RetryPolicy{RetryUnsafe: true, WaitMin: time.Millisecond, WaitMax: time.Millisecond}))
 		env.respond("POST", "create_event", statusResponder(502, "").Then(jsonResponder(200, `{"id":1}`)))
-		resp, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"title": "x"}, false, nil)
+		resp, err := env.client.call(context.Background(), "create_event", "POST", "create_event", nil, map[string]string{"title": "x"}, false, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 2, resp.Attempts)
 	})
@@ -143,7 +148,7 @@ func TestSafeWriteRetriesWithIdenticalBody(t *testing.T) {
 		rec := &recordingResponder{next: statusResponder(500, "").Then(statusResponder(504, "")).Then(jsonResponder(200, `{"email":"a@example.com","id":1}`))}
 		env.respond("POST", "create_customer", rec.responder())
 		body := map[string]any{"email": "a@example.com", "fname": "Zoë", "tags": []string{"a", "b"}}
-		resp, err := env.client.call(context.Background(), "POST", "create_customer", nil, body, true, nil)
+		resp, err := env.client.call(context.Background(), "create_customer", "POST", "create_customer", nil, body, true, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 3, resp.Attempts)
 		require.Len(t, rec.bodies, 3)
@@ -210,13 +215,13 @@ func TestNetworkErrorsBeforeAndAfterSending(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		env := setup(t)
 		env.respond("POST", "create_event", httpmock.Responder(refused).Then(jsonResponder(200, `{"id":1}`)))
-		resp, err := env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"t": "x"}, false, nil)
+		resp, err := env.client.call(context.Background(), "create_event", "POST", "create_event", nil, map[string]string{"t": "x"}, false, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 2, resp.Attempts, "nothing was sent: safe to retry even an unsafe write")
 
 		env.mock.Reset()
 		env.respond("POST", "create_event", httpmock.Responder(reset).Then(jsonResponder(200, `{"id":1}`)))
-		_, err = env.client.call(context.Background(), "POST", "create_event", nil, map[string]string{"t": "x"}, false, nil)
+		_, err = env.client.call(context.Background(), "create_event", "POST", "create_event", nil, map[string]string{"t": "x"}, false, nil)
 		var re *RequestError
 		require.ErrorAs(t, err, &re)
 		assert.True(t, re.MayHaveBeenApplied)
@@ -227,7 +232,7 @@ func TestNetworkErrorsBeforeAndAfterSending(t *testing.T) {
 
 		env.mock.Reset()
 		env.respond("POST", "create_customer", httpmock.Responder(reset).Then(jsonResponder(200, `{"id":1}`)))
-		resp, err = env.client.call(context.Background(), "POST", "create_customer", nil, map[string]string{"email": "a@example.com"}, true, nil)
+		resp, err = env.client.call(context.Background(), "create_customer", "POST", "create_customer", nil, map[string]string{"email": "a@example.com"}, true, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 2, resp.Attempts, "an upsert keyed by email is safe to repeat")
 	})
@@ -522,3 +527,118 @@ func TestPauseLongerThanAnAttemptIsWaitedOutWithinTheCallsBudget(t *testing.T) {
 		wg.Wait()
 	})
 }
+
+// TestBulkWorkersKeepTheirConnectionsThroughANetworkError: retryablehttp
+// closes its http.Client's idle connections after a call's final network
+// error, which emptied the pool every bulk worker shares. N workers upsert
+// a row each on N connections; one row's connection is closed by the
+// server, and the other rows wait, their connections idle, until that
+// row's call has failed; the next N-1 rows must reuse those connections.
+func TestBulkWorkersKeepTheirConnectionsThroughANetworkError(t *testing.T) {
+	// Not parallel: it counts connections, which a starved net/http
+	// goroutine can make it drop (see perfConnAttempts): hence 3 attempts.
+	const n = 4
+	measure := func(t *testing.T) (newConns int64, results []BulkResult) {
+		var conns, arrived atomic.Int64
+		allIn, goodDone, boomDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+		ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, err := io.ReadAll(r.Body)
+			if !assert.NoError(t, err) {
+				return
+			}
+			var row struct{ Email string }
+			if !assert.NoError(t, json.Unmarshal(body, &row)) {
+				return
+			}
+			if strings.HasPrefix(row.Email, "first") || row.Email == "boom@example.com" {
+				// The first n rows are in flight together: n connections.
+				if arrived.Add(1) == n {
+					close(allIn)
+				}
+				<-allIn
+			}
+			if row.Email == "boom@example.com" {
+				<-goodDone
+				conn, _, err := http.NewResponseController(w).Hijack()
+				if assert.NoError(t, err) {
+					_ = conn.Close()
+				}
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = fmt.Fprintf(w, `{"id":%d,"email":%q}`, arrived.Add(1), row.Email)
+		}))
+		ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
+		}
+		ts.Start()
+		defer ts.Close()
+		// The later rows wait above the connection pool, their workers'
+		// connections idle, until the failed row's call has returned.
+		hold := WithTransportWrapper(func(rt http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, err
+				}
+				b, _ := io.ReadAll(body)
+				if bytes.Contains(b, []byte("later")) {
+					<-boomDone
+				}
+				return rt.RoundTrip(req)
+			})
+		})
+		c, err := NewClient(ts.URL, testKey, testSecret, WithoutRetries(), WithoutCustomFieldCheck(), hold)
+		require.NoError(t, err)
+		defer c.CloseIdleConnections()
+		var rows []*CustomerRequest
+		for i := range n - 1 {
+			rows = append(rows, &CustomerRequest{Email: fmt.Sprintf("first%d@example.com", i)})
+		}
+		rows = append(rows, &CustomerRequest{Email: "boom@example.com"})
+		for i := range n - 1 {
+			rows = append(rows, &CustomerRequest{Email: fmt.Sprintf("later%d@example.com", i)})
+		}
+		good := 0
+		results, err = c.Customers.UpsertMany(context.Background(), rows, BulkOptions{Concurrency: n, OnResult: func(r BulkResult) {
+			switch {
+			case r.Index == n-1:
+				close(boomDone)
+			case r.Index < n-1:
+				if good++; good == n-1 {
+					close(goodDone)
+				}
+			}
+		}})
+		require.NoError(t, err)
+		return conns.Load(), results
+	}
+	for attempt := 1; ; attempt++ {
+		conns, results := measure(t)
+		for i, r := range results {
+			if i == n-1 {
+				require.Error(t, r.Err, "the row whose connection was closed")
+				var re *RequestError
+				require.ErrorAs(t, r.Err, &re)
+			} else {
+				require.NoError(t, r.Err, "row %d", i)
+			}
+		}
+		// n for the first rows; the closed one is not replaced, as n-1
+		// rows remain for n-1 idle connections.
+		if conns == n {
+			return
+		}
+		t.Logf("attempt %d: %d connections, want %d", attempt, conns, n)
+		if attempt == 3 {
+			t.Fatalf("the workers' idle connections were not kept through the network error")
+		}
+	}
+}
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }

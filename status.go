@@ -71,7 +71,7 @@ func (c *Client) StatusFull(ctx context.Context) (*Status, *Response, error) {
 
 func (c *Client) status(ctx context.Context, op string, q url.Values) (*Status, *Response, error) {
 	var env statusEnvelope
-	resp, err := c.callAs(ctx, op, http.MethodGet, "status", q, nil, true, &env)
+	resp, err := c.call(ctx, op, http.MethodGet, "status", q, nil, true, &env)
 	if err != nil {
 		return nil, resp, err
 	}

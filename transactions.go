@@ -255,14 +255,14 @@ func (s *TransactionsService) create(ctx context.Context, op string, req *Transa
 		return nil, nil, err
 	}
 	if !c.isReady() || ctx == nil {
-		_, err := c.callAs(ctx, op, http.MethodPost, "create_transaction", nil, req, true, nil) // its refusal
+		_, err := c.call(ctx, op, http.MethodPost, "create_transaction", nil, req, true, nil) // its refusal
 		return nil, nil, err
 	}
 	start := time.Now()
 	attempts := 0
 	for {
 		t := new(Transaction)
-		resp, err := c.callAs(withBudget(ctx, callBudget{start: start, attempts: attempts}), op, http.MethodPost, "create_transaction", nil, req, true, t)
+		resp, err := c.call(withBudget(ctx, callBudget{start: start, attempts: attempts}), op, http.MethodPost, "create_transaction", nil, req, true, t)
 		if err == nil {
 			return t, resp, nil
 		}

@@ -75,7 +75,7 @@ func TestPHPFormsOfTheCredentialsAreRedacted(t *testing.T) {
 				c, err := NewClient(srv.URL, tildeKey, tildeSecret, WithoutRetries())
 				require.NoError(t, err)
 				var out []map[string]any
-				resp, err := c.call(context.Background(), http.MethodGet, "events", nil, nil, true, &out)
+				resp, err := c.call(context.Background(), "events", http.MethodGet, "events", nil, nil, true, &out)
 				require.Error(t, err)
 				require.NotNil(t, resp)
 				for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err),

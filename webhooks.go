@@ -63,7 +63,7 @@ func (s *WebhooksService) Send(ctx context.Context, action string, data any) (*W
 		return nil, nil, invalid(op, "data", "cannot encode as JSON: %v", err)
 	}
 	out := new(WebhookResult)
-	resp, err := (*service)(s).owner().callAs(ctx, op, http.MethodPost, "webhook", nil, payload, false, out)
+	resp, err := (*service)(s).owner().call(ctx, op, http.MethodPost, "webhook", nil, payload, false, out)
 	if err != nil {
 		return nil, resp, err
 	}
