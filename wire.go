@@ -86,11 +86,11 @@ type WireField struct {
 	Type reflect.Type
 }
 
-// WireFields returns the wire fields of a model (a Customer, Company,
-// Transaction, Event, Quote, Invoice, LineItem, Tag, Reminder, Status,
-// WebhookResult or one of the requests, as a value or a pointer), in the
-// order the SDK writes them. Custom fields are not listed: they are the
-// model's CustomFields map. It returns nil for any other type.
+// WireFields returns the wire fields of a model (a [Customer], [Company],
+// [Transaction], [Event], [Quote], [Invoice], [LineItem], [Tag], [Reminder],
+// Status, [WebhookResult] or one of the requests, as a value or a pointer),
+// in the order the SDK writes them. Custom fields are not listed: they are
+// the model's CustomFields map. It returns nil for any other type.
 func WireFields(model any) []WireField {
 	t := reflect.TypeOf(model)
 	if t != nil && t.Kind() == reflect.Pointer {
