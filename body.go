@@ -379,10 +379,10 @@ func newDecodeError(ci callInfo, resp *http.Response, body []byte, attempts int,
 }
 
 // CheckResponse reports whether r is an error answer from the API, in the
-// same way the Client does: a non-2xx status gives an *APIError matching its
-// sentinel, and a 200 body in one of the API's refusal shapes gives an
-// *APIError matching ErrRejected. It reads the body (up to
-// DefaultMaxResponseBytes) and puts it back, so r can still be decoded.
+// same way the [Client] does: a non-2xx status gives an [*APIError] matching
+// its sentinel, and a 200 body in one of the API's refusal shapes gives an
+// *APIError matching [ErrRejected]. It reads the body (up to
+// [DefaultMaxResponseBytes]) and puts it back, so r can still be decoded.
 // Credentials found in r.Request's query are redacted from the error.
 func CheckResponse(r *http.Response) error {
 	if r == nil {

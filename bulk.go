@@ -18,7 +18,7 @@ const (
 	MaxBulkConcurrency     = 64
 )
 
-// BulkOptions tunes Customers.UpsertMany.
+// BulkOptions tunes [CustomersService.UpsertMany].
 type BulkOptions struct {
 	// Concurrency is the number of requests in flight (default 4, at most
 	// 64). The Client's rate limit and its 429 pause apply to all of them.
@@ -96,22 +96,22 @@ type BulkResult struct {
 // UpsertMany writes many contacts with bounded concurrency and returns one
 // result per request, in input order. Without Merge or DryRun it sends each
 // request as a create_customer upsert and reads nothing; with either it is
-// Customers.Sync (see BulkOptions). A request that fails does not stop
-// the others. Requests for the same email (compared case-insensitively)
+// [CustomersService.Sync] (see [BulkOptions]). A request that fails does not
+// stop the others. Requests for the same email (compared case-insensitively)
 // are written one after the other in input order, never concurrently: two
 // concurrent upserts of a new email could create the contact twice.
 //
 // The site matches emails case-insensitively but stores the spelling it is
 // sent. With Merge, a contact keeps the spelling the site has (rows are
-// keys, not renames; Customers.Update renames). Without Merge each row is
-// sent as is, so the site ends up with the spelling of the batch's first
-// row of that email: the later rows are sent with it.
+// keys, not renames; [CustomersService.Update] renames). Without Merge each
+// row is sent as is, so the site ends up with the spelling of the batch's
+// first row of that email: the later rows are sent with it.
 //
 // The error is non-nil only when opts is invalid (nothing is sent), when
 // the site refuses the credentials (a 401: the requests not tried then
-// carry an error matching ErrUnauthorized, and none is sent after it), or
+// carry an error matching [ErrUnauthorized], and none is sent after it), or
 // when ctx ends before every request was tried; the requests not tried then
-// carry a *RequestError wrapping ctx's error.
+// carry a [*RequestError] wrapping ctx's error.
 func (s *CustomersService) UpsertMany(ctx context.Context, requests []*CustomerRequest, opts BulkOptions) ([]BulkResult, error) {
 	const op = "Customers.UpsertMany"
 	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // the writes' spans are its children

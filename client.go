@@ -30,8 +30,8 @@ const defaultUserAgent = "jetpackcrm-go/" + Version
 const defaultTimeout = 30 * time.Second
 
 // Client talks to one Jetpack CRM site. It is safe for concurrent use; make
-// one per site with NewClient and share it. The methods of a nil *Client or
-// a Client{} return a *ValidationError.
+// one per site with [NewClient] and share it. The methods of a nil *Client
+// or a Client{} return a [*ValidationError].
 type Client struct {
 	base             *url.URL
 	creds            *credentials
@@ -81,16 +81,16 @@ type service struct {
 	client *Client
 }
 
-// NewClient returns a Client for the Jetpack CRM site at siteURL (the
+// NewClient returns a [Client] for the Jetpack CRM site at siteURL (the
 // WordPress address, e.g. "https://shop.example.com", with its path if
 // WordPress lives in a folder), authenticated by the API key and secret
 // from CRM > Settings > API.
 //
-// It refuses, with a *ValidationError saying why (errors.Is(err,
-// ErrInvalidInput)): an empty key or secret, a URL that
+// It refuses, with a [*ValidationError] saying why (errors.Is(err,
+// [ErrInvalidInput])): an empty key or secret, a URL that
 // does not parse, a scheme other than http or https, a URL with a query,
 // fragment or user info, and plain http to a host that is not loopback
-// (unless WithInsecureHTTP is given: the API carries the secret in the
+// (unless [WithInsecureHTTP] is given: the API carries the secret in the
 // query string of every request).
 func NewClient(siteURL, apiKey, apiSecret string, opts ...Option) (*Client, error) {
 	const op = "NewClient"
@@ -251,7 +251,7 @@ func (c *Client) CloseIdleConnections() {
 	}
 }
 
-// String describes the Client without its credentials.
+// String describes the [Client] without its credentials.
 func (c *Client) String() string {
 	if c.ready("String") != nil {
 		return "jetpackcrm.Client{not made by NewClient}"
@@ -321,16 +321,16 @@ func RetrySafe() RequestOption {
 	return func(rc *requestConfig) { t := true; rc.safe = &t }
 }
 
-// NewRequest builds a request to endpoint (e.g. "customers") for Do, for
-// calls the SDK does not model. query, if not nil, is a struct encoded with
-// go-querystring's `url` tags, or url.Values; body, if not nil, is
-// marshalled to JSON once ([]byte and json.RawMessage are sent as they are,
-// but for what follows). Characters outside the Basic Multilingual Plane in
-// the body and the query, raw or as \u surrogate pairs, are written as
-// numeric character references ("&#x1f600;"), which the CRM's utf8mb3
-// tables can store, except for the webhook endpoint; Do reads them back.
-// The credentials are not in the returned request: they are added when it
-// is sent.
+// NewRequest builds a request to endpoint (e.g. "customers") for
+// [Client.Do], for calls the SDK does not model. query, if not nil, is a
+// struct encoded with go-querystring's `url` tags, or url.Values; body, if
+// not nil, is marshalled to JSON once ([]byte and json.RawMessage are sent
+// as they are, but for what follows). Characters outside the Basic
+// Multilingual Plane in the body and the query, raw or as \u surrogate
+// pairs, are written as numeric character references ("&#x1f600;"), which
+// the CRM's utf8mb3 tables can store, except for the webhook endpoint; Do
+// reads them back. The credentials are not in the returned request: they are
+// added when it is sent.
 func (c *Client) NewRequest(ctx context.Context, method, endpoint string, q any, body any, opts ...RequestOption) (*http.Request, error) {
 	if err := c.ready("NewRequest"); err != nil {
 		return nil, err
@@ -484,18 +484,19 @@ func encodeQuery(q any) (url.Values, error) {
 	return query.Values(q)
 }
 
-// Do sends req (from NewRequest), retrying per the Client's RetryPolicy,
-// and decodes a successful JSON answer into v (skipping HTML noise printed
-// before the JSON). If v is an io.Writer the raw body is written to it.
+// Do sends req (from [Client.NewRequest]), retrying per the Client's
+// [RetryPolicy], and decodes a successful JSON answer into v (skipping HTML
+// noise printed before the JSON). If v is an io.Writer the raw body is
+// written to it.
 //
-// It refuses, with a *ValidationError and without sending anything, a
+// It refuses, with a [*ValidationError] and without sending anything, a
 // request for another scheme or host than the Client's site (the
 // credentials would go there), and a v that is neither nil, an io.Writer
 // nor a non-nil pointer.
 //
-// The error is an *APIError (non-2xx, or a 200 that refused a write:
-// errors.Is(err, ErrRejected)), a *RateLimitError, a *DecodeError, or a
-// *RequestError when no usable answer came. The *Response is returned
+// The error is an [*APIError] (non-2xx, or a 200 that refused a write:
+// errors.Is(err, [ErrRejected])), a [*RateLimitError], a [*DecodeError], or
+// a [*RequestError] when no usable answer came. The [*Response] is returned
 // whenever an HTTP answer was received.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if err := c.ready("Do"); err != nil {

@@ -15,8 +15,8 @@ import (
 // address as secaddr1, seccity... and "wpid" as an int; all decode into the
 // same Go types. Every company in a list embeds its linked contacts in
 // Contacts. Invoices, Quotes and Transactions are filled when asked for
-// through Companies.ListFiltered (Jetpack CRM 6.6.0 and later); on 6.4
-// Invoices and Quotes appear only through the companies endpoint's
+// through [CompaniesService.ListFiltered] (Jetpack CRM 6.6.0 and later); on
+// 6.4 Invoices and Quotes appear only through the companies endpoint's
 // argument-order bug, never reliably.
 //
 // It decodes from a list, an embedded "company" entry or a create reply
@@ -74,7 +74,7 @@ func (co *Company) UnmarshalJSON(b []byte) error { return unmarshalModel(b, co) 
 // MarshalJSON encodes the company in the server's wire shape.
 func (co Company) MarshalJSON() ([]byte, error) { return marshalModel(&co) }
 
-// CompanyRequest is the body of Companies.Create (wire endpoint
+// CompanyRequest is the body of [CompaniesService.Create] (wire endpoint
 // create_company).
 //
 // Name and Email are both required: without a valid email the server
@@ -85,7 +85,7 @@ func (co Company) MarshalJSON() ([]byte, error) { return marshalModel(&co) }
 // ID field: any "id" > 0 makes the server fail with 500.
 //
 // Text the site would not store as sent is refused before sending, as for
-// contacts (see CustomerRequest): over the limits below, HTML, runs of
+// contacts (see [CustomerRequest]): over the limits below, HTML, runs of
 // white space, percent-encoded bytes, backslashes (every company field is
 // listed through stripslashes), "0" and -1.
 //
@@ -149,7 +149,7 @@ type CompaniesAPI interface {
 }
 
 // CompaniesFilterAPI is the filtered listing of the companies service, as
-// an interface for fakes. It is apart from CompaniesAPI so that fakes of
+// an interface for fakes. It is apart from [CompaniesAPI] so that fakes of
 // that interface written before it existed still compile.
 type CompaniesFilterAPI interface {
 	ListFiltered(ctx context.Context, opts *CompanyListOptions) ([]*Company, *Response, error)
@@ -161,12 +161,13 @@ var (
 	_ CompaniesFilterAPI = (*CompaniesService)(nil)
 )
 
-// CompanyListOptions filters Companies.ListFiltered and
-// Companies.AllFiltered. The filters work from Jetpack CRM 6.6.0 on; older
-// releases pass them to the wrong arguments (search does not filter,
-// owned is ignored, the flags add nothing or corrupt the answer), so a
-// filter set there is refused with a *ValidationError naming the release,
-// after the site's status is read once per Client (see Client.Features).
+// CompanyListOptions filters [CompaniesService.ListFiltered] and
+// [CompaniesService.AllFiltered]. The filters work from Jetpack CRM 6.6.0
+// on; older releases pass them to the wrong arguments (search does not
+// filter, owned is ignored, the flags add nothing or corrupt the answer), so
+// a filter set there is refused with a [*ValidationError] naming the
+// release, after the site's status is read once per [Client] (see
+// [Client.Features]).
 type CompanyListOptions struct {
 	ListOptions
 	// Search keeps the companies whose ID is the phrase, or whose name,
@@ -238,8 +239,8 @@ type CompaniesService service
 // Traps of Jetpack CRM 6.4.x, which this method cannot undo:
 //   - A company whose email already exists is updated (every field not sent
 //     is blanked) and then the server fails with HTTP 500 (a PHP fatal
-//     error in its logging code): the error matches ErrInternal, but the
-//     update was written. Company updates are not usable through the API.
+//     error in its logging code): the error matches [ErrInternal], but the
+//     update was written. [Company] updates are not usable through the API.
 //   - A missing or invalid email makes the server store nothing and answer
 //     an empty body; the SDK refuses such a request before sending it.
 //   - Tags replace all of the company's tags.
@@ -267,14 +268,14 @@ func (s *CompaniesService) Create(ctx context.Context, req *CompanyRequest) (*Co
 }
 
 // List returns one page of companies, each with its linked contacts (POST
-// companies; paging travels in the JSON body). It is ListFiltered with
-// paging and order only.
+// companies; paging travels in the JSON body). It is
+// [CompaniesService.ListFiltered] with paging and order only.
 //
 // The order depends on the release, and the endpoint takes none: Jetpack
 // CRM 6.6.0 and later list newest first, older releases oldest first.
 // opts.Order is accepted when it is the site's order and refused with a
-// *ValidationError otherwise (which reads the site's status once per
-// Client). Companies.All walks either.
+// [*ValidationError] otherwise (which reads the site's status once per
+// [Client]). [CompaniesService.All] walks either.
 func (s *CompaniesService) List(ctx context.Context, opts *ListOptions) ([]*Company, *Response, error) {
 	co := &CompanyListOptions{}
 	if opts != nil {
@@ -290,8 +291,8 @@ func (s *CompaniesService) List(ctx context.Context, opts *ListOptions) ([]*Comp
 // them to the wrong arguments ("search" does not filter, "invoices"
 // becomes a search for "1", "quotes" corrupts the answer with HTML,
 // "transactions" adds quotes, "owned" is ignored). When a filter is set,
-// the site's status is read (once per Client) and a release before 6.6.0
-// gets a *ValidationError naming it, with nothing sent. The order is as
+// the site's status is read (once per [Client]) and a release before 6.6.0
+// gets a [*ValidationError] naming it, with nothing sent. The order is as
 // for List.
 func (s *CompaniesService) ListFiltered(ctx context.Context, opts *CompanyListOptions) ([]*Company, *Response, error) {
 	return s.list(ctx, "Companies.ListFiltered", opts)
@@ -364,7 +365,7 @@ func (s *CompaniesService) all(ctx context.Context, op string, opts *CompanyList
 	}
 	// Without an Order, a set of IDs: Jetpack CRM 6.4 lists companies
 	// oldest first, 6.6 newest first (it hard-codes the order).
-	return iterate(ctx, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(c *Company) int64 { return c.ID }, func(ctx context.Context, page, perPage int) ([]*Company, *Response, error) {
+	return iterate(ctx, op, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(c *Company) int64 { return c.ID }, func(ctx context.Context, page, perPage int) ([]*Company, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.list(ctx, op, &o)

@@ -20,7 +20,7 @@ import (
 // Every line is stored as it is only within the CRM's limits (200 bytes,
 // the postcode 50), without HTML, runs of white space, backslashes or
 // percent-encoded bytes, and not "0" or -1: requests that break them are
-// refused (see CustomerRequest).
+// refused (see [CustomerRequest]).
 type Address struct {
 	Line1    string `json:"addr1" jpcrm:"max=200,zero,minusone"` // secaddr_addr1 / secaddr1
 	Line2    string `json:"addr2" jpcrm:"max=200,zero,minusone"` // secaddr_addr2 / secaddr2
@@ -151,8 +151,9 @@ func (c *Customer) UnmarshalJSON(b []byte) error { return unmarshalModel(b, c) }
 // MarshalJSON encodes the contact in the server's wire shape.
 func (c Customer) MarshalJSON() ([]byte, error) { return marshalModel(&c) }
 
-// CustomerRequest is the body of Customers.Create and Customers.Update
-// (wire endpoint create_customer, an upsert keyed by email).
+// CustomerRequest is the body of [CustomersService.Create] and
+// [CustomersService.Update] (wire endpoint create_customer, an upsert keyed
+// by email).
 //
 // Only non-empty fields are sent: the server cannot store "" or clear a
 // field anyway. But an upsert that matches an existing contact blanks every
@@ -236,10 +237,10 @@ type CustomerRequest struct {
 // MarshalJSON encodes the request in the wire shape.
 func (cr CustomerRequest) MarshalJSON() ([]byte, error) { return marshalRequest(&cr) }
 
-// Validate reports, as a *ValidationError naming the field, why
-// Customers.Create would refuse the request before sending it, or nil. It
-// does not check custom-field slugs against the site (Create does: see
-// Client.CustomFieldSlugs).
+// Validate reports, as a [*ValidationError] naming the field, why
+// [CustomersService.Create] would refuse the request before sending it, or
+// nil. It does not check custom-field slugs against the site (Create does:
+// see [Client.CustomFieldSlugs]).
 func (cr *CustomerRequest) Validate() error {
 	const op = "CustomerRequest.Validate"
 	if cr == nil {
@@ -307,8 +308,9 @@ var _ CustomersAPI = (*CustomersService)(nil)
 // customers): create_customer, customers and customer_search.
 type CustomersService service
 
-// CustomerListOptions filters Customers.List and Customers.All. The
-// customers endpoint reads them from a JSON body, not the query string.
+// CustomerListOptions filters [CustomersService.List] and
+// [CustomersService.All]. The customers endpoint reads them from a JSON
+// body, not the query string.
 type CustomerListOptions struct {
 	ListOptions
 	// Search matches names, email, address and phone fields (and custom
@@ -385,13 +387,13 @@ func flagTrue(on bool) string {
 //   - A contact whose status is "Customer" keeps it ("sticky" status) even
 //     when another Status is sent.
 //   - The answer echoes what was sent plus the ID, not what was stored
-//     (Create returns it with white space folded as the site stores it;
-//     text the site would store otherwise is refused, see CustomerRequest).
+//     (Create returns it with white space folded as the site stores it; text
+//     the site would store otherwise is refused, see [CustomerRequest]).
 //   - Concurrent Creates of one email that is not on the site yet can make
 //     duplicate contacts (the site looks the email up, then inserts, without
-//     a lock), and some of them can be refused (ErrRejected, {"error":100}).
-//     Send one email's writes one after the other, or use UpsertMany, which
-//     serialises the rows of one email.
+//     a lock), and some of them can be refused ([ErrRejected],
+//     {"error":100}). Send one email's writes one after the other, or use
+//     UpsertMany, which serialises the rows of one email.
 //
 // It is retried after 5xx and network errors: an upsert keyed by email
 // cannot duplicate the contact (a retry comes after its attempt, never beside it).
@@ -430,11 +432,11 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 //
 // Empty fields of changes mean "keep": the API cannot clear a field (the
 // server drops blank values, and "0" and -1, which the SDK refuses: see
-// CustomerRequest). A contact whose status is
+// [CustomerRequest]). A contact whose status is
 // "Customer" keeps it unless changes.ForceStatus is set (sticky status).
 //
 // The returned contact is the second read: what the site holds, after its
-// own sanitising. The *Response is the write's.
+// own sanitising. The [*Response] is the write's.
 //
 // Traps of the real API:
 //   - Every write unassigns the contact unless it names the owner, and the
@@ -442,20 +444,20 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 //     contact owned by a user who lost that role (or was deleted) comes out
 //     unassigned, and so does an AssignTo such a user. Update cannot know
 //     beforehand (the API tells nothing about users) and reports it after
-//     the write: the error matches ErrNotKept and the contact returned with
-//     it is the one the site now holds.
+//     the write: the error matches [ErrNotKept] and the contact returned
+//     with it is the one the site now holds.
 //   - The read and the write are separate requests: a change made by
 //     someone else in between is overwritten.
 //   - The write-back must keep every field it does not change, so a
 //     contact holding a value the API cannot write back as it is (text
 //     written with a backslash by the CRM's screens or another client,
 //     which the API lists without it, or text the site would re-sanitise) is
-//     refused with a *ValidationError naming the field, and nothing is
+//     refused with a [*ValidationError] naming the field, and nothing is
 //     written: change that field in the CRM first.
 //
-// It returns an error matching ErrNotFound if no contact has the email, and
-// sends no write then. It is retried like Create: the write is keyed by ID
-// and email, so repeating it cannot duplicate the contact.
+// It returns an error matching [ErrNotFound] if no contact has the email,
+// and sends no write then. It is retried like Create: the write is keyed by
+// ID and email, so repeating it cannot duplicate the contact.
 func (s *CustomersService) Update(ctx context.Context, email string, changes *CustomerRequest) (*Customer, *Response, error) {
 	const op = "Customers.Update"
 	ctx, scope := (*service)(s).owner().telemetryScope(ctx, op) // one span for the read and the write
@@ -538,13 +540,6 @@ func (s *CustomersService) writeMerged(ctx context.Context, op string, current *
 	return stored, resp, nil
 }
 
-// isMiss reports whether err is a lookup that found nothing, rather than an
-// HTTP 404 (the API switched off) that also matches ErrNotFound.
-func isMiss(err error) bool {
-	var ae *APIError
-	return errors.Is(err, ErrNotFound) && !errors.As(err, &ae)
-}
-
 // checkKept compares what Update wrote with what the site then holds, for
 // what the site may silently drop.
 func checkKept(op string, sent *CustomerRequest, stored *Customer) error {
@@ -561,8 +556,8 @@ func checkKept(op string, sent *CustomerRequest, stored *Customer) error {
 
 // List returns one page of contacts, oldest first (POST customers; the
 // paging and filters travel in the JSON body). The endpoint takes no
-// order on any release: opts.Order Descending is refused with a
-// *ValidationError.
+// order on any release: opts.Order [Descending] is refused with a
+// [*ValidationError].
 func (s *CustomersService) List(ctx context.Context, opts *CustomerListOptions) ([]*Customer, *Response, error) {
 	const op = "Customers.List"
 	if err := opts.validate(op); err != nil {
@@ -601,7 +596,7 @@ func (s *CustomersService) All(ctx context.Context, opts *CustomerListOptions) i
 	if opts != nil {
 		base = *opts
 	}
-	return iterate(ctx, base.PerPage, iterationOrder(base.Order, ascendingIDs), customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+	return iterate(ctx, op, base.PerPage, iterationOrder(base.Order, ascendingIDs), customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.List(ctx, &o)
@@ -639,9 +634,9 @@ func (so searchOptions) validate(op string) error {
 //
 // They come oldest first on every release: the SDK asks for that order, as
 // Jetpack CRM 6.5.0 and later list newest first by default (pages would
-// then shift as contacts are added). opts.Order Descending needs 6.5.0 or
-// later, and is refused with a *ValidationError before (see
-// ListOptions.Order).
+// then shift as contacts are added). opts.Order [Descending] needs 6.5.0 or
+// later, and is refused with a [*ValidationError] before (see
+// [ListOptions.Order]).
 func (s *CustomersService) Search(ctx context.Context, query string, opts *ListOptions) ([]*Customer, *Response, error) {
 	return listByQuery[Customer](ctx, (*service)(s).owner(), "Customers.Search", "customer_search", searchOptions{query, opts}, opts, Ascending,
 		func(order SortOrder) any {
@@ -653,13 +648,13 @@ func (s *CustomersService) Search(ctx context.Context, query string, opts *ListO
 		})
 }
 
-// SearchAll iterates over every contact Search(query) matches, page by page
-// (PerPage defaults to 100), oldest first unless opts.Order says otherwise
-// (see Search). Like the All iterators it stops
-// on a short or empty page or when the caller breaks, yields an error once
-// and stops, never yields a contact twice, and ends with ErrPagingStalled
-// when a full page brings nothing new (a server that ignores paging would
-// otherwise be asked for ever).
+// SearchAll iterates over every contact [CustomersService.Search] matches
+// for query, page by page (PerPage defaults to 100), oldest first unless
+// opts.Order says otherwise. Like the All iterators it stops on a short or
+// empty page or when the caller breaks, yields an error once and stops,
+// never yields a contact twice, and ends with a [*PagingError] matching
+// [ErrPagingStalled] when a full page brings nothing new (a server that
+// ignores paging would otherwise be asked for ever).
 func (s *CustomersService) SearchAll(ctx context.Context, query string, opts *ListOptions) iter.Seq2[*Customer, error] {
 	const op = "Customers.SearchAll"
 	if err := opts.validate(op); err != nil {
@@ -676,8 +671,8 @@ func (s *CustomersService) SearchAll(ctx context.Context, query string, opts *Li
 
 // GetByEmail returns the contact whose main email or alias is email,
 // compared case-insensitively as the site does, with its tags, invoices and
-// transactions. No contact with the email is an error matching ErrNotFound;
-// the error names the operation, never the address.
+// transactions. No contact with the email is an error matching
+// [ErrNotFound]; the error names the operation, never the address.
 //
 // It asks customer_search?email=, which answers a single object on a hit
 // and [] on a miss. That lookup never finds an address holding a character
@@ -718,7 +713,7 @@ func (s *CustomersService) getByEmail(ctx context.Context, op, email string) (*C
 
 // ErrAmbiguousEmail is returned by a lookup by email that can neither find
 // the contact nor rule it out (see GetByEmail). It does not match
-// ErrNotFound: creating the contact could overwrite one that exists.
+// [ErrNotFound]: creating the contact could overwrite one that exists.
 var ErrAmbiguousEmail = errors.New("jetpackcrm: contact lookup by email is ambiguous")
 
 // wordPressSlashed are the characters WordPress backslash-escapes in $_GET
@@ -729,7 +724,7 @@ const wordPressSlashed = `'"\`
 // noContactWithEmail is the miss of a lookup by email. It does not print the
 // address: errors end up in logs, and an address is personal data.
 func noContactWithEmail(op string) error {
-	return fmt.Errorf("jetpackcrm: %s: no contact has this email: %w", op, ErrNotFound)
+	return notFound(op, 0, "no contact has this email")
 }
 
 // searchByEmail finds the contact with email by searching the contacts and
@@ -740,7 +735,7 @@ func noContactWithEmail(op string) error {
 func (s *CustomersService) searchByEmail(ctx context.Context, op, email string) (*Customer, *Response, error) {
 	opts := CustomerListOptions{Search: email, WithTags: true, WithInvoices: true, WithTransactions: true}
 	var last *Response
-	pages := iterate(ctx, DefaultIteratorPerPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
+	pages := iterate(ctx, op, DefaultIteratorPerPage, ascendingIDs, customerID, func(ctx context.Context, page, perPage int) ([]*Customer, *Response, error) {
 		o := opts
 		o.Page, o.PerPage = page, perPage
 		items, resp, err := s.List(ctx, &o)

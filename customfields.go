@@ -34,7 +34,7 @@ func (o ObjectType) String() string {
 	return fmt.Sprintf("ObjectType(%d)", int(o))
 }
 
-// ErrCustomFieldsUnknown is returned by Client.CustomFieldSlugs when the
+// ErrCustomFieldsUnknown is returned by [Client.CustomFieldSlugs] when the
 // site has no record of the type yet: the API has no other way to say which
 // custom fields it defines.
 var ErrCustomFieldsUnknown = errors.New("jetpackcrm: the site's custom fields cannot be learnt: it has no record of this type yet")
@@ -45,7 +45,7 @@ var ErrCustomFieldsUnknown = errors.New("jetpackcrm: the site's custom fields ca
 const customFieldsRefresh = time.Minute
 
 // WithoutCustomFieldCheck turns off the check that every custom-field slug
-// a write sends is defined on the site (see Client.CustomFieldSlugs). The
+// a write sends is defined on the site (see [Client.CustomFieldSlugs]). The
 // site then drops an unknown slug's value without a word, and the write
 // reports success.
 func WithoutCustomFieldCheck() Option {
@@ -80,19 +80,19 @@ func (cc *customFieldCache) clock() time.Time {
 // CustomFieldSlugs returns, sorted, the slugs of the custom fields the site
 // defines for records of type obj (address custom fields of contacts
 // appear as addr_<slug> and secaddr_<slug>, the keys they are written
-// with). The answer is cached by the Client.
+// with). The answer is cached by the [Client].
 //
 // The API has no call that lists the definitions, and create_customer,
 // create_company and create_transaction drop a field the site does not
 // define without a word (they even echo it back). But every record a list
 // returns carries every custom field defined for its type, "" when unset,
 // so CustomFieldSlugs reads one record. A site that has no record of the
-// type yet cannot tell: the error then matches ErrCustomFieldsUnknown.
+// type yet cannot tell: the error then matches [ErrCustomFieldsUnknown].
 //
-// Customers.Create, Update and UpsertMany, Companies.Create and
-// Transactions.Create use it to refuse, with a *ValidationError and before
-// writing, a slug the site does not define (WithoutCustomFieldCheck turns
-// that off).
+// [CustomersService.Create], Update and UpsertMany,
+// [CompaniesService.Create] and [TransactionsService.Create] use it to
+// refuse, with a [*ValidationError] and before writing, a slug the site does
+// not define ([WithoutCustomFieldCheck] turns that off).
 func (c *Client) CustomFieldSlugs(ctx context.Context, obj ObjectType) ([]string, error) {
 	const op = "CustomFieldSlugs"
 	if err := c.ready(op); err != nil {

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// Sentinel errors, matched with errors.Is. An *APIError matches the sentinel
-// of its HTTP status code (and ErrServer for any 5xx); a 200 answer that
-// refused a write matches ErrRejected.
+// Sentinel errors, matched with errors.Is. An [*APIError] matches the
+// sentinel of its HTTP status code (and [ErrServer] for any 5xx); a 200
+// answer that refused a write matches [ErrRejected].
 //
 // The status codes are the ones the API documents. The plugin itself only
 // ever sends 400, 401, 405 and 418; 404 means the API module is off or the
@@ -64,7 +64,7 @@ var statusSentinels = map[int]error{
 
 // APIError is an answer from the server that says the call failed: a non-2xx
 // status, or a 200 whose body refuses the write (then Rejected is true and
-// errors.Is(err, ErrRejected) holds).
+// errors.Is(err, [ErrRejected]) holds).
 type APIError struct {
 	// StatusCode is the HTTP status (200 for a rejected write).
 	StatusCode int
@@ -137,14 +137,14 @@ func (e *APIError) Error() string {
 const mayHaveBeenAppliedNote = "; the write may have been applied by the server"
 
 // MayHaveBeenApplied reports whether err says that a write may have been
-// applied although the call failed: a *RequestError (no answer), an
-// *APIError (a 5xx) or a *DecodeError (a 2xx that is not the expected
+// applied although the call failed: a [*RequestError] (no answer), an
+// [*APIError] (a 5xx) or a [*DecodeError] (a 2xx that is not the expected
 // JSON) with MayHaveBeenApplied set. Check the record before sending such a
 // write again; a write the SDK refused or the CRM rejected was not applied.
 //
-// After its check, Events.Create returns a *WriteCheckError, which reports
-// MayHaveBeenApplied false only when the check found the event not stored
-// and the server was done with the request.
+// After its check, [EventsService.Create] returns a [*WriteCheckError],
+// which reports MayHaveBeenApplied false only when the check found the event
+// not stored and the server was done with the request.
 func MayHaveBeenApplied(err error) bool {
 	var ce *WriteCheckError
 	if errors.As(err, &ce) {
@@ -164,8 +164,8 @@ func MayHaveBeenApplied(err error) bool {
 	return false
 }
 
-// Is matches the sentinel of the status code, ErrServer for any 5xx, and
-// ErrRejected for a refused write.
+// Is matches the sentinel of the status code, [ErrServer] for any 5xx, and
+// [ErrRejected] for a refused write.
 func (e *APIError) Is(target error) bool {
 	if e.Rejected {
 		return target == ErrRejected
@@ -178,8 +178,8 @@ func (e *APIError) Is(target error) bool {
 }
 
 // RateLimitError is a 429 (or a 503 with Retry-After) that retries did not
-// get past, or whose Retry-After asked for a longer wait than the retry
-// policy's MaxRetryAfter. It unwraps to the *APIError.
+// get past, or whose Retry-After asked for a longer wait than
+// [RetryPolicy.MaxRetryAfter]. It unwraps to the [*APIError].
 type RateLimitError struct {
 	*APIError
 	// RetryAfter is the wait the server asked for (0 if it did not say).
@@ -198,7 +198,7 @@ func (e *RateLimitError) Error() string {
 	return msg
 }
 
-// Is matches ErrRateLimited, whether the answer was a 429 or a 503 with
+// Is matches [ErrRateLimited], whether the answer was a 429 or a 503 with
 // Retry-After.
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
 
@@ -211,7 +211,7 @@ func (e *RateLimitError) Unwrap() error {
 }
 
 // ValidationError is input the SDK refused before sending anything.
-// errors.Is(err, ErrInvalidInput) holds for it.
+// errors.Is(err, [ErrInvalidInput]) holds for it.
 type ValidationError struct {
 	// Op is the method that refused it, e.g. "Customers.Create".
 	Op string
@@ -241,7 +241,7 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
-// Is matches ErrInvalidInput.
+// Is matches [ErrInvalidInput].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
 
 func invalid(op, field, format string, args ...any) *ValidationError {
@@ -336,11 +336,107 @@ func (e *RequestError) Error() string {
 // Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
 func (e *RequestError) Unwrap() error { return e.Err }
 
-// notFound is the error of a lookup that found nothing. It matches
-// ErrNotFound and names the operation; the format must not print personal
-// data such as an email address, since errors end up in logs.
-func notFound(op, format string, args ...any) error {
-	return fmt.Errorf("jetpackcrm: %s: %s: %w", op, fmt.Sprintf(format, args...), ErrNotFound)
+// NotFoundError is a lookup that found nothing: the site answered, and no
+// record matched. [CustomersService.GetByEmail] and [CustomersService.Update]
+// return it for an email no contact has, [EventsService.Create] for an ID
+// no event has; nothing was written. It matches [ErrNotFound].
+//
+// An HTTP 404 matches [ErrNotFound] too, but is an [*APIError]: the API
+// module is switched off or the site's rewrite rules are stale, and the
+// record may well exist. errors.As tells the two apart; do not create a
+// record on a 404.
+type NotFoundError struct {
+	// Op is the method, e.g. "Customers.GetByEmail".
+	Op string
+	// ID is the ID looked for, or 0 for a lookup by email (the address is
+	// not kept: errors end up in logs, and it is personal data).
+	ID int64
+	// Reason says what was not found, e.g. "no contact has this email".
+	Reason string
+}
+
+// Error names the method and what was not found, never an email address.
+func (e *NotFoundError) Error() string {
+	var b strings.Builder
+	b.WriteString("jetpackcrm: ")
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	if e.Reason != "" {
+		b.WriteString(e.Reason)
+		b.WriteString(": ")
+	}
+	b.WriteString(ErrNotFound.Error())
+	return b.String()
+}
+
+// Is matches [ErrNotFound].
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// notFound is the *NotFoundError of op looking for id (0 for a lookup by
+// email). The format must not print personal data such as an email
+// address, since errors end up in logs.
+func notFound(op string, id int64, format string, args ...any) *NotFoundError {
+	return &NotFoundError{Op: op, ID: id, Reason: fmt.Sprintf(format, args...)}
+}
+
+// isMiss reports whether err is a lookup that found nothing, rather than an
+// HTTP 404 (the API switched off) that also matches ErrNotFound.
+func isMiss(err error) bool {
+	var nf *NotFoundError
+	return errors.As(err, &nf)
+}
+
+// PagingError is a walk of a list that stopped on a page it cannot go past
+// without skipping or repeating records. The All and SearchAll iterators
+// yield it, once, as their last value; the records yielded before it were
+// each yielded once. errors.Is matches its Err:
+//
+//   - [ErrPagingStalled]: a full page held only records already yielded:
+//     the first page again (a server or cache that ignores the page
+//     parameter), or several pages in a row while the list shifted under
+//     the walk. Asking on would loop for ever.
+//   - [ErrUnexpectedOrder]: a page was not sorted the way the walk relies
+//     on to recognise what it has yielded (a site whose release changed
+//     under the [Client], or a proxy reordering answers).
+type PagingError struct {
+	// Op is the method, e.g. "Customers.All".
+	Op string
+	// Page is the page (1-based) that stopped the walk.
+	Page int
+	// Reason says what was wrong with the page.
+	Reason string
+	// Err is ErrPagingStalled or ErrUnexpectedOrder.
+	Err error
+}
+
+// Error names the method, the page and what was wrong with it.
+func (e *PagingError) Error() string {
+	var b strings.Builder
+	b.WriteString("jetpackcrm: ")
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "page %d", e.Page)
+	if e.Reason != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Reason)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns Err, so errors.Is(err, [ErrPagingStalled]) works.
+func (e *PagingError) Unwrap() error { return e.Err }
+
+// pagingStalled is the *PagingError of a full page with nothing new.
+func pagingStalled(op string, page int) *PagingError {
+	return &PagingError{Op: op, Page: page, Reason: "repeated records already seen; the server does not seem to honour paging", Err: ErrPagingStalled}
 }
 
 // asValidation turns a model's validate() error into a *ValidationError
@@ -361,11 +457,11 @@ func asValidation(op string, err error) error {
 }
 
 // WriteCheckError is a create the SDK could not settle after an ambiguous
-// failure (an error for which MayHaveBeenApplied held): it looked for the
+// failure (an error for which [MayHaveBeenApplied] held): it looked for the
 // record in the site's list and either could not finish looking, found
-// several records that match what was sent, or found none but may not
-// send again. Events.Create returns it; see EventsService.Create for when
-// each case happens. It unwraps to the write's last failure.
+// several records that match what was sent, or found none but may not send
+// again. [EventsService.Create] returns it, and says when each case happens.
+// It unwraps to the write's last failure.
 type WriteCheckError struct {
 	// Op is the method, e.g. "Events.Create".
 	Op string

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
@@ -192,4 +194,198 @@ func fetchStatus(c *Client) error {
 	var out map[string]any
 	_, err := c.call(context.Background(), "status", "GET", "status", nil, nil, true, &out)
 	return err
+}
+
+// A lookup that finds nothing is a *NotFoundError, which errors.Is matches
+// with ErrNotFound and errors.As tells from an HTTP 404 (an *APIError that
+// also matches ErrNotFound but says nothing of the record).
+func TestMissesAreNotFoundErrors(t *testing.T) {
+	t.Parallel()
+	event := &EventRequest{ID: 7, Title: "Call", From: time.Unix(1796115600, 0), To: time.Unix(1796119200, 0)}
+	tests := []struct {
+		name    string
+		serve   func(env *testEnv)
+		call    func(c *Client) error
+		op      string
+		id      int64
+		message string
+	}{
+		{
+			name:  "GetByEmail",
+			serve: func(env *testEnv) { env.respond(http.MethodGet, "customer_search", jsonResponder(200, `[]`)) },
+			call: func(c *Client) error {
+				_, _, err := c.Customers.GetByEmail(context.Background(), "nobody@example.com")
+				return err
+			},
+			op:      "Customers.GetByEmail",
+			message: "jetpackcrm: Customers.GetByEmail: no contact has this email: jetpackcrm: not found",
+		},
+		{
+			name:  "GetByEmail of an address WordPress slashes",
+			serve: func(env *testEnv) { env.respond(http.MethodPost, "customers", jsonResponder(200, `[]`)) },
+			call: func(c *Client) error {
+				_, _, err := c.Customers.GetByEmail(context.Background(), "o'neil@example.com")
+				return err
+			},
+			op:      "Customers.GetByEmail",
+			message: "jetpackcrm: Customers.GetByEmail: no contact has this email: jetpackcrm: not found",
+		},
+		{
+			name:  "Update",
+			serve: func(env *testEnv) { env.respond(http.MethodGet, "customer_search", jsonResponder(200, `[]`)) },
+			call: func(c *Client) error {
+				_, _, err := c.Customers.Update(context.Background(), "nobody@example.com", &CustomerRequest{FirstName: "Ada"})
+				return err
+			},
+			op:      "Customers.Update",
+			message: "jetpackcrm: Customers.Update: no contact has this email: jetpackcrm: not found",
+		},
+		{
+			name:    "Events.Create of a missing ID",
+			serve:   func(env *testEnv) { env.respond(http.MethodGet, "events", jsonResponder(200, `[]`)) },
+			call:    func(c *Client) error { _, _, err := c.Events.Create(context.Background(), event); return err },
+			op:      "Events.Create",
+			id:      7,
+			message: "jetpackcrm: Events.Create: no event with ID 7; the server would answer success and store nothing: jetpackcrm: not found",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			tt.serve(env)
+			err := tt.call(env.client)
+			require.ErrorIs(t, err, ErrNotFound)
+			var nf *NotFoundError
+			require.ErrorAs(t, err, &nf)
+			assert.Equal(t, tt.op, nf.Op)
+			assert.Equal(t, tt.id, nf.ID)
+			assert.EqualError(t, err, tt.message, "the message is the one a wrapped ErrNotFound had")
+			var ae *APIError
+			assert.False(t, errors.As(err, &ae), "a miss is not an HTTP error")
+			assert.False(t, MayHaveBeenApplied(err))
+			assert.NotContains(t, err.Error(), "example.com", "a miss never names the address")
+			assertErrorHidesSecret(t, err)
+		})
+	}
+	t.Run("an HTTP 404 is an *APIError, not a miss", func(t *testing.T) {
+		t.Parallel()
+		env := setup(t, WithoutRetries())
+		env.respond(http.MethodGet, "customer_search", jsonResponder(404, "<html><body>WordPress 404 page</body></html>"))
+		_, _, err := env.client.Customers.GetByEmail(context.Background(), "nobody@example.com")
+		require.ErrorIs(t, err, ErrNotFound)
+		requireAPIError(t, err)
+		var nf *NotFoundError
+		assert.False(t, errors.As(err, &nf))
+	})
+}
+
+// Sync looks a contact up before creating it; an HTTP 404 there (the API
+// switched off) says nothing of the contact and must not lead to a create.
+func TestSyncDoesNotCreateOnA404Lookup(t *testing.T) {
+	t.Parallel()
+	env := setup(t, WithoutRetries())
+	env.respond(http.MethodGet, "customer_search", jsonResponder(404, "<html><body>WordPress 404 page</body></html>"))
+	created := 0
+	env.respond(http.MethodPost, "create_customer", func(req *http.Request) (*http.Response, error) {
+		created++
+		return jsonResponder(200, `{"id":"1","email":"ada@example.com"}`)(req)
+	})
+	results, err := env.client.Customers.Sync(context.Background(), []*CustomerRequest{{Email: "ada@example.com", FirstName: "Ada"}},
+		SyncOptions{Lookup: LookupPerRow})
+	require.NoError(t, err)
+	require.Len(t, results, 1)
+	require.Error(t, results[0].Err)
+	requireAPIError(t, results[0].Err)
+	assert.Zero(t, created, "nothing is created on a 404")
+}
+
+// A walk that cannot go on is a *PagingError naming the method and the
+// page; errors.Is matches its sentinel.
+func TestPagingErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		serve    func(env *testEnv)
+		walk     func(c *Client) iter.Seq2[int64, error]
+		sentinel error
+		other    error
+		op       string
+		page     int
+		message  string
+	}{
+		{
+			name: "All, the server ignores paging",
+			serve: func(env *testEnv) {
+				env.respond(http.MethodGet, "quotes", jsonResponder(200, `[{"id":"2"},{"id":"1"}]`))
+			},
+			walk: func(c *Client) iter.Seq2[int64, error] {
+				return idsOf(c.Quotes.All(context.Background(), &ListOptions{PerPage: 2}), func(q *Quote) int64 { return q.ID })
+			},
+			sentinel: ErrPagingStalled, other: ErrUnexpectedOrder, op: "Quotes.All", page: 2,
+			message: "jetpackcrm: Quotes.All: page 2 repeated records already seen; the server does not seem to honour paging: jetpackcrm: paging stalled",
+		},
+		{
+			name: "SearchAll, the server ignores paging",
+			serve: func(env *testEnv) {
+				env.respond(http.MethodGet, "customer_search", jsonResponder(200, `[{"id":"1","email":"a@x.org"},{"id":"2","email":"b@x.org"}]`))
+			},
+			walk: func(c *Client) iter.Seq2[int64, error] {
+				return idsOf(c.Customers.SearchAll(context.Background(), "x", &ListOptions{PerPage: 2}), customerID)
+			},
+			sentinel: ErrPagingStalled, other: ErrUnexpectedOrder, op: "Customers.SearchAll", page: 2,
+			message: "jetpackcrm: Customers.SearchAll: page 2 repeated records already seen; the server does not seem to honour paging: jetpackcrm: paging stalled",
+		},
+		{
+			name: "All, a page out of order",
+			serve: func(env *testEnv) {
+				env.respond(http.MethodGet, "quotes", jsonResponder(200, `[{"id":"1"},{"id":"2"}]`))
+			},
+			walk: func(c *Client) iter.Seq2[int64, error] {
+				return idsOf(c.Quotes.All(context.Background(), &ListOptions{PerPage: 2}), func(q *Quote) int64 { return q.ID })
+			},
+			sentinel: ErrUnexpectedOrder, other: ErrPagingStalled, op: "Quotes.All", page: 1,
+			message: "jetpackcrm: Quotes.All: page 1 is not sorted newest first as the list should be (ID 2 out of order): jetpackcrm: list not in the expected order",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := setup(t)
+			tt.serve(env)
+			var errs []error
+			for _, err := range tt.walk(env.client) {
+				if err != nil {
+					errs = append(errs, err)
+				}
+			}
+			require.Len(t, errs, 1)
+			err := errs[0]
+			require.ErrorIs(t, err, tt.sentinel)
+			assert.NotErrorIs(t, err, tt.other)
+			var pe *PagingError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tt.op, pe.Op)
+			assert.Equal(t, tt.page, pe.Page)
+			assert.Equal(t, tt.sentinel, pe.Err)
+			assert.EqualError(t, err, tt.message)
+			assert.False(t, MayHaveBeenApplied(err))
+			assertErrorHidesSecret(t, err)
+		})
+	}
+}
+
+// idsOf maps an iterator's records to their IDs.
+func idsOf[T any](seq iter.Seq2[*T, error], id func(*T) int64) iter.Seq2[int64, error] {
+	return func(yield func(int64, error) bool) {
+		for v, err := range seq {
+			var n int64
+			if v != nil {
+				n = id(v)
+			}
+			if !yield(n, err) {
+				return
+			}
+		}
+	}
 }

@@ -122,8 +122,8 @@ func boolInt(b bool) int64 {
 // time zone.
 const eventTimeLayout = "2006-01-02 15:04:05"
 
-// EventRequest is the body of Events.Create (wire endpoint create_event,
-// which creates, or updates when ID is set).
+// EventRequest is the body of [EventsService.Create] (wire endpoint
+// create_event, which creates, or updates when ID is set).
 //
 // Title, From and To are required on every call, updates included. The
 // request always sends "complete" (0 or 1): the server stores an omitted
@@ -210,7 +210,7 @@ var _ EventsAPI = (*EventsService)(nil)
 // (create_event, events).
 type EventsService service
 
-// EventListOptions filters Events.List and Events.All.
+// EventListOptions filters [EventsService.List] and [EventsService.All].
 type EventListOptions struct {
 	ListOptions
 	// Owner keeps the events owned by this WordPress user ID.
@@ -249,37 +249,37 @@ func (o *EventListOptions) list() *ListOptions {
 //     first looks the event up (the API has no read by ID: it reads
 //     one-event pages of the events list, which is sorted by ID; one request
 //     on a site whose event IDs have no gaps, about 2·log2(number of events)
-//     at worst) and returns an error matching ErrNotFound, without writing,
+//     at worst) and returns an error matching [ErrNotFound], without writing,
 //     when there is none. An event deleted between that check and the write
 //     is still updated silently into nothing.
 //   - Times outside what the server stores (it keeps 32-bit Unix seconds and
-//     reads 0 and below as unset) are refused: see EventRequest.
+//     reads 0 and below as unset) are refused: see [EventRequest].
 //
 // Traps left to the caller:
 //   - An update needs Title, From and To again, and drops the reminder
 //     unless Remind24h is set again.
-//   - Every failure comes back as {"error":100} (ErrRejected), whatever the
-//     cause.
+//   - Every failure comes back as {"error":100} ([ErrRejected]), whatever
+//     the cause.
 //
 // Updates by ID are retried like any upsert. A new event (ID 0) has no key
 // the server could upsert on, so a blind retry could store it twice. After
 // a failure that may have been applied (the connection dropped after the
 // request left, a 5xx other than a 503 with Retry-After, a 2xx that cannot
-// be read), Create waits the retry backoff (at least the policy's WaitMin)
+// be read), Create waits the retry backoff (at least [RetryPolicy.WaitMin])
 // and then checks the events list for an event created since the call
 // began, by the server's clock (the list's Date header, less the time
 // since the call began and a second), with the title, notes, start, end,
 // completion and reminder sent (text compared as the server stores it:
 // sanitised, HTML-escaped, the title cut to 255 bytes) and the contact and
 // owner sent or none (the server drops a contact that does not exist and
-// an owner without a CRM role). Events this Client was given before are
+// an owner without a CRM role). Events this [Client] was given before are
 // left out, and identical creates on one Client run one at a time.
-//   - One such event: Create returns it, with the list's *Response. It is
+//   - One such event: Create returns it, with the list's [*Response]. It is
 //     the stored record (Created, Reminders...), not the create reply.
-//   - None: Create sends the event again, within the policy's MaxRetries
-//     (all sends count) and MaxElapsed (checks included), and checks again
-//     if that fails too. RetryUnsafe does not apply: nothing is resent
-//     unchecked.
+//   - None: Create sends the event again, within [RetryPolicy.MaxRetries]
+//     (all sends count) and [RetryPolicy.MaxElapsed] (checks included), and
+//     checks again if that fails too. [RetryPolicy.RetryUnsafe] does not
+//     apply: nothing is resent unchecked.
 //
 // Creates that succeed cost nothing more. A check reads pages of 50 events
 // (embedded contacts included) from the newest: usually one or two on
@@ -288,8 +288,8 @@ func (o *EventListOptions) list() *ListOptions {
 // time or the highest event ID this Client was given (one or two reads),
 // else by galloping from page 1 (about 2·log2(pages)).
 //
-// What the caller gets when the check cannot decide, as a *WriteCheckError
-// (MayHaveBeenApplied(err) true, errors.As finds the last failure):
+// What the caller gets when the check cannot decide, as a [*WriteCheckError]
+// ([MayHaveBeenApplied](err) true, errors.As finds the last failure):
 //   - Matches: several unclaimed events match, e.g. someone else created
 //     an identical one in the window, or an earlier send of this call was
 //     stored after its check had looked. Their IDs are given.
@@ -336,7 +336,7 @@ func (s *EventsService) create(ctx context.Context, op string, req *EventRequest
 		return nil, resp, err
 	}
 	if !found {
-		return nil, resp, notFound(op, "no event with ID %d; the server would answer success and store nothing", req.ID)
+		return nil, resp, notFound(op, req.ID, "no event with ID %d; the server would answer success and store nothing", req.ID)
 	}
 	e := new(Event)
 	resp, err = (*service)(s).owner().call(ctx, op, http.MethodPost, "create_event", nil, req, true, e)
@@ -430,8 +430,8 @@ func (s *EventsService) exists(ctx context.Context, id int64) (bool, *Response, 
 // List returns one page of events, each with its contact, company and
 // reminders (GET events), oldest first on every release: the SDK asks for
 // that order, as Jetpack CRM 6.5.0 and later list newest first by default.
-// opts.Order Descending needs 6.5.0 or later, and is refused with a
-// *ValidationError before (see ListOptions.Order).
+// opts.Order [Descending] needs 6.5.0 or later, and is refused with a
+// [*ValidationError] before (see [ListOptions.Order]).
 func (s *EventsService) List(ctx context.Context, opts *EventListOptions) ([]*Event, *Response, error) {
 	return listByQuery[Event](ctx, (*service)(s).owner(), "Events.List", "events", opts, opts.list(), Ascending,
 		func(order SortOrder) any { return newEventPageQuery(opts, order) })
@@ -450,7 +450,7 @@ func (s *EventsService) All(ctx context.Context, opts *EventListOptions) iter.Se
 	}
 	// Without an Order, a set of IDs: the walk takes whatever order the site
 	// lists in (the SDK asks for ASC, which every release gives today).
-	return iterate(ctx, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
+	return iterate(ctx, op, base.PerPage, iterationOrder(base.Order, unorderedIDs), func(e *Event) int64 { return e.ID }, func(ctx context.Context, page, perPage int) ([]*Event, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return s.List(ctx, &o)

@@ -88,10 +88,10 @@ type InvoicesService service
 // List returns one page of invoices with their line items (GET invoices).
 //
 // The order depends on the release: Jetpack CRM 6.5.0 and later sort by
-// ID and take opts.Order (the SDK asks for Ascending when it is not set,
+// ID and take opts.Order (the SDK asks for [Ascending] when it is not set,
 // where the server would list newest first); 6.4 sorts by nothing in
 // particular (in practice, by ID), and refuses opts.Order with a
-// *ValidationError (see ListOptions.Order).
+// [*ValidationError] (see [ListOptions.Order]).
 func (s *InvoicesService) List(ctx context.Context, opts *ListOptions) ([]*Invoice, *Response, error) {
 	return listPage[Invoice](ctx, (*service)(s).owner(), "Invoices.List", "invoices", opts, Ascending)
 }

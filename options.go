@@ -13,8 +13,8 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Option configures a Client. Each option validates its argument and makes
-// NewClient return an error when it is unusable.
+// Option configures a [Client]. Each option validates its argument and makes
+// [NewClient] return an error when it is unusable.
 type Option func(*config) error
 
 // config collects the options before NewClient builds the Client from them.
@@ -36,12 +36,12 @@ type config struct {
 	transportWrapper func(http.RoundTripper) http.RoundTripper
 }
 
-// WithHTTPClient makes the Client send through hc (its Transport, Timeout,
+// WithHTTPClient makes the [Client] send through hc (its Transport, Timeout,
 // Jar and CheckRedirect are used). The Client works on a copy of hc: it
 // wraps the Transport to add the credentials and refuses cross-host
 // redirects before hc's own CheckRedirect runs. hc's Transport therefore
 // sees the credentials in every URL: give instrumentation that records
-// URLs (otelhttp) with WithTransportWrapper instead.
+// URLs (otelhttp) with [WithTransportWrapper] instead.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -70,7 +70,7 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithRetryPolicy replaces the default retry policy (see RetryPolicy).
+// WithRetryPolicy replaces the default retry policy (see [RetryPolicy]).
 // Zero fields take their defaults; negative values are an error.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
@@ -84,7 +84,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 }
 
 // WithoutRetries makes every call a single attempt. A 429 or 503 is then
-// returned at once as a *RateLimitError or *APIError.
+// returned at once as a [*RateLimitError] or [*APIError].
 func WithoutRetries() Option {
 	return func(c *config) error {
 		c.policy.MaxRetries = 0
@@ -107,11 +107,11 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithRateLimit throttles the Client to requestsPerSecond on average, with
+// WithRateLimit throttles the [Client] to requestsPerSecond on average, with
 // bursts of up to burst requests. Retries count too. The API itself has no
 // rate limit, but hosts and firewalls in front of WordPress often do. The
 // rate limit the Client learns from the server (see
-// WithoutAdaptiveRateLimit) never goes above this one.
+// [WithoutAdaptiveRateLimit]) never goes above this one.
 func WithRateLimit(requestsPerSecond float64, burst int) Option {
 	return func(c *config) error {
 		if !(requestsPerSecond > 0) || math.IsInf(requestsPerSecond, 0) {
@@ -125,7 +125,7 @@ func WithRateLimit(requestsPerSecond float64, burst int) Option {
 	}
 }
 
-// WithoutAdaptiveRateLimit turns off the rate limit a Client learns from
+// WithoutAdaptiveRateLimit turns off the rate limit a [Client] learns from
 // its server.
 //
 // By default a Client sends as fast as its callers ask until the server
@@ -142,7 +142,7 @@ func WithRateLimit(requestsPerSecond float64, burst int) Option {
 // the README's performance section). It costs nothing on a server that
 // never refuses. Turn it off when the 429s and 503s do not come from a
 // rate limit (a flaky backend's 503s would slow the Client down), or set
-// WithRateLimit to a rate you know, which is also the learned limit's
+// [WithRateLimit] to a rate you know, which is also the learned limit's
 // ceiling.
 func WithoutAdaptiveRateLimit() Option {
 	return func(c *config) error {
@@ -151,8 +151,8 @@ func WithoutAdaptiveRateLimit() Option {
 	}
 }
 
-// WithMaxResponseBytes caps how much of a response body is read (default
-// 32 MiB). A longer body gives a *DecodeError wrapping ErrResponseTooLarge.
+// WithMaxResponseBytes caps how much of a response body is read (default 32
+// MiB). A longer body gives a [*DecodeError] wrapping [ErrResponseTooLarge].
 // Lists have no server-side page size limit, so a huge PerPage can produce
 // huge bodies.
 func WithMaxResponseBytes(n int64) Option {

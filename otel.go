@@ -58,10 +58,10 @@ const (
 // personal data such as GetByEmail's email), http.response.status_code,
 // error.type and http.request.resend_count. Retries ("jetpackcrm.retry")
 // and waits for a pause a server asked for ("jetpackcrm.pause") are events
-// on the call's span. Calls refused before any request (*ValidationError)
+// on the call's span. Calls refused before any request ([*ValidationError])
 // record nothing.
 //
-// Without this option, or WithMeterProvider, the Client records and
+// Without this option, or [WithMeterProvider], the [Client] records and
 // allocates nothing for telemetry.
 func WithTracerProvider(tp trace.TracerProvider) Option {
 	return func(c *config) error {
@@ -585,9 +585,9 @@ func (sc *callScope) end(err error) {
 //
 // The requests wrap's transport sees carry no credentials, and the
 // responses and errors it gets back have them removed. Do not wrap the
-// Transport given to WithHTTPClient with such instrumentation instead: the
+// Transport given to [WithHTTPClient] with such instrumentation instead: the
 // credentials are added above that Transport, so it sees them in every URL.
-// wrap is called once, by NewClient; it must not return nil.
+// wrap is called once, by [NewClient]; it must not return nil.
 func WithTransportWrapper(wrap func(http.RoundTripper) http.RoundTripper) Option {
 	return func(c *config) error {
 		if wrap == nil {

@@ -9,15 +9,17 @@ import (
 	"slices"
 )
 
-// ErrPagingStalled is yielded by an All iterator when a full page holds
-// only records it has already yielded, which means the server is not
-// paging; without it the iterator would ask for ever.
+// ErrPagingStalled is the Err of the [*PagingError] an All or SearchAll
+// iterator yields when a full page holds only records it has already
+// yielded, which means the server is not paging; without it the iterator
+// would ask for ever.
 var ErrPagingStalled = errors.New("jetpackcrm: paging stalled")
 
-// ErrUnexpectedOrder is yielded by an All iterator that meets a page not
-// sorted the way the list should be (a site whose release changed under a
-// Client, or a proxy reordering answers): the iterator stops rather than
-// skip records it cannot recognise.
+// ErrUnexpectedOrder is the Err of the [*PagingError] an All iterator
+// yields when it meets a page not sorted the way the list should be (a
+// site whose release changed under a [Client], or a proxy reordering
+// answers): the iterator stops rather than skip records it cannot
+// recognise.
 var ErrUnexpectedOrder = errors.New("jetpackcrm: list not in the expected order")
 
 // maxStalePages is how many full pages in a row an iterator takes that
@@ -144,13 +146,13 @@ type pageFetcher[T any] func(ctx context.Context, page, perPage int) ([]*T, *Res
 // when the caller breaks, or after yielding an error once. It never yields
 // the same ID twice: records inserted during the walk shift the pages, so a
 // record can come back on the next page.
-func iterate[T any](ctx context.Context, perPage int, ord idOrder, id func(*T) int64, fetch pageFetcher[T]) iter.Seq2[*T, error] {
+func iterate[T any](ctx context.Context, op string, perPage int, ord idOrder, id func(*T) int64, fetch pageFetcher[T]) iter.Seq2[*T, error] {
 	if perPage <= 0 {
 		perPage = DefaultIteratorPerPage
 	}
 	return func(yield func(*T, error) bool) {
 		if ctx == nil {
-			yield(nil, invalid("All", "ctx", "nil context"))
+			yield(nil, invalid(op, "ctx", "nil context"))
 			return
 		}
 		seen := newSeenIDs(ord)
@@ -180,8 +182,8 @@ func iterate[T any](ctx context.Context, perPage int, ord idOrder, id func(*T) i
 						// Behind a record just yielded: the page is not in
 						// the order the watermark relies on, which would
 						// skip records without a word.
-						yield(nil, fmt.Errorf("jetpackcrm: page %d is not sorted %s as the list should be (ID %d out of order): %w",
-							page, ord.words(), id(it), ErrUnexpectedOrder))
+						yield(nil, &PagingError{Op: op, Page: page, Err: ErrUnexpectedOrder,
+							Reason: fmt.Sprintf("is not sorted %s as the list should be (ID %d out of order)", ord.words(), id(it))})
 						return
 					}
 					continue
@@ -208,7 +210,7 @@ func iterate[T any](ctx context.Context, perPage int, ord idOrder, id func(*T) i
 			// added at its start, as newest-first lists are on a busy
 			// site): the walk goes on, within a bound.
 			if stale++; slices.Equal(ids, firstPage) || stale >= maxStalePages {
-				yield(nil, fmt.Errorf("jetpackcrm: page %d repeated records already seen; the server does not seem to honour paging: %w", page, ErrPagingStalled))
+				yield(nil, pagingStalled(op, page))
 				return
 			}
 		}
@@ -330,7 +332,7 @@ func allPages[T any](ctx context.Context, op string, opts *ListOptions, def idOr
 	if opts != nil {
 		base = *opts
 	}
-	return iterate(ctx, base.PerPage, iterationOrder(base.Order, def), id, func(ctx context.Context, page, perPage int) ([]*T, *Response, error) {
+	return iterate(ctx, op, base.PerPage, iterationOrder(base.Order, def), id, func(ctx context.Context, page, perPage int) ([]*T, *Response, error) {
 		o := base
 		o.Page, o.PerPage = page, perPage
 		return list(ctx, &o)

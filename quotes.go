@@ -8,7 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Quote statuses as the API reports them in Quote.Status.
+// [Quote] statuses as the API reports them in [Quote.Status].
 const (
 	// QuoteStatusDraft is a quote not yet published.
 	QuoteStatusDraft = -1
@@ -90,9 +90,9 @@ var _ QuotesAPI = (*QuotesService)(nil)
 type QuotesService service
 
 // List returns one page of quotes without their content (GET quotes),
-// newest first on every release. opts.Order Ascending needs Jetpack CRM
-// 6.5.0 or later, and is refused with a *ValidationError before (see
-// ListOptions.Order).
+// newest first on every release. opts.Order [Ascending] needs Jetpack CRM
+// 6.5.0 or later, and is refused with a [*ValidationError] before (see
+// [ListOptions.Order]).
 func (s *QuotesService) List(ctx context.Context, opts *ListOptions) ([]*Quote, *Response, error) {
 	return listPage[Quote](ctx, (*service)(s).owner(), "Quotes.List", "quotes", opts, "")
 }

@@ -16,22 +16,23 @@ import (
 	"time"
 )
 
-// RetryPolicy says when and how long the Client tries again.
+// RetryPolicy says when and how long the [Client] tries again.
 //
 //   - 429, and 503 with Retry-After (WordPress maintenance mode), are
 //     retried for every call: the server did not process the request.
 //     Retry-After (seconds or an HTTP date) is honoured; a longer demand
-//     than MaxRetryAfter fails at once with *RateLimitError. A 503 without
+//     than MaxRetryAfter fails at once with [*RateLimitError]. A 503 without
 //     Retry-After (a proxy that stopped waiting for WordPress, which may
 //     have written) is retried like a 500.
 //   - 500, 502, 504 and network errors after the request may have been sent
 //     are retried only for calls that are safe to repeat: reads, and upserts
 //     keyed by a natural key (a customer by email, a transaction by order
-//     id). Webhooks.Send is not retried on them unless RetryUnsafe is set,
-//     since a retry could duplicate the write; neither is Companies.Create,
-//     whose 500 on Jetpack CRM 6.4.x comes after the update was written.
-//     Events.Create without an ID first checks whether the event was
-//     stored, then returns it or sends again (EventsService.Create).
+//     id). [WebhooksService.Send] is not retried on them unless RetryUnsafe
+//     is set, since a retry could duplicate the write; neither is
+//     [CompaniesService.Create], whose 500 on Jetpack CRM 6.4.x comes after
+//     the update was written. [EventsService.Create] without an ID first
+//     checks whether the event was stored, then returns it or sends again
+//     (EventsService.Create).
 //   - Network errors before anything was sent (DNS, connection refused) are
 //     retried for every call. TLS certificate errors are never retried.
 //
@@ -63,7 +64,8 @@ type RetryPolicy struct {
 	noRetries bool
 }
 
-// DefaultRetryPolicy returns the policy a Client uses unless told otherwise.
+// DefaultRetryPolicy returns the policy a [Client] uses unless told
+// otherwise.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{
 		MaxRetries:    4,

@@ -57,8 +57,8 @@ type statusEnvelope struct {
 }
 
 // Status checks the connection and the credentials (GET status) and returns
-// the CRM and database versions. The Client keeps the CRM version it
-// reports, to use what that release offers (see Client.Features).
+// the CRM and database versions. The [Client] keeps the CRM version it
+// reports, to use what that release offers (see [Client.Features]).
 func (c *Client) Status(ctx context.Context) (*Status, *Response, error) {
 	return c.status(ctx, "Client.Status", nil)
 }
@@ -80,7 +80,7 @@ func (c *Client) status(ctx context.Context, op string, q url.Values) (*Status, 
 }
 
 // Features returns what the release the status reports offers through the
-// API (see FeaturesOf).
+// API (see [FeaturesOf]).
 func (s *Status) Features() Features {
 	if s == nil {
 		return Features{}

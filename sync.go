@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// SyncLookup says how Customers.Sync finds the contacts that exist.
+// SyncLookup says how [CustomersService.Sync] finds the contacts that exist.
 type SyncLookup int
 
 const (
@@ -50,7 +50,7 @@ const (
 	syncMaxListed = 50000
 )
 
-// SyncOptions tunes Customers.Sync.
+// SyncOptions tunes [CustomersService.Sync].
 type SyncOptions struct {
 	// Concurrency is the number of requests in flight (default 4, at most
 	// 64), as for UpsertMany.
@@ -89,16 +89,16 @@ type SyncOptions struct {
 var ErrContactNotListed = errors.New("jetpackcrm: the create matched a contact the site's list did not show")
 
 // Sync makes the site hold the contacts of requests, writing only what
-// changed, and returns one result per request in input order: BulkCreated
-// (no contact had the email), BulkUpdated with the keys it changed, or
-// BulkUnchanged (the contact already held every field the request fills
+// changed, and returns one result per request in input order: [BulkCreated]
+// (no contact had the email), [BulkUpdated] with the keys it changed, or
+// [BulkUnchanged] (the contact already held every field the request fills
 // in: nothing was sent).
 //
 // It finds the existing contacts by reading the site's contact list once,
 // in pages of 1,000 (the first alone, then up to Concurrency at a time),
 // while that costs less than one lookup per email still to find (a page of
 // 1,000 costs about 14 lookups on a real site), and looks the rest up one
-// by one (see SyncLookup). A second pass over 3,000 unchanged contacts
+// by one (see [SyncLookup]). A second pass over 3,000 unchanged contacts
 // costs 4 reads and no write. Emails match case-insensitively, an
 // apostrophe included, and a contact keeps the spelling of its email the
 // site has. It then writes, Concurrency at a time, only the contacts it
@@ -106,19 +106,19 @@ var ErrContactNotListed = errors.New("jetpackcrm: the create matched a contact t
 //
 //   - A request that changes nothing of what it fills in (after folding
 //     white space, which the site does too; tags as sets; a status the site
-//     would keep, see CustomerRequest.ForceStatus) is BulkUnchanged. Values
-//     the site alters when it stores them (HTML, %XX sequences) compare as
-//     changed, and are written on every run.
+//     would keep, see [CustomerRequest.ForceStatus]) is BulkUnchanged.
+//     Values the site alters when it stores them (HTML, %XX sequences)
+//     compare as changed, and are written on every run.
 //   - A merge (the default) reads the contact again just before writing it
-//     and writes it merged by ID, as Customers.Update does: it never blanks
-//     a field the request does not send.
+//     and writes it merged by ID, as [CustomersService.Update] does: it
+//     never blanks a field the request does not send.
 //   - A contact is created only when no contact has the email: when the
 //     list did not show it, the end of the list is read again if the read
 //     is older than RecheckAfter (contacts added by someone else since
 //     appear there). If the create still matches a contact that exists (an
 //     alias of a listed contact: the list shows no aliases), the contact is
 //     written back merged from the list, as an update; one the list never
-//     showed makes the request fail with ErrContactNotListed.
+//     showed makes the request fail with [ErrContactNotListed].
 //
 // Requests for one email are handled one after the other in input order,
 // each after the write of the one before. A request with an ID must name the
@@ -316,7 +316,7 @@ func (r *syncRun) walk(ctx context.Context, workers int, visit func(*Customer), 
 				return true, nil
 			}
 			if fresh == 0 {
-				return false, fmt.Errorf("jetpackcrm: page %d repeated records already seen; the server does not seem to honour paging: %w", next+k, ErrPagingStalled)
+				return false, pagingStalled(r.op, next+k)
 			}
 		}
 		next += batch
@@ -400,7 +400,7 @@ func (r *syncRun) find(ctx context.Context, email string) (contactState, error) 
 func (r *syncRun) lookup(ctx context.Context, email string) (contactState, error) {
 	c, _, err := r.s.getByEmail(ctx, r.op, email)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case isMiss(err): // not a 404: the API switched off says nothing of the contact
 		return contactState{known: true, fresh: true}, nil
 	case err != nil:
 		return contactState{}, err

@@ -12,11 +12,11 @@ import (
 
 // Transaction is a Jetpack CRM transaction (an order or payment).
 //
-// The transactions list carries NO customer or company reference: the
-// server does not include one, so CustomerID, Contact and Company are empty
-// there. They are filled only for transactions embedded in a contact
-// (Customers.List with transactions, where Contact is set) and for the
-// legacy documented shape (customerid). Money is strings on the wire
+// The transactions list carries NO customer or company reference: the server
+// does not include one, so CustomerID, Contact and Company are empty there.
+// They are filled only for transactions embedded in a contact
+// ([CustomersService.List] with transactions, where Contact is set) and for
+// the legacy documented shape (customerid). Money is strings on the wire
 // ("149.99") and decodes exactly into decimal.Decimal.
 //
 // It decodes from a list, a contact's embedded list, a create reply (echo
@@ -97,8 +97,8 @@ func (t *Transaction) UnmarshalJSON(b []byte) error { return unmarshalModel(b, t
 // MarshalJSON encodes the transaction in the server's wire shape.
 func (t Transaction) MarshalJSON() ([]byte, error) { return marshalModel(&t) }
 
-// TransactionRequest is the body of Transactions.Create (wire endpoint
-// create_transaction, an upsert keyed by OrderID).
+// TransactionRequest is the body of [TransactionsService.Create] (wire
+// endpoint create_transaction, an upsert keyed by OrderID).
 //
 // OrderID, Status and a non-zero Total are required (the server refuses a
 // total of 0 or "0"). Sending an existing OrderID updates that transaction
@@ -229,7 +229,7 @@ type TransactionsService service
 // order ID cannot duplicate the transaction, and the answer returned is
 // the one to the last send, whose fields are what the site holds (every
 // send carries the same fields). When it still fails with an error for
-// which MayHaveBeenApplied holds, the transaction may or may not be
+// which [MayHaveBeenApplied] holds, the transaction may or may not be
 // stored, and sending the same request again is safe. Two traps remain:
 // a send the server is still running when the retry arrives (after a
 // timeout or a 504) can race it and store the order ID twice, as any two
@@ -284,10 +284,10 @@ func (s *TransactionsService) create(ctx context.Context, op string, req *Transa
 // transactions). They carry no reference to the contact or company.
 //
 // The order depends on the release: Jetpack CRM 6.5.0 and later sort by
-// ID and take opts.Order (the SDK asks for Ascending when it is not set,
+// ID and take opts.Order (the SDK asks for [Ascending] when it is not set,
 // where the server would list newest first); 6.4 sorts by nothing in
 // particular (in practice, by ID), and refuses opts.Order with a
-// *ValidationError (see ListOptions.Order).
+// [*ValidationError] (see [ListOptions.Order]).
 func (s *TransactionsService) List(ctx context.Context, opts *ListOptions) ([]*Transaction, *Response, error) {
 	return listPage[Transaction](ctx, (*service)(s).owner(), "Transactions.List", "transactions", opts, Ascending)
 }

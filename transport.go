@@ -14,7 +14,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// ErrRedirectRefused is wrapped by the error of a redirect the Client will
+// ErrRedirectRefused is wrapped by the error of a redirect the [Client] will
 // not follow: to another host or scheme (it would carry the credentials
 // there), or one that would turn a POST into a GET and drop its body.
 var ErrRedirectRefused = errors.New("jetpackcrm: redirect refused")

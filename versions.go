@@ -23,7 +23,7 @@ const (
 // Features is what a site's Jetpack CRM release offers through the API,
 // as the SDK reads it from the crm_version of the status endpoint. The SDK
 // uses it to send what the release understands and to refuse, with a
-// *ValidationError naming the release, what it would ignore or misread.
+// [*ValidationError] naming the release, what it would ignore or misread.
 //
 // Releases are compared by number. A crm_version that is not a release
 // number ("", "dev") enables nothing. Jetpack CRM 6.4.4 reports "6.4.3".
@@ -61,7 +61,7 @@ func FeaturesOf(v string) Features {
 
 // Enabled describes the features the release enables, one line each, for
 // people (jpcrm status prints them); empty when it enables none. In Go,
-// they are ListOptions.Order and Companies.ListFiltered.
+// they are [ListOptions.Order] and [CompaniesService.ListFiltered].
 func (f Features) Enabled() []string {
 	var out []string
 	if f.ListOrder {

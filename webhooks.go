@@ -45,11 +45,11 @@ type webhookBody struct {
 // (POST webhook), which runs the WordPress action jpcrm_webhook_<action>.
 // Actions exist only where a plugin registers them (stock Jetpack CRM
 // registers none without WooCommerce); an unknown action is a 400 matching
-// ErrBadRequest with Status "Invalid webhook request".
+// [ErrBadRequest] with Status "Invalid webhook request".
 //
 // It is not retried after a 5xx or a network error that may have reached the
-// server (the handler may not be idempotent) unless the retry policy says
-// RetryUnsafe.
+// server (the handler may not be idempotent) unless
+// [RetryPolicy.RetryUnsafe] is set.
 func (s *WebhooksService) Send(ctx context.Context, action string, data any) (*WebhookResult, *Response, error) {
 	const op = "Webhooks.Send"
 	if strings.TrimSpace(action) == "" {

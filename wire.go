@@ -3,7 +3,10 @@ package jetpackcrm
 // The wire-name table: each model's struct tags, read once into a codec that
 // decodes, encodes, validates and merges the model. A new field is one
 // tagged line in the model (and one in its request, if it can be written);
-// WireFields hands the same table to the CLI and the fake.
+// WireFields hands the same table to the CLI (its CSV and detail columns,
+// import columns and flags) and to the fake, which stores a request's text
+// field in its own record under the same Go path (jetpackcrmtest.Contact
+// and Company need the field too: a test says so).
 //
 // Tags. `json:"name"` is the field's wire name (`json:"-"`: not on the wire
 // under a name of its own); `json:",inline"` flattens a struct (Address)
@@ -83,11 +86,11 @@ type WireField struct {
 	Type reflect.Type
 }
 
-// WireFields returns the wire fields of a model (a Customer, Company,
-// Transaction, Event, Quote, Invoice, LineItem, Tag, Reminder, Status,
-// WebhookResult or one of the requests, as a value or a pointer), in the
-// order the SDK writes them. Custom fields are not listed: they are the
-// model's CustomFields map. It returns nil for any other type.
+// WireFields returns the wire fields of a model (a [Customer], [Company],
+// [Transaction], [Event], [Quote], [Invoice], [LineItem], [Tag], [Reminder],
+// Status, [WebhookResult] or one of the requests, as a value or a pointer),
+// in the order the SDK writes them. Custom fields are not listed: they are
+// the model's CustomFields map. It returns nil for any other type.
 func WireFields(model any) []WireField {
 	t := reflect.TypeOf(model)
 	if t != nil && t.Kind() == reflect.Pointer {

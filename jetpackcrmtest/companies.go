@@ -2,37 +2,17 @@ package jetpackcrmtest
 
 import (
 	"net/http"
+
+	"github.com/jpcrm-go/jetpackcrm"
 )
 
-// companyField maps request keys of create_company to a company field.
-type companyField struct {
-	keys   []string
-	field  func(*Company) *string
-	maxLen int
-}
-
-// companyFields are the text fields create_company writes (name apart),
-// with the CRM's max_len of each (ZeroBSCRM.DAL3.Obj.Companies.php).
-var companyFields = []companyField{
-	{[]string{"addr1"}, func(c *Company) *string { return &c.Address.Line1 }, 200},
-	{[]string{"addr2"}, func(c *Company) *string { return &c.Address.Line2 }, 200},
-	{[]string{"city"}, func(c *Company) *string { return &c.Address.City }, 200},
-	{[]string{"county"}, func(c *Company) *string { return &c.Address.County }, 200},
-	{[]string{"postcode"}, func(c *Company) *string { return &c.Address.Postcode }, 50},
-	{[]string{"country"}, func(c *Company) *string { return &c.Address.Country }, 200},
-	{[]string{"secaddr1", "secaddr_addr1"}, func(c *Company) *string { return &c.SecondaryAddress.Line1 }, 200},
-	{[]string{"secaddr2", "secaddr_addr2"}, func(c *Company) *string { return &c.SecondaryAddress.Line2 }, 200},
-	{[]string{"seccity", "secaddr_city"}, func(c *Company) *string { return &c.SecondaryAddress.City }, 200},
-	{[]string{"seccounty", "secaddr_county"}, func(c *Company) *string { return &c.SecondaryAddress.County }, 200},
-	{[]string{"secpostcode", "secaddr_postcode"}, func(c *Company) *string { return &c.SecondaryAddress.Postcode }, 50},
-	{[]string{"seccountry", "secaddr_country"}, func(c *Company) *string { return &c.SecondaryAddress.Country }, 200},
-	{[]string{"maintel"}, func(c *Company) *string { return &c.MainPhone }, 40},
-	{[]string{"sectel"}, func(c *Company) *string { return &c.SecondaryPhone }, 40},
-	{[]string{"tw"}, func(c *Company) *string { return &c.Twitter }, 100},
-	{[]string{"li"}, func(c *Company) *string { return &c.LinkedIn }, 300},
-	{[]string{"fb"}, func(c *Company) *string { return &c.Facebook }, 200},
-	{[]string{"avatar"}, func(c *Company) *string { return &c.Avatar }, 0},
-}
+// companyFields are the text fields create_company writes (name, email
+// and status apart): the CompanyRequest's, with the CRM's max_len of each
+// (ZeroBSCRM.DAL3.Obj.Companies.php).
+var companyFields = requestTextFields[Company](jetpackcrm.CompanyRequest{}, []string{"name", "email", "status"}, map[string]int{
+	"maintel": 40, "sectel": 40,
+	"tw": 100, "li": 300, "fb": 200,
+})
 
 // Max lengths of the company fields outside companyFields.
 const (
@@ -348,6 +328,7 @@ func (s *Server) companyObject(c *Company) *object {
 		set("lastupdated_date", dateOrFalse(c.LastUpdated, layoutMDY)).
 		set("lastcontacted", unix(c.LastContacted)).
 		set("lastcontacted_date", dateOrFalse(c.LastContacted, layoutMDY))
+	listNewFields(o, companyFields, c)
 	for _, slug := range s.cfg.companyCustomFields {
 		o.set(slug, c.CustomFields[slug])
 	}

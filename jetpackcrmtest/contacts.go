@@ -3,45 +3,24 @@ package jetpackcrmtest
 import (
 	"net/http"
 	"strings"
+
+	"github.com/jpcrm-go/jetpackcrm"
 )
 
-// contactField maps request keys of create_customer to a contact field.
-type contactField struct {
-	keys  []string // the first present key wins
-	field func(*Contact) *string
-	// maxLen is the CRM's max_len for the field (0: none).
-	maxLen int
-}
+// contactField is a text field of create_customer.
+type contactField = textField[Contact]
 
 // contactFields are the text fields create_customer writes (a full-row
-// update: each is blanked when not sent, unless WithFieldOverride), with
-// the CRM's max_len of each (ZeroBSCRM.DAL3.Obj.Contacts.php).
-var contactFields = []contactField{
-	{[]string{"prefix"}, func(c *Contact) *string { return &c.Prefix }, 30},
-	{[]string{"fname"}, func(c *Contact) *string { return &c.FirstName }, 100},
-	{[]string{"lname"}, func(c *Contact) *string { return &c.LastName }, 100},
-	{[]string{"addr1"}, func(c *Contact) *string { return &c.Address.Line1 }, 200},
-	{[]string{"addr2"}, func(c *Contact) *string { return &c.Address.Line2 }, 200},
-	{[]string{"city"}, func(c *Contact) *string { return &c.Address.City }, 200},
-	{[]string{"county"}, func(c *Contact) *string { return &c.Address.County }, 200},
-	{[]string{"postcode"}, func(c *Contact) *string { return &c.Address.Postcode }, 50},
-	{[]string{"country"}, func(c *Contact) *string { return &c.Address.Country }, 200},
-	{[]string{"secaddr_addr1", "secaddr1"}, func(c *Contact) *string { return &c.SecondaryAddress.Line1 }, 200},
-	{[]string{"secaddr_addr2", "secaddr2"}, func(c *Contact) *string { return &c.SecondaryAddress.Line2 }, 200},
-	{[]string{"secaddr_city", "seccity"}, func(c *Contact) *string { return &c.SecondaryAddress.City }, 200},
-	{[]string{"secaddr_county", "seccounty"}, func(c *Contact) *string { return &c.SecondaryAddress.County }, 200},
-	{[]string{"secaddr_postcode", "secpostcode"}, func(c *Contact) *string { return &c.SecondaryAddress.Postcode }, 50},
-	{[]string{"secaddr_country", "seccountry"}, func(c *Contact) *string { return &c.SecondaryAddress.Country }, 200},
-	{[]string{"hometel"}, func(c *Contact) *string { return &c.HomePhone }, 40},
-	{[]string{"worktel"}, func(c *Contact) *string { return &c.WorkPhone }, 40},
-	{[]string{"mobtel"}, func(c *Contact) *string { return &c.MobilePhone }, 40},
-	{[]string{"tw"}, func(c *Contact) *string { return &c.Twitter }, 100},
-	{[]string{"li"}, func(c *Contact) *string { return &c.LinkedIn }, 300},
-	{[]string{"fb"}, func(c *Contact) *string { return &c.Facebook }, 200},
-	// The avatar goes through zeroBSCRM_textProcess twice on the way in:
-	// "a&b" is stored as "a&amp;amp;b".
-	{[]string{"avatar"}, func(c *Contact) *string { return &c.Avatar }, 0},
-}
+// update: each is blanked when not sent, unless WithFieldOverride): the
+// CustomerRequest's, with the CRM's max_len of each
+// (ZeroBSCRM.DAL3.Obj.Contacts.php). The avatar has none: it goes through
+// zeroBSCRM_textProcess twice on the way in ("a&b" is stored as
+// "a&amp;amp;b").
+var contactFields = requestTextFields[Contact](jetpackcrm.CustomerRequest{}, []string{"email", "status"}, map[string]int{
+	"prefix": 30, "fname": 100, "lname": 100,
+	"hometel": 40, "worktel": 40, "mobtel": 40,
+	"tw": 100, "li": 300, "fb": 200,
+})
 
 // contactMaxLen are the max_len of the contact fields outside contactFields.
 const (
@@ -51,7 +30,7 @@ const (
 
 // storedText is a sent text value as the CRM writes it: max_len applied,
 // and the avatar's double htmlentities().
-func (f contactField) storedText(v string) string {
+func storedText(f contactField, v string) string {
 	if f.keys[0] == "avatar" {
 		return textProcess(textProcess(v))
 	}
@@ -195,7 +174,7 @@ func (s *Server) createCustomer(req *apiRequest) *response {
 			val, ok = sentAvatar(body)
 		}
 		if ok {
-			*f.field(c) = f.storedText(val)
+			*f.field(c) = storedText(f, val)
 		} else if !keep {
 			*f.field(c) = ""
 		}
@@ -468,6 +447,7 @@ func (s *Server) contactObject(c *Contact) *object {
 		set("lastcontacted_date", dateOrFalse(c.LastContacted, layoutMDY)).
 		set("fullname", fullName(c)).
 		set("name", fullName(c))
+	listNewFields(o, contactFields, c)
 	for _, slug := range s.cfg.contactCustomFields {
 		o.set(slug, c.CustomFields[slug])
 	}

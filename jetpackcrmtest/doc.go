@@ -10,7 +10,7 @@
 // differential suite (internal/differential in the SDK's repository) runs
 // over 200 scenarios through the SDK against the fake and against real 6.4.4
 // and 6.6.1 sites and compares what each answered and stored;
-// WithCRMVersion("6.6.1") emulates the later release.
+// [WithCRMVersion]("6.6.1") emulates the later release.
 //
 // # Starting a server
 //
@@ -19,18 +19,18 @@
 //	client := srv.Client() // a ready *jetpackcrm.Client
 //
 // srv.URL, srv.APIKey and srv.APISecret give raw access; Handler mounts the
-// fake on a server of your own; NewUnstartedServer and Start(addr) listen on
-// a fixed address (see examples/fakecrm).
+// fake on a server of your own; [NewUnstartedServer] and Start(addr) listen
+// on a fixed address (see examples/fakecrm).
 //
 // # What it emulates
 //
 //   - Credentials are read from the query string only (api_key, api_secret)
 //     and checked before anything else: a bad key gives 401 even for an
 //     unknown endpoint or a wrong method.
-//   - Routing: /zbs_api/<endpoint>/ and /?zbs_api=<endpoint>; endpoint
-//     names are case-sensitive, extra path segments are ignored, an unknown
-//     or empty endpoint gives 400. GET or HEAD without a trailing slash gets
-//     WordPress's 301 to the slash form, query kept (WithTrailingSlashRedirect);
+//   - Routing: /zbs_api/<endpoint>/ and /?zbs_api=<endpoint>; endpoint names are
+//     case-sensitive, extra path segments are ignored, an unknown or empty
+//     endpoint gives 400. GET or HEAD without a trailing slash gets WordPress's
+//     301 to the slash form, query kept ([WithTrailingSlashRedirect]);
 //     /index.php?zbs_api=... is redirected to /?zbs_api=....
 //   - Methods: status, customer_search, transactions, events, quotes and
 //     invoices are GET only, companies and webhook POST only (405 otherwise,
@@ -48,13 +48,13 @@
 //     produces it.
 //   - Upserts keyed as the real site keys them (contacts by verified id then
 //     email, companies by email then name, transactions by order ID) and
-//     blanking every unsent field (WithFieldOverride keeps them), the default
-//     "Lead" status, sticky statuses, owners set through "assign".
+//     blanking every unsent field ([WithFieldOverride] keeps them), the
+//     default "Lead" status, sticky statuses, owners set through "assign".
 //   - Pagination: 1-based pages (0 is 1), the per-endpoint rules for
 //     negative and non-numeric page and perpage, ID order (quotes newest first).
 //   - The companies endpoint's argument-order bug, including the HTML notice
 //     printed before the JSON for "quotes":"true".
-//   - Webhook actions registered by the test (HandleWebhook, WithWebhook);
+//   - Webhook actions registered by the test (HandleWebhook, [WithWebhook]);
 //     a handler gets false for absent or empty data, as PHP's empty() makes it.
 //
 // What WordPress, PHP and MariaDB do around the plugin, as found on real
@@ -100,9 +100,9 @@
 //     Refunded, Processing, Pending, Hold, Draft; case-sensitive);
 //     type_accounting is "credit" for the types Refund and Credit Note.
 //   - Custom fields of contacts, companies and transactions
-//     (WithContactCustomFields, WithCompanyCustomFields,
-//     WithTransactionCustomFields), as extra keys of every record.
-//   - WithCRMVersion("6.6.1"): newest-first GET lists with order=ASC|DESC,
+//     ([WithContactCustomFields], [WithCompanyCustomFields],
+//     [WithTransactionCustomFields]), as extra keys of every record.
+//   - [WithCRMVersion]("6.6.1"): newest-first GET lists with order=ASC|DESC,
 //     page and perpage below 1 read as 1, working companies filters, and the
 //     extra "owner_zbs-name-clash-tmp-fix" key of listed contacts.
 //
@@ -123,7 +123,7 @@
 // Requests returns a capped log of requests for assertions, from which the
 // key and secret are always removed.
 //
-// WithClock injects the site clock (created/updated times, the rate
+// [WithClock] injects the site clock (created/updated times, the rate
 // limiter), so tests need not sleep.
 //
 // # Deliberate differences from a real site
@@ -133,21 +133,21 @@
 //
 //   - Site settings are fixed to the test sites': timezone UTC, CRM date
 //     format m/d/Y, WordPress date format "F j, Y", default status "Lead"
-//     (WithDefaultStatus), admin user 1 (WithAdminUsers), English messages
-//     (a real site translates status and message texts), B2B mode on,
-//     custom-field search off, the default "include in totals" statuses.
+//     ([WithDefaultStatus]), admin user 1 ([WithAdminUsers]), English
+//     messages (a real site translates status and message texts), B2B mode
+//     on, custom-field search off, the default "include in totals" statuses.
 //   - HTTP framing: Go's server sends Content-Length and keeps connections
 //     alive, where PHP sends neither Content-Length nor keep-alive; the
 //     X-Powered-By, Link and Host response headers are not sent.
-//     WithPHPBuiltinServer adds Connection: close and the built-in server's
-//     501 page for unknown methods.
+//     [WithPHPBuiltinServer] adds Connection: close and the built-in
+//     server's 501 page for unknown methods.
 //   - BREW gets the plugin's 418 (the recorded PHP built-in server answered
 //     501 before the plugin ran; see WithPHPBuiltinServer).
 //   - Paths that are not API requests get a minimal front page (/) or 404
 //     page, not a WordPress theme. An empty /?zbs_api= is a 400, like /zbs_api/.
 //   - PHP notices and the WP_DEBUG_DISPLAY variants are not produced, except
-//     through FaultHTMLNotice: a negative perpage on customers or companies
-//     returns [] without the printed SQL error.
+//     through [FaultHTMLNotice]: a negative perpage on customers or
+//     companies returns [] without the printed SQL error.
 //   - from and to of create_event are parsed like strtotime only for the
 //     formats the SDK and the recordings use ("m/d/Y H:i:s", "m/d/Y H:i",
 //     "m/d/Y", "Y-m-d H:i:s", "Y-m-d H:i", "Y-m-d", RFC 3339, HTTP dates,
@@ -179,16 +179,16 @@
 //   - Tags are kept per object type. A request whose tags all fail (emoji)
 //     leaves the record with no tags.
 //   - Which 6.6.1 behaviour arrived in 6.5.0 and which in 6.6.0 is read from
-//     the changelog (see WithCRMVersion); releases before 6.4 are not
+//     the changelog (see [WithCRMVersion]); releases before 6.4 are not
 //     modelled.
 //   - Activity logs, external sources (external_api_name is accepted and
 //     ignored), the Groove api_token back door, quote templates and portal
 //     views are not modelled. status_label equals status.
-//   - A request body over WithMaxBodyBytes (8 MiB) is read as empty, as PHP
-//     drops a body over post_max_size.
-//   - Faults and the rate limit do not exist in the plugin: they model the
-//     host, proxy or WordPress maintenance mode in front of it. Fault503
+//   - A request body over [WithMaxBodyBytes] (8 MiB) is read as empty, as
+//     PHP drops a body over post_max_size.
+//   - [Faults] and the rate limit do not exist in the plugin: they model the
+//     host, proxy or WordPress maintenance mode in front of it. [Fault503]
 //     sends the rule's Retry-After (1s by default) where WordPress's
 //     maintenance mode sends 600; the 429 and 502 pages are nginx's.
-//   - The request log keeps at most MaxLoggedBodyBytes of each body.
+//   - The request log keeps at most [MaxLoggedBodyBytes] of each body.
 package jetpackcrmtest

@@ -14,7 +14,8 @@ import (
 // a host, proxy, WAF or WordPress itself fails in production.
 type FaultKind int
 
-// The injectable faults. Their zero value, FaultNone, lets a request through.
+// The injectable faults. Their zero value, [FaultNone], lets a request
+// through.
 const (
 	// FaultNone injects nothing. Use it in schedules to let a request through.
 	FaultNone FaultKind = iota
@@ -79,10 +80,10 @@ const (
 	DefaultFaultLatency = 50 * time.Millisecond
 )
 
-// Faults is a fault-injection rule, added with Server.InjectFaults.
+// Faults is a fault-injection rule, added with [Server.InjectFaults].
 //
 // A rule with a Schedule is a script: each request to a matching endpoint
-// takes the next entry (FaultNone lets it through), until the schedule is
+// takes the next entry ([FaultNone] lets it through), until the schedule is
 // used up (or forever with Repeat). A rule without a Schedule fires at
 // random with probability Rate, choosing one of Kinds; its random source is
 // seeded with Seed, so a given sequence of requests always gets the same
@@ -137,7 +138,8 @@ type faultAction struct {
 	latency    time.Duration
 }
 
-// InjectFaults adds a fault-injection rule. See Faults for how rules combine.
+// InjectFaults adds a fault-injection rule. See [Faults] for how rules
+// combine.
 func (s *Server) InjectFaults(f Faults) {
 	f.Kinds = append([]FaultKind(nil), f.Kinds...)
 	f.Schedule = append([]FaultKind(nil), f.Schedule...)
@@ -153,8 +155,8 @@ func (s *Server) InjectFaults(f Faults) {
 }
 
 // InjectSchedule scripts the next requests to endpoint ("" for any): the
-// n-th matching request gets kinds[n] (FaultNone lets it through), then the
-// schedule is used up. It is InjectFaults(Faults{Endpoint: endpoint,
+// n-th matching request gets kinds[n] ([FaultNone] lets it through), then
+// the schedule is used up. It is InjectFaults(Faults{Endpoint: endpoint,
 // Schedule: kinds}).
 func (s *Server) InjectSchedule(endpoint string, kinds ...FaultKind) {
 	s.InjectFaults(Faults{Endpoint: endpoint, Schedule: kinds})
@@ -168,7 +170,7 @@ func (s *Server) ClearFaults() {
 }
 
 // FaultCounts returns how many faults of each kind were injected (including
-// FaultRateLimited for the rate limiter's 429s).
+// [FaultRateLimited] for the rate limiter's 429s).
 func (s *Server) FaultCounts() map[FaultKind]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -94,7 +94,7 @@ func cloneValues(v url.Values) url.Values {
 }
 
 // Requests returns the logged requests, oldest first (at most the log limit,
-// see WithRequestLogLimit).
+// see [WithRequestLogLimit]).
 func (s *Server) Requests() []RequestRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -4,8 +4,8 @@ import (
 	"time"
 )
 
-// Option configures a Server. Options are applied in order by NewServer and
-// NewUnstartedServer.
+// Option configures a [Server]. Options are applied in order by [NewServer]
+// and [NewUnstartedServer].
 type Option func(*config)
 
 // config is the immutable configuration of a Server.
@@ -98,20 +98,21 @@ func WithFieldOverride(on bool) Option {
 }
 
 // WithRequestLogLimit caps the request log at the last n requests (default
-// DefaultRequestLogLimit). n <= 0 disables the log.
+// [DefaultRequestLogLimit]). n <= 0 disables the log.
 func WithRequestLogLimit(n int) Option {
 	return func(c *config) { c.logLimit = n }
 }
 
 // WithRateLimit makes the server answer 429 with Retry-After beyond rps
 // requests per second, with bursts of up to burst requests (a token bucket
-// driven by the server clock). rps <= 0 disables it. See Server.SetRateLimit.
+// driven by the server clock). rps <= 0 disables it. See
+// [Server.SetRateLimit].
 func WithRateLimit(rps float64, burst int) Option {
 	return func(c *config) { c.rateRPS, c.rateBurst = rps, burst }
 }
 
 // WithWebhook registers a webhook action at construction time; see
-// Server.HandleWebhook.
+// [Server.HandleWebhook].
 func WithWebhook(action string, h WebhookHandler) Option {
 	return func(c *config) {
 		if action != "" && h != nil {
@@ -125,9 +126,9 @@ func WithWebhook(action string, h WebhookHandler) Option {
 const DefaultCRMVersion = "6.4.4"
 
 // WithCRMVersion sets the Jetpack CRM release the fake emulates (default
-// DefaultCRMVersion). The status endpoint reports it as crm_version, except
-// that 6.4.4 reports "6.4.3", as that release does. Releases from 6.5.0 on
-// behave like 6.6.1, the one observed:
+// [DefaultCRMVersion]). The status endpoint reports it as crm_version,
+// except that 6.4.4 reports "6.4.3", as that release does. Releases from
+// 6.5.0 on behave like 6.6.1, the one observed:
 //
 //   - events, transactions, quotes, invoices and customer_search list newest
 //     first and take order=ASC (or DESC) in the query string; page and

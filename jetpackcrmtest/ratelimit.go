@@ -37,8 +37,8 @@ func (b *tokenBucket) take(now time.Time) (bool, time.Duration) {
 
 // SetRateLimit replaces the server-side rate limit: beyond rps requests per
 // second (bursts of up to burst), requests get 429 with Retry-After, counted
-// as FaultRateLimited. rps <= 0 removes the limit. The bucket starts full
-// and is driven by the server clock (WithClock), so tests can advance time
+// as [FaultRateLimited]. rps <= 0 removes the limit. The bucket starts full
+// and is driven by the server clock ([WithClock]), so tests can advance time
 // instead of sleeping.
 func (s *Server) SetRateLimit(rps float64, burst int) {
 	s.mu.Lock()

@@ -162,7 +162,7 @@ type Reminder struct {
 	LastUpdated time.Time
 }
 
-// Quote status values, as the API writes them.
+// [Quote] status values, as the API writes them.
 const (
 	// QuoteDraft is a draft or unpublished quote. A zero Status is seeded as QuoteDraft.
 	QuoteDraft = -1

@@ -172,7 +172,7 @@ func (s *Server) SeedEvent(e Event) (Event, error) {
 }
 
 // SeedQuote stores a quote (the API cannot create quotes). A zero ID is
-// assigned, an empty Hash is generated, a zero Status is QuoteDraft, zero
+// assigned, an empty Hash is generated, a zero Status is [QuoteDraft], zero
 // times get the clock, line items get IDs and orders.
 func (s *Server) SeedQuote(q Quote) (Quote, error) {
 	s.mu.Lock()

@@ -16,9 +16,9 @@ import (
 // Server is an in-memory fake Jetpack CRM site serving the JSON API under
 // /zbs_api/ (and /?zbs_api=). It is safe for concurrent use.
 //
-// Create one with NewServer (started on a random loopback port) or
-// NewUnstartedServer followed by Start (for a fixed address). Close it when
-// done.
+// Create one with [NewServer] (started on a random loopback port) or
+// [NewUnstartedServer] followed by Start (for a fixed address). Close it
+// when done.
 type Server struct {
 	// URL is the site URL, e.g. "http://127.0.0.1:53817", without a trailing
 	// slash. It is empty until the server is started.

@@ -8,7 +8,10 @@ import (
 
 // transactionTextFields are the text fields create_transaction passes
 // through sanitize_text_field into the transaction, with the CRM's max_len
-// of each.
+// of each. Unlike contactFields they are not read from the SDK's
+// TransactionRequest: the site takes keys the SDK never sends
+// (customer_ip, shipping_taxes, taxes, "item" for the title), which tests
+// send raw.
 var transactionTextFields = []struct {
 	keys   []string
 	field  func(*Transaction) *string

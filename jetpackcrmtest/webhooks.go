@@ -13,7 +13,7 @@ import (
 //
 //   - nil: the server answers {"success":true}, as the plugin does when the
 //     action's handler sends nothing itself;
-//   - a WebhookRawReply: sent verbatim as the JSON body;
+//   - a [WebhookRawReply]: sent verbatim as the JSON body;
 //   - anything else: sent as {"success":true,"data":<reply>}, like
 //     wp_send_json_success(reply) (a json.RawMessage is embedded as is).
 //

@@ -9,52 +9,18 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// companyFields are the CSV and detail columns of companies: see fieldSpec.
+var companyFields = fieldSpec[*jetpackcrm.Company]{
+	omit:  []string{"invoices", "quotes", "transactions"},
+	after: [][2]string{{"status", "email"}, {"owner", "avatar"}, {"tags", "wpid"}, {"contacts", "tags"}},
+}
+
 var companyView = view[*jetpackcrm.Company]{
-	table: []column[*jetpackcrm.Company]{
-		{"id", func(c *jetpackcrm.Company) string { return fmtInt(c.ID) }},
-		{"name", func(c *jetpackcrm.Company) string { return c.Name }},
-		{"email", func(c *jetpackcrm.Company) string { return c.Email }},
-		{"status", func(c *jetpackcrm.Company) string { return c.Status }},
-		{"city", func(c *jetpackcrm.Company) string { return c.Address.City }},
-		{"contacts", func(c *jetpackcrm.Company) string { return fmtInt(int64(len(c.Contacts))) }},
-	},
-	fields: []column[*jetpackcrm.Company]{
-		{"id", func(c *jetpackcrm.Company) string { return fmtInt(c.ID) }},
-		{"name", func(c *jetpackcrm.Company) string { return c.Name }},
-		{"email", func(c *jetpackcrm.Company) string { return c.Email }},
-		{"status", func(c *jetpackcrm.Company) string { return c.Status }},
-		{"addr1", func(c *jetpackcrm.Company) string { return c.Address.Line1 }},
-		{"addr2", func(c *jetpackcrm.Company) string { return c.Address.Line2 }},
-		{"city", func(c *jetpackcrm.Company) string { return c.Address.City }},
-		{"county", func(c *jetpackcrm.Company) string { return c.Address.County }},
-		{"postcode", func(c *jetpackcrm.Company) string { return c.Address.Postcode }},
-		{"country", func(c *jetpackcrm.Company) string { return c.Address.Country }},
-		{"secaddr1", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.Line1 }},
-		{"secaddr2", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.Line2 }},
-		{"seccity", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.City }},
-		{"seccounty", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.County }},
-		{"secpostcode", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.Postcode }},
-		{"seccountry", func(c *jetpackcrm.Company) string { return c.SecondaryAddress.Country }},
-		{"maintel", func(c *jetpackcrm.Company) string { return c.MainPhone }},
-		{"sectel", func(c *jetpackcrm.Company) string { return c.SecondaryPhone }},
-		{"tw", func(c *jetpackcrm.Company) string { return c.Twitter }},
-		{"li", func(c *jetpackcrm.Company) string { return c.LinkedIn }},
-		{"fb", func(c *jetpackcrm.Company) string { return c.Facebook }},
-		{"avatar", func(c *jetpackcrm.Company) string { return c.Avatar }},
-		{"owner", func(c *jetpackcrm.Company) string { return fmtID(c.Owner) }},
-		{"wpid", func(c *jetpackcrm.Company) string { return fmtID(c.WPID) }},
-		{"tags", func(c *jetpackcrm.Company) string { return tagList(c.Tags) }},
-		{"contacts", func(c *jetpackcrm.Company) string {
-			emails := make([]string, 0, len(c.Contacts))
-			for _, ct := range c.Contacts {
-				emails = append(emails, ct.Email)
-			}
-			return strings.Join(emails, ", ")
-		}},
-		{"created", func(c *jetpackcrm.Company) string { return fmtTime(c.Created) }},
-		{"lastupdated", func(c *jetpackcrm.Company) string { return fmtTime(c.LastUpdated) }},
-		{"lastcontacted", func(c *jetpackcrm.Company) string { return fmtTime(c.LastContacted) }},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Company]{
+		{wire: "id"}, {wire: "name"}, {wire: "email"}, {wire: "status"}, {wire: "city"},
+		{wire: "contacts", get: func(c *jetpackcrm.Company) string { return fmtInt(int64(len(c.Contacts))) }},
+	}),
+	fields: wireColumns(companyFields),
 	custom: func(c *jetpackcrm.Company) map[string]string { return c.CustomFields },
 }
 
@@ -133,24 +99,37 @@ the site then fails with HTTP 500, although the overwrite was saved.`,
 			return renderOne(a.stdout, format, co, companyView)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&req.Name, "name", "", "company name (required, unique)")
-	f.StringVar(&req.Email, "email", "", "company email (required, unique)")
-	f.StringVar(&req.Status, "status", "", `status, e.g. "Lead"`)
-	f.StringVar(&req.Address.Line1, "addr1", "", "address line 1")
-	f.StringVar(&req.Address.Line2, "addr2", "", "address line 2")
-	f.StringVar(&req.Address.City, "city", "", "city")
-	f.StringVar(&req.Address.County, "county", "", "county or state")
-	f.StringVar(&req.Address.Postcode, "postcode", "", "postcode")
-	f.StringVar(&req.Address.Country, "country", "", "country")
-	f.StringVar(&req.MainPhone, "phone", "", "main phone")
-	f.StringVar(&req.SecondaryPhone, "phone2", "", "secondary phone")
-	f.StringVar(&req.Twitter, "twitter", "", "Twitter handle")
-	f.StringVar(&req.LinkedIn, "linkedin", "", "LinkedIn")
-	f.StringVar(&req.Facebook, "facebook", "", "Facebook")
-	f.StringVar(&req.Avatar, "avatar", "", "avatar URL")
-	f.Int64Var(&req.AssignTo, "assign-to", 0, "WordPress user ID to own the company")
-	f.StringSliceVar(&tags, "tags", nil, "comma-separated tag names")
-	f.StringArrayVar(&custom, "custom", nil, "custom field as SLUG=VALUE (repeatable)")
+	companyRequestFlags(cmd, &req)
+	cmd.Flags().StringSliceVar(&tags, "tags", nil, "comma-separated tag names")
+	cmd.Flags().StringArrayVar(&custom, "custom", nil, "custom field as SLUG=VALUE (repeatable)")
 	return cmd
+}
+
+// companyRequestFlags registers the company fields as flags of cmd.
+func companyRequestFlags(cmd *cobra.Command, req *jetpackcrm.CompanyRequest) {
+	f := newRequestFlags(cmd, req)
+	f.skip("tags") // through tags
+	f.flag("name", "name", "company name (required, unique)")
+	f.flag("email", "email", "company email (required, unique)")
+	f.flag("status", "status", `status, e.g. "Lead"`)
+	f.flag("addr1", "addr1", "address line 1")
+	f.flag("addr2", "addr2", "address line 2")
+	f.flag("city", "city", "city")
+	f.flag("county", "county", "county or state")
+	f.flag("postcode", "postcode", "postcode")
+	f.flag("country", "country", "country")
+	f.flag("secaddr1", "sec-addr1", "second address, line 1")
+	f.flag("secaddr2", "sec-addr2", "second address, line 2")
+	f.flag("seccity", "sec-city", "second address, city")
+	f.flag("seccounty", "sec-county", "second address, county or state")
+	f.flag("secpostcode", "sec-postcode", "second address, postcode")
+	f.flag("seccountry", "sec-country", "second address, country")
+	f.flag("maintel", "phone", "main phone")
+	f.flag("sectel", "phone2", "secondary phone")
+	f.flag("tw", "twitter", "Twitter handle")
+	f.flag("li", "linkedin", "LinkedIn")
+	f.flag("fb", "facebook", "Facebook")
+	f.flag("avatar", "avatar", "avatar URL")
+	f.flag("assign", "assign-to", "WordPress user ID to own the company")
+	f.rest()
 }

@@ -3,56 +3,28 @@ package main
 import (
 	"context"
 	"iter"
+	"reflect"
 	"strings"
 
 	"github.com/jpcrm-go/jetpackcrm"
 	"github.com/spf13/cobra"
 )
 
+// customerFields are the CSV and detail columns of contacts: see fieldSpec.
+var customerFields = fieldSpec[*jetpackcrm.Customer]{
+	omit:   []string{"fullname", "aliases", "invoices", "quotes", "transactions"},
+	header: map[string]string{"createduts": "created", "lastcontacteduts": "lastcontacted"},
+	after:  [][2]string{{"email", "id"}, {"owner", "avatar"}, {"tags", "wpid"}},
+}
+
 // customerView prints contacts. Its fields are named as the API names them,
 // so an exported CSV imports back as it is.
 var customerView = view[*jetpackcrm.Customer]{
-	table: []column[*jetpackcrm.Customer]{
-		{"id", func(c *jetpackcrm.Customer) string { return fmtInt(c.ID) }},
-		{"email", func(c *jetpackcrm.Customer) string { return c.Email }},
-		{"name", customerName},
-		{"status", func(c *jetpackcrm.Customer) string { return c.Status }},
-		{"city", func(c *jetpackcrm.Customer) string { return c.Address.City }},
-		{"created", func(c *jetpackcrm.Customer) string { return fmtDate(c.Created) }},
-	},
-	fields: []column[*jetpackcrm.Customer]{
-		{"id", func(c *jetpackcrm.Customer) string { return fmtInt(c.ID) }},
-		{"email", func(c *jetpackcrm.Customer) string { return c.Email }},
-		{"status", func(c *jetpackcrm.Customer) string { return c.Status }},
-		{"prefix", func(c *jetpackcrm.Customer) string { return c.Prefix }},
-		{"fname", func(c *jetpackcrm.Customer) string { return c.FirstName }},
-		{"lname", func(c *jetpackcrm.Customer) string { return c.LastName }},
-		{"addr1", func(c *jetpackcrm.Customer) string { return c.Address.Line1 }},
-		{"addr2", func(c *jetpackcrm.Customer) string { return c.Address.Line2 }},
-		{"city", func(c *jetpackcrm.Customer) string { return c.Address.City }},
-		{"county", func(c *jetpackcrm.Customer) string { return c.Address.County }},
-		{"postcode", func(c *jetpackcrm.Customer) string { return c.Address.Postcode }},
-		{"country", func(c *jetpackcrm.Customer) string { return c.Address.Country }},
-		{"secaddr_addr1", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Line1 }},
-		{"secaddr_addr2", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Line2 }},
-		{"secaddr_city", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.City }},
-		{"secaddr_county", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.County }},
-		{"secaddr_postcode", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Postcode }},
-		{"secaddr_country", func(c *jetpackcrm.Customer) string { return c.SecondaryAddress.Country }},
-		{"hometel", func(c *jetpackcrm.Customer) string { return c.HomePhone }},
-		{"worktel", func(c *jetpackcrm.Customer) string { return c.WorkPhone }},
-		{"mobtel", func(c *jetpackcrm.Customer) string { return c.MobilePhone }},
-		{"tw", func(c *jetpackcrm.Customer) string { return c.Twitter }},
-		{"li", func(c *jetpackcrm.Customer) string { return c.LinkedIn }},
-		{"fb", func(c *jetpackcrm.Customer) string { return c.Facebook }},
-		{"avatar", func(c *jetpackcrm.Customer) string { return c.Avatar }},
-		{"owner", func(c *jetpackcrm.Customer) string { return fmtID(c.Owner) }},
-		{"wpid", func(c *jetpackcrm.Customer) string { return fmtID(c.WPID) }},
-		{"tags", func(c *jetpackcrm.Customer) string { return tagList(c.Tags) }},
-		{"created", func(c *jetpackcrm.Customer) string { return fmtTime(c.Created) }},
-		{"lastupdated", func(c *jetpackcrm.Customer) string { return fmtTime(c.LastUpdated) }},
-		{"lastcontacted", func(c *jetpackcrm.Customer) string { return fmtTime(c.LastContacted) }},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Customer]{
+		{wire: "id"}, {wire: "email"}, {header: "name", get: customerName}, {wire: "status"}, {wire: "city"},
+		{wire: "createduts", header: "created"},
+	}),
+	fields: wireColumns(customerFields),
 	custom: func(c *jetpackcrm.Customer) map[string]string { return c.CustomFields },
 }
 
@@ -193,35 +165,38 @@ type customerFlags struct {
 }
 
 func (cf *customerFlags) register(cmd *cobra.Command) {
-	f := cmd.Flags()
-	r := &cf.req
-	f.StringVar(&r.Status, "status", "", `status, e.g. "Lead" or "Customer"`)
-	f.BoolVar(&r.ForceStatus, "force-status", false, `apply --status even to a contact whose status is "Customer"`)
-	f.StringVar(&r.Prefix, "prefix", "", "name prefix, e.g. Dr")
-	f.StringVar(&r.FirstName, "first-name", "", "first name")
-	f.StringVar(&r.LastName, "last-name", "", "last name")
-	f.StringVar(&r.Address.Line1, "addr1", "", "address line 1")
-	f.StringVar(&r.Address.Line2, "addr2", "", "address line 2")
-	f.StringVar(&r.Address.City, "city", "", "city")
-	f.StringVar(&r.Address.County, "county", "", "county or state")
-	f.StringVar(&r.Address.Postcode, "postcode", "", "postcode")
-	f.StringVar(&r.Address.Country, "country", "", "country")
-	f.StringVar(&r.SecondaryAddress.Line1, "sec-addr1", "", "second address, line 1")
-	f.StringVar(&r.SecondaryAddress.Line2, "sec-addr2", "", "second address, line 2")
-	f.StringVar(&r.SecondaryAddress.City, "sec-city", "", "second address, city")
-	f.StringVar(&r.SecondaryAddress.County, "sec-county", "", "second address, county or state")
-	f.StringVar(&r.SecondaryAddress.Postcode, "sec-postcode", "", "second address, postcode")
-	f.StringVar(&r.SecondaryAddress.Country, "sec-country", "", "second address, country")
-	f.StringVar(&r.HomePhone, "home-phone", "", "home phone")
-	f.StringVar(&r.WorkPhone, "work-phone", "", "work phone")
-	f.StringVar(&r.MobilePhone, "mobile-phone", "", "mobile phone")
-	f.StringVar(&r.Twitter, "twitter", "", "Twitter handle")
-	f.StringVar(&r.LinkedIn, "linkedin", "", "LinkedIn")
-	f.StringVar(&r.Facebook, "facebook", "", "Facebook")
-	f.StringVar(&r.Avatar, "avatar", "", "avatar URL")
-	f.Int64Var(&r.AssignTo, "assign-to", 0, "WordPress user ID to own the contact")
-	f.StringSliceVar(&cf.tags, "tags", nil, "comma-separated tag names; they REPLACE the contact's tags")
-	f.StringArrayVar(&cf.custom, "custom", nil, "custom field as SLUG=VALUE (repeatable)")
+	f := newRequestFlags(cmd, &cf.req)
+	// The email is each command's own flag; tags go through cf.tags; the
+	// CRM sets id and wpid.
+	f.skip("email", "tags", "id", "wpid")
+	f.flag("status", "status", `status, e.g. "Lead" or "Customer"`)
+	f.flag("sticky", "force-status", `apply --status even to a contact whose status is "Customer"`)
+	f.flag("prefix", "prefix", "name prefix, e.g. Dr")
+	f.flag("fname", "first-name", "first name")
+	f.flag("lname", "last-name", "last name")
+	f.flag("addr1", "addr1", "address line 1")
+	f.flag("addr2", "addr2", "address line 2")
+	f.flag("city", "city", "city")
+	f.flag("county", "county", "county or state")
+	f.flag("postcode", "postcode", "postcode")
+	f.flag("country", "country", "country")
+	f.flag("secaddr_addr1", "sec-addr1", "second address, line 1")
+	f.flag("secaddr_addr2", "sec-addr2", "second address, line 2")
+	f.flag("secaddr_city", "sec-city", "second address, city")
+	f.flag("secaddr_county", "sec-county", "second address, county or state")
+	f.flag("secaddr_postcode", "sec-postcode", "second address, postcode")
+	f.flag("secaddr_country", "sec-country", "second address, country")
+	f.flag("hometel", "home-phone", "home phone")
+	f.flag("worktel", "work-phone", "work phone")
+	f.flag("mobtel", "mobile-phone", "mobile phone")
+	f.flag("tw", "twitter", "Twitter handle")
+	f.flag("li", "linkedin", "LinkedIn")
+	f.flag("fb", "facebook", "Facebook")
+	f.flag("avatar", "avatar", "avatar URL")
+	f.flag("assign", "assign-to", "WordPress user ID to own the contact")
+	f.rest()
+	cmd.Flags().StringSliceVar(&cf.tags, "tags", nil, "comma-separated tag names; they REPLACE the contact's tags")
+	cmd.Flags().StringArrayVar(&cf.custom, "custom", nil, "custom field as SLUG=VALUE (repeatable)")
 }
 
 // request returns the request the flags describe.
@@ -340,15 +315,18 @@ contact's tags. Exits with code 1 if no contact has the email.`,
 	return cmd
 }
 
-// isEmptyChange reports whether an update would change nothing.
+// isEmptyChange reports whether an update would change nothing: no field
+// of the request is set but ForceStatus, which changes nothing alone.
 func isEmptyChange(r *jetpackcrm.CustomerRequest) bool {
 	probe := *r
 	probe.ForceStatus = false
-	return probe.Email == "" && probe.Status == "" && probe.Prefix == "" && probe.FirstName == "" &&
-		probe.LastName == "" && probe.Address.IsZero() && probe.SecondaryAddress.IsZero() &&
-		probe.HomePhone == "" && probe.WorkPhone == "" && probe.MobilePhone == "" && probe.Twitter == "" &&
-		probe.LinkedIn == "" && probe.Facebook == "" && probe.Avatar == "" && len(probe.Tags) == 0 &&
-		probe.AssignTo == 0 && len(probe.CustomFields) == 0
+	if len(probe.Tags) == 0 {
+		probe.Tags = nil
+	}
+	if len(probe.CustomFields) == 0 {
+		probe.CustomFields = nil
+	}
+	return reflect.ValueOf(probe).IsZero()
 }
 
 func newCustomersExportCmd(a *app) *cobra.Command {

@@ -9,43 +9,23 @@ import (
 	"github.com/spf13/cobra"
 )
 
-var eventView = view[*jetpackcrm.Event]{
-	table: []column[*jetpackcrm.Event]{
-		{"id", func(e *jetpackcrm.Event) string { return fmtInt(e.ID) }},
-		{"title", func(e *jetpackcrm.Event) string { return e.Title }},
-		{"start", func(e *jetpackcrm.Event) string { return fmtMinute(e.Start) }},
-		{"end", func(e *jetpackcrm.Event) string { return fmtMinute(e.End) }},
-		{"done", func(e *jetpackcrm.Event) string { return fmtBool(e.Complete) }},
-		{"contact", eventContact},
-	},
-	fields: []column[*jetpackcrm.Event]{
-		{"id", func(e *jetpackcrm.Event) string { return fmtInt(e.ID) }},
-		{"title", func(e *jetpackcrm.Event) string { return e.Title }},
-		{"desc", func(e *jetpackcrm.Event) string { return e.Description }},
-		{"start", func(e *jetpackcrm.Event) string { return fmtTime(e.Start) }},
-		{"end", func(e *jetpackcrm.Event) string { return fmtTime(e.End) }},
-		{"complete", func(e *jetpackcrm.Event) string { return fmtBool(e.Complete) }},
-		{"customer", func(e *jetpackcrm.Event) string { return fmtID(e.CustomerID) }},
-		{"customer_email", eventContact},
-		{"company", func(e *jetpackcrm.Event) string {
-			if e.Company == nil {
-				return ""
-			}
-			return e.Company.Name
-		}},
-		{"reminders", func(e *jetpackcrm.Event) string { return fmtInt(int64(len(e.Reminders))) }},
-		{"owner", func(e *jetpackcrm.Event) string { return fmtID(e.Owner) }},
-		{"created", func(e *jetpackcrm.Event) string { return fmtTime(e.Created) }},
-		{"lastupdated", func(e *jetpackcrm.Event) string { return fmtTime(e.LastUpdated) }},
-	},
-	custom: func(e *jetpackcrm.Event) map[string]string { return e.CustomFields },
+// eventFields are the CSV and detail columns of events: see fieldSpec.
+var eventFields = fieldSpec[*jetpackcrm.Event]{
+	omit:   []string{"show_on_portal", "show_on_cal"},
+	header: map[string]string{"contact": "customer_email"},
+	extra:  []column[*jetpackcrm.Event]{{"customer", func(e *jetpackcrm.Event) string { return fmtID(e.CustomerID) }}},
+	after:  [][2]string{{"contact", "complete"}, {"customer", "complete"}, {"company", "contact"}, {"reminders", "company"}, {"owner", "reminders"}},
 }
 
-func eventContact(e *jetpackcrm.Event) string {
-	if e.Contact == nil {
-		return ""
-	}
-	return e.Contact.Email
+var eventView = view[*jetpackcrm.Event]{
+	table: tableColumns([]tableColumn[*jetpackcrm.Event]{
+		{wire: "id"}, {wire: "title"},
+		{wire: "start", get: func(e *jetpackcrm.Event) string { return fmtMinute(e.Start) }},
+		{wire: "end", get: func(e *jetpackcrm.Event) string { return fmtMinute(e.End) }},
+		{wire: "complete", header: "done"}, {wire: "contact"},
+	}),
+	fields: wireColumns(eventFields),
+	custom: func(e *jetpackcrm.Event) map[string]string { return e.CustomFields },
 }
 
 func newEventsCmd(a *app) *cobra.Command {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -72,58 +73,88 @@ type field struct {
 	list func(r *jetpackcrm.CustomerRequest, v []string)
 }
 
-func str(dst func(r *jetpackcrm.CustomerRequest) *string) func(*jetpackcrm.CustomerRequest, string) error {
-	return func(r *jetpackcrm.CustomerRequest, v string) error {
-		*dst(r) = v
-		return nil
-	}
-}
+// The import's columns are the wire fields of a CustomerRequest
+// (jetpackcrm.WireFields), each set from its text by its Go type
+// (importSetter), with these overrides keyed by wire name.
+var (
+	// importOmit are request fields an import does not set: the CRM sets
+	// them (an export's columns of the same names are skipped, see
+	// readOnlyColumns).
+	importOmit = []string{"id", "wpid"}
+	// importAliases are other column names (API-style, SDK-style) of a
+	// field.
+	importAliases = map[string][2][]string{"assign": {{"owner"}, {"owner"}}}
+	// importIntNoun says what a number column holds, for its error.
+	importIntNoun = map[string]string{"assign": "a WordPress user ID"}
+)
 
-var importFields = []field{
-	{api: []string{"email"}, sdk: []string{"email"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Email })},
-	{api: []string{"status"}, sdk: []string{"status"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Status })},
-	{api: []string{"sticky"}, sdk: []string{"forcestatus"}, set: func(r *jetpackcrm.CustomerRequest, v string) error {
-		b, err := parseBool(v)
-		r.ForceStatus = b
-		return err
-	}},
-	{api: []string{"prefix"}, sdk: []string{"prefix"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Prefix })},
-	{api: []string{"fname"}, sdk: []string{"firstname"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.FirstName })},
-	{api: []string{"lname"}, sdk: []string{"lastname"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.LastName })},
-	{api: []string{"addr1"}, sdk: []string{"addressline1"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Address.Line1 })},
-	{api: []string{"addr2"}, sdk: []string{"addressline2"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Address.Line2 })},
-	{api: []string{"city"}, sdk: []string{"addresscity"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Address.City })},
-	{api: []string{"county"}, sdk: []string{"addresscounty"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Address.County })},
-	{api: []string{"postcode"}, sdk: []string{"addresspostcode"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Address.Postcode })},
-	{api: []string{"country"}, sdk: []string{"addresscountry"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Address.Country })},
-	{api: []string{"secaddr_addr1", "secaddr1"}, sdk: []string{"secondaryaddressline1"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.SecondaryAddress.Line1 })},
-	{api: []string{"secaddr_addr2", "secaddr2"}, sdk: []string{"secondaryaddressline2"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.SecondaryAddress.Line2 })},
-	{api: []string{"secaddr_city", "seccity"}, sdk: []string{"secondaryaddresscity"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.SecondaryAddress.City })},
-	{api: []string{"secaddr_county", "seccounty"}, sdk: []string{"secondaryaddresscounty"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.SecondaryAddress.County })},
-	{api: []string{"secaddr_postcode", "secpostcode"}, sdk: []string{"secondaryaddresspostcode"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.SecondaryAddress.Postcode })},
-	{api: []string{"secaddr_country", "seccountry"}, sdk: []string{"secondaryaddresscountry"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.SecondaryAddress.Country })},
-	{api: []string{"hometel"}, sdk: []string{"homephone"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.HomePhone })},
-	{api: []string{"worktel"}, sdk: []string{"workphone"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.WorkPhone })},
-	{api: []string{"mobtel"}, sdk: []string{"mobilephone"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.MobilePhone })},
-	{api: []string{"tw"}, sdk: []string{"twitter"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Twitter })},
-	{api: []string{"li"}, sdk: []string{"linkedin"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.LinkedIn })},
-	{api: []string{"fb"}, sdk: []string{"facebook"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Facebook })},
-	{api: []string{"avatar"}, sdk: []string{"avatar"}, set: str(func(r *jetpackcrm.CustomerRequest) *string { return &r.Avatar })},
-	{api: []string{"tags"}, sdk: []string{"tags"},
-		set: func(r *jetpackcrm.CustomerRequest, v string) error {
-			r.Tags = splitTags(v)
-			return nil
-		},
-		list: func(r *jetpackcrm.CustomerRequest, v []string) { r.Tags = v },
-	},
-	{api: []string{"assign", "owner"}, sdk: []string{"assignto", "owner"}, set: func(r *jetpackcrm.CustomerRequest, v string) error {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return fmt.Errorf("%q is not a WordPress user ID", v)
+// importFields are the contact fields an import column can set.
+var importFields = func() []field {
+	var out []field
+	for _, wf := range jetpackcrm.WireFields(jetpackcrm.CustomerRequest{}) {
+		if slices.Contains(importOmit, wf.Name) {
+			continue
 		}
-		r.AssignTo = n
-		return nil
-	}},
+		f := field{
+			api: append([]string{wf.Name}, wf.Aliases...),
+			sdk: []string{normalizeSDKName(wf.Path)},
+		}
+		if a, ok := importAliases[wf.Name]; ok {
+			f.api, f.sdk = append(f.api, a[0]...), append(f.sdk, a[1]...)
+		}
+		f.set, f.list = importSetter(wf)
+		if f.set == nil {
+			panic(fmt.Sprintf("jpcrm: CustomerRequest field %s (%q) has type %s, which an import cannot set: give it a setter or add it to importOmit", wf.Path, wf.Name, wf.Type))
+		}
+		out = append(out, f)
+	}
+	return out
+}()
+
+// importSetter sets a request field from a cell by the field's Go type:
+// text as it is, yes or no, a comma-separated list (or a JSON array, the
+// second function), or a whole number 0 or more. It returns nil for a type
+// it cannot set.
+func importSetter(wf jetpackcrm.WireField) (func(*jetpackcrm.CustomerRequest, string) error, func(*jetpackcrm.CustomerRequest, []string)) {
+	dst := func(r *jetpackcrm.CustomerRequest) reflect.Value {
+		return reflect.ValueOf(r).Elem().FieldByIndex(wf.Index)
+	}
+	switch wf.Type.Kind() {
+	case reflect.String:
+		return func(r *jetpackcrm.CustomerRequest, v string) error {
+			dst(r).SetString(v)
+			return nil
+		}, nil
+	case reflect.Bool:
+		return func(r *jetpackcrm.CustomerRequest, v string) error {
+			b, err := parseBool(v)
+			dst(r).SetBool(b)
+			return err
+		}, nil
+	case reflect.Int64:
+		noun := importIntNoun[wf.Name]
+		if noun == "" {
+			noun = "a whole number, 0 or more"
+		}
+		return func(r *jetpackcrm.CustomerRequest, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return fmt.Errorf("%q is not %s", v, noun)
+			}
+			dst(r).SetInt(n)
+			return nil
+		}, nil
+	case reflect.Slice:
+		if wf.Type.Elem().Kind() != reflect.String {
+			return nil, nil
+		}
+		list := func(r *jetpackcrm.CustomerRequest, v []string) { dst(r).Set(reflect.ValueOf(v)) }
+		return func(r *jetpackcrm.CustomerRequest, v string) error {
+			list(r, splitTags(v))
+			return nil
+		}, list
+	}
+	return nil, nil
 }
 
 // readOnlyColumns are columns of an export (or of the failed-rows file)

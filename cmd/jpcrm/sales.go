@@ -23,31 +23,20 @@ func quoteStatus(s int) string {
 	return fmtInt(int64(s))
 }
 
+// quoteFields are the CSV and detail columns of quotes: see fieldSpec.
+var quoteFields = fieldSpec[*jetpackcrm.Quote]{
+	omit:   []string{"content", "hash", "lastviewed", "viewed_count", "send_attachments", "customerid"},
+	header: map[string]string{"id_override": "reference"},
+	get:    map[string]func(*jetpackcrm.Quote) string{"status": func(q *jetpackcrm.Quote) string { return quoteStatus(q.Status) }},
+	after:  [][2]string{{"accepted", "date"}, {"lineitems", "notes"}, {"owner", "lineitems"}},
+}
+
 var quoteView = view[*jetpackcrm.Quote]{
-	table: []column[*jetpackcrm.Quote]{
-		{"id", func(q *jetpackcrm.Quote) string { return fmtInt(q.ID) }},
-		{"reference", func(q *jetpackcrm.Quote) string { return q.Reference }},
-		{"title", func(q *jetpackcrm.Quote) string { return q.Title }},
-		{"value", func(q *jetpackcrm.Quote) string { return fmtMoney(q.Value) }},
-		{"currency", func(q *jetpackcrm.Quote) string { return q.Currency }},
-		{"status", func(q *jetpackcrm.Quote) string { return quoteStatus(q.Status) }},
-		{"date", func(q *jetpackcrm.Quote) string { return fmtDate(q.Date) }},
-	},
-	fields: []column[*jetpackcrm.Quote]{
-		{"id", func(q *jetpackcrm.Quote) string { return fmtInt(q.ID) }},
-		{"reference", func(q *jetpackcrm.Quote) string { return q.Reference }},
-		{"title", func(q *jetpackcrm.Quote) string { return q.Title }},
-		{"value", func(q *jetpackcrm.Quote) string { return fmtMoney(q.Value) }},
-		{"currency", func(q *jetpackcrm.Quote) string { return q.Currency }},
-		{"status", func(q *jetpackcrm.Quote) string { return quoteStatus(q.Status) }},
-		{"date", func(q *jetpackcrm.Quote) string { return fmtTime(q.Date) }},
-		{"accepted", func(q *jetpackcrm.Quote) string { return fmtTime(q.Accepted) }},
-		{"notes", func(q *jetpackcrm.Quote) string { return q.Notes }},
-		{"lineitems", func(q *jetpackcrm.Quote) string { return fmtInt(int64(len(q.LineItems))) }},
-		{"owner", func(q *jetpackcrm.Quote) string { return fmtID(q.Owner) }},
-		{"created", func(q *jetpackcrm.Quote) string { return fmtTime(q.Created) }},
-		{"lastupdated", func(q *jetpackcrm.Quote) string { return fmtTime(q.LastUpdated) }},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Quote]{
+		{wire: "id"}, {wire: "id_override", header: "reference"}, {wire: "title"}, {wire: "value"},
+		{wire: "currency"}, {wire: "status", get: func(q *jetpackcrm.Quote) string { return quoteStatus(q.Status) }}, {wire: "date"},
+	}),
+	fields: wireColumns(quoteFields),
 	custom: func(q *jetpackcrm.Quote) map[string]string { return q.CustomFields },
 	json: func(q *jetpackcrm.Quote) any {
 		c := *q
@@ -56,34 +45,20 @@ var quoteView = view[*jetpackcrm.Quote]{
 	},
 }
 
+// invoiceFields are the CSV and detail columns of invoices: see fieldSpec.
+var invoiceFields = fieldSpec[*jetpackcrm.Invoice]{
+	omit: []string{"parent", "status_label", "hash", "addressed_from", "addressed_to", "allow_partial", "allow_tip",
+		"shipping_tax", "discount_type", "customerid"},
+	header: map[string]string{"id_override": "reference", "due_date": "due", "paid_date": "paid"},
+	after:  [][2]string{{"currency", "total"}, {"date", "currency"}, {"due_date", "date"}, {"paid_date", "due_date"}, {"lineitems", "paid_date"}, {"owner", "lineitems"}},
+}
+
 var invoiceView = view[*jetpackcrm.Invoice]{
-	table: []column[*jetpackcrm.Invoice]{
-		{"id", func(i *jetpackcrm.Invoice) string { return fmtInt(i.ID) }},
-		{"reference", func(i *jetpackcrm.Invoice) string { return i.Reference }},
-		{"status", func(i *jetpackcrm.Invoice) string { return i.Status }},
-		{"total", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Total) }},
-		{"currency", func(i *jetpackcrm.Invoice) string { return i.Currency }},
-		{"date", func(i *jetpackcrm.Invoice) string { return fmtDate(i.Date) }},
-		{"due", func(i *jetpackcrm.Invoice) string { return fmtDate(i.DueDate) }},
-	},
-	fields: []column[*jetpackcrm.Invoice]{
-		{"id", func(i *jetpackcrm.Invoice) string { return fmtInt(i.ID) }},
-		{"reference", func(i *jetpackcrm.Invoice) string { return i.Reference }},
-		{"status", func(i *jetpackcrm.Invoice) string { return i.Status }},
-		{"net", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Net) }},
-		{"discount", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Discount) }},
-		{"shipping", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Shipping) }},
-		{"tax", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Tax) }},
-		{"total", func(i *jetpackcrm.Invoice) string { return fmtMoney(i.Total) }},
-		{"currency", func(i *jetpackcrm.Invoice) string { return i.Currency }},
-		{"date", func(i *jetpackcrm.Invoice) string { return fmtTime(i.Date) }},
-		{"due", func(i *jetpackcrm.Invoice) string { return fmtTime(i.DueDate) }},
-		{"paid", func(i *jetpackcrm.Invoice) string { return fmtTime(i.PaidDate) }},
-		{"lineitems", func(i *jetpackcrm.Invoice) string { return fmtInt(int64(len(i.LineItems))) }},
-		{"owner", func(i *jetpackcrm.Invoice) string { return fmtID(i.Owner) }},
-		{"created", func(i *jetpackcrm.Invoice) string { return fmtTime(i.Created) }},
-		{"lastupdated", func(i *jetpackcrm.Invoice) string { return fmtTime(i.LastUpdated) }},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Invoice]{
+		{wire: "id"}, {wire: "id_override", header: "reference"}, {wire: "status"}, {wire: "total"},
+		{wire: "currency"}, {wire: "date"}, {wire: "due_date", header: "due"},
+	}),
+	fields: wireColumns(invoiceFields),
 	custom: func(i *jetpackcrm.Invoice) map[string]string { return i.CustomFields },
 	json: func(i *jetpackcrm.Invoice) any {
 		c := *i

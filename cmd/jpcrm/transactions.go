@@ -11,38 +11,22 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// transactionFields are the CSV and detail columns of transactions: see fieldSpec.
+var transactionFields = fieldSpec[*jetpackcrm.Transaction]{
+	// The hash grants access to the client portal: never shown.
+	omit: []string{"type_accounting", "status_bool", "origin", "parent", "hash", "customer_ip",
+		"shipping_tax", "date_paid", "date_completed", "lineitems", "contact"},
+	header: map[string]string{"ref": "orderid", "customerid": "customer"},
+	get:    map[string]func(*jetpackcrm.Transaction) string{"company": func(t *jetpackcrm.Transaction) string { return fmtID(t.CompanyID) }},
+	after:  [][2]string{{"currency", "total"}, {"date", "currency"}, {"customerid", "date"}, {"company", "customerid"}, {"owner", "company"}},
+}
+
 var transactionView = view[*jetpackcrm.Transaction]{
-	table: []column[*jetpackcrm.Transaction]{
-		{"id", func(t *jetpackcrm.Transaction) string { return fmtInt(t.ID) }},
-		{"order", func(t *jetpackcrm.Transaction) string { return t.OrderID }},
-		{"status", func(t *jetpackcrm.Transaction) string { return t.Status }},
-		{"type", func(t *jetpackcrm.Transaction) string { return t.Type }},
-		{"total", func(t *jetpackcrm.Transaction) string { return fmtMoney(t.Total) }},
-		{"currency", func(t *jetpackcrm.Transaction) string { return t.Currency }},
-		{"date", func(t *jetpackcrm.Transaction) string { return fmtDate(t.Date) }},
-		{"title", func(t *jetpackcrm.Transaction) string { return t.Title }},
-	},
-	fields: []column[*jetpackcrm.Transaction]{
-		{"id", func(t *jetpackcrm.Transaction) string { return fmtInt(t.ID) }},
-		{"orderid", func(t *jetpackcrm.Transaction) string { return t.OrderID }},
-		{"status", func(t *jetpackcrm.Transaction) string { return t.Status }},
-		{"type", func(t *jetpackcrm.Transaction) string { return t.Type }},
-		{"title", func(t *jetpackcrm.Transaction) string { return t.Title }},
-		{"desc", func(t *jetpackcrm.Transaction) string { return t.Description }},
-		{"net", func(t *jetpackcrm.Transaction) string { return fmtMoney(t.Net) }},
-		{"fee", func(t *jetpackcrm.Transaction) string { return fmtMoney(t.Fee) }},
-		{"discount", func(t *jetpackcrm.Transaction) string { return fmtMoney(t.Discount) }},
-		{"shipping", func(t *jetpackcrm.Transaction) string { return fmtMoney(t.Shipping) }},
-		{"tax", func(t *jetpackcrm.Transaction) string { return fmtMoney(t.Tax) }},
-		{"total", func(t *jetpackcrm.Transaction) string { return fmtMoney(t.Total) }},
-		{"currency", func(t *jetpackcrm.Transaction) string { return t.Currency }},
-		{"date", func(t *jetpackcrm.Transaction) string { return fmtTime(t.Date) }},
-		{"customer", func(t *jetpackcrm.Transaction) string { return fmtID(t.CustomerID) }},
-		{"company", func(t *jetpackcrm.Transaction) string { return fmtID(t.CompanyID) }},
-		{"owner", func(t *jetpackcrm.Transaction) string { return fmtID(t.Owner) }},
-		{"created", func(t *jetpackcrm.Transaction) string { return fmtTime(t.Created) }},
-		{"lastupdated", func(t *jetpackcrm.Transaction) string { return fmtTime(t.LastUpdated) }},
-	},
+	table: tableColumns([]tableColumn[*jetpackcrm.Transaction]{
+		{wire: "id"}, {wire: "ref", header: "order"}, {wire: "status"}, {wire: "type"}, {wire: "total"},
+		{wire: "currency"}, {wire: "date"}, {wire: "title"},
+	}),
+	fields: wireColumns(transactionFields),
 	custom: func(t *jetpackcrm.Transaction) map[string]string { return t.CustomFields },
 	json: func(t *jetpackcrm.Transaction) any {
 		c := *t

@@ -29,6 +29,8 @@ type Recorder struct {
 	MP     *sdkmetric.MeterProvider
 }
 
+// NewRecorder returns a Recorder whose providers record every span and
+// metric, for WithTracerProvider and WithMeterProvider.
 func NewRecorder() *Recorder {
 	r := &Recorder{Spans: tracetest.NewSpanRecorder(), Reader: sdkmetric.NewManualReader()}
 	r.TP = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(r.Spans))
@@ -46,6 +48,7 @@ type SpanView struct {
 	Status string   // code, and description if any
 }
 
+// Ended returns the spans that have ended, in the order they ended.
 func (r *Recorder) Ended(t testing.TB) []SpanView {
 	t.Helper()
 	spans := r.Spans.Ended()

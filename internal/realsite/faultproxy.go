@@ -41,6 +41,7 @@ const (
 	FaultTruncatedAfter
 )
 
+// String names the fault in test names and messages, e.g. "429".
 func (f Fault) String() string {
 	switch f {
 	case Fault429:
