@@ -146,14 +146,7 @@ func (s *Server) companiesList(req *apiRequest) *response {
 		return s.companiesListFixed(req)
 	}
 	body := bodyObject(req.body)
-	perPage := int64(10)
-	if v, ok := body.get("perpage"); ok {
-		perPage = intParam(v)
-	}
-	page := int64(0)
-	if v, ok := body.get("page"); ok {
-		page = intParam(v)
-	}
+	page, perPage := body.paging()
 	if page < 0 {
 		page = 0
 	}
@@ -177,24 +170,7 @@ func (s *Server) companiesList(req *apiRequest) *response {
 		}
 		for _, c := range paginate(list, page, perPage) {
 			o := s.companyObject(c)
-			if withInvoices {
-				invs := []any{}
-				for i := len(s.db.invoices) - 1; i >= 0; i-- {
-					if inv := s.db.invoices[i]; inv.CompanyID == c.ID {
-						invs = append(invs, s.invoiceObject(inv))
-					}
-				}
-				o.set("invoices", invs)
-			}
-			if withQuotes {
-				qs := []any{}
-				for i := len(s.db.quotes) - 1; i >= 0; i-- {
-					if q := s.db.quotes[i]; q.CompanyID == c.ID {
-						qs = append(qs, s.quoteObject(q, true))
-					}
-				}
-				o.set("quotes", qs)
-			}
+			s.embedCompanyLists(o, c, withInvoices, withQuotes, false)
 			out = append(out, o)
 		}
 	}
@@ -231,14 +207,7 @@ func companyMatches(c *Company, q string) bool {
 // the companies come newest first.
 func (s *Server) companiesListFixed(req *apiRequest) *response {
 	body := bodyObject(req.body)
-	perPage := int64(10)
-	if v, ok := body.get("perpage"); ok {
-		perPage = intParam(v)
-	}
-	page := int64(0)
-	if v, ok := body.get("page"); ok {
-		page = intParam(v)
-	}
+	page, perPage := body.paging()
 	out := []any{}
 	if perPage <= 0 {
 		return jsonReply(http.StatusOK, out)
@@ -263,36 +232,42 @@ func (s *Server) companiesListFixed(req *apiRequest) *response {
 	withTransactions := sanitizeValue(body.vals["transactions"]) == "true"
 	for _, c := range paginate(list, page, perPage) {
 		o := s.companyObject(c)
-		if withInvoices {
-			invs := []any{}
-			for i := len(s.db.invoices) - 1; i >= 0; i-- {
-				if inv := s.db.invoices[i]; inv.CompanyID == c.ID {
-					invs = append(invs, s.invoiceObject(inv))
-				}
-			}
-			o.set("invoices", invs)
-		}
-		if withQuotes {
-			qs := []any{}
-			for i := len(s.db.quotes) - 1; i >= 0; i-- {
-				if q := s.db.quotes[i]; q.CompanyID == c.ID {
-					qs = append(qs, s.quoteObject(q, true))
-				}
-			}
-			o.set("quotes", qs)
-		}
-		if withTransactions {
-			txs := []any{}
-			for i := len(s.db.transactions) - 1; i >= 0; i-- {
-				if t := s.db.transactions[i]; t.CompanyID == c.ID {
-					txs = append(txs, s.transactionObject(t, false))
-				}
-			}
-			o.set("transactions", txs)
-		}
+		s.embedCompanyLists(o, c, withInvoices, withQuotes, withTransactions)
 		out = append(out, o)
 	}
 	return jsonReply(http.StatusOK, out)
+}
+
+// embedCompanyLists adds the company's invoices, quotes and transactions
+// asked for, newest first, as both releases embed them.
+func (s *Server) embedCompanyLists(o *object, c *Company, invoices, quotes, transactions bool) {
+	if invoices {
+		invs := []any{}
+		for i := len(s.db.invoices) - 1; i >= 0; i-- {
+			if inv := s.db.invoices[i]; inv.CompanyID == c.ID {
+				invs = append(invs, s.invoiceObject(inv))
+			}
+		}
+		o.set("invoices", invs)
+	}
+	if quotes {
+		qs := []any{}
+		for i := len(s.db.quotes) - 1; i >= 0; i-- {
+			if q := s.db.quotes[i]; q.CompanyID == c.ID {
+				qs = append(qs, s.quoteObject(q, true))
+			}
+		}
+		o.set("quotes", qs)
+	}
+	if transactions {
+		txs := []any{}
+		for i := len(s.db.transactions) - 1; i >= 0; i-- {
+			if t := s.db.transactions[i]; t.CompanyID == c.ID {
+				txs = append(txs, s.transactionObject(t, false))
+			}
+		}
+		o.set("transactions", txs)
+	}
 }
 
 // companyObject is the company shape (tidy_company) with its "contacts".

@@ -98,6 +98,19 @@ func bodyObject(body []byte) *object {
 	return newObject()
 }
 
+// paging reads a JSON body's "page" (default 0) and "perpage" (default 10)
+// as the plugin's POST lists do.
+func (o *object) paging() (page, perPage int64) {
+	page, perPage = 0, 10
+	if v, ok := o.get("perpage"); ok {
+		perPage = intParam(v)
+	}
+	if v, ok := o.get("page"); ok {
+		page = intParam(v)
+	}
+	return page, perPage
+}
+
 // asObject returns a decoded JSON object or list as a PHP array (a list gets
 // the keys "0".."n-1"), or nil for anything else.
 func asObject(v any) *object {
@@ -250,14 +263,7 @@ type contactListOptions struct {
 // customers is /zbs_api/customers: any method, parameters from the JSON body.
 func (s *Server) customers(req *apiRequest) *response {
 	body := bodyObject(req.body)
-	perPage := int64(10)
-	if v, ok := body.get("perpage"); ok {
-		perPage = intParam(v)
-	}
-	page := int64(0)
-	if v, ok := body.get("page"); ok {
-		page = intParam(v)
-	}
+	page, perPage := body.paging()
 	all := page == -1 && perPage == -1
 	if !all && perPage <= 0 {
 		// perpage 0 selects nothing; a negative one is an SQL error ("LIMIT 0,-5").
