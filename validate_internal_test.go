@@ -543,17 +543,37 @@ func TestTextRefusalsSendNothing(t *testing.T) {
 	assert.Zero(t, sent.Load())
 }
 
+// fieldCase is a change to a valid request that validate must refuse,
+// naming field.
+type fieldCase[R any] struct {
+	name   string
+	mutate func(R)
+	field  string
+}
+
+// assertRefusesField checks that validate refuses each case's change to a
+// fresh ok() with an *invalidFieldError naming the case's field.
+func assertRefusesField[R interface{ validate() error }](t *testing.T, ok func() R, cases []fieldCase[R]) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := ok()
+			tc.mutate(r)
+			var fe *invalidFieldError
+			require.ErrorAs(t, r.validate(), &fe)
+			assert.Equal(t, tc.field, fe.Field)
+		})
+	}
+}
+
 func TestCustomerRequestValidate(t *testing.T) {
 	t.Parallel()
 	ok := func() *CustomerRequest {
 		return &CustomerRequest{Email: "ada@example.com", FirstName: "Ada", Tags: []string{"vip"}, CustomFields: map[string]string{"custom-field": "x"}}
 	}
 	require.NoError(t, ok().validate())
-	for _, tc := range []struct {
-		name   string
-		mutate func(*CustomerRequest)
-		field  string
-	}{
+	assertRefusesField(t, ok, []fieldCase[*CustomerRequest]{
 		{"missing email", func(r *CustomerRequest) { r.Email = "" }, "Email"},
 		{"invalid email", func(r *CustomerRequest) { r.Email = "ada" }, "Email"},
 		{"email with display name", func(r *CustomerRequest) { r.Email = "Ada <ada@example.com>" }, "Email"},
@@ -566,44 +586,21 @@ func TestCustomerRequestValidate(t *testing.T) {
 		{"invalid UTF-8 custom key", func(r *CustomerRequest) { r.CustomFields["\xff"] = "x" }, "CustomFields"},
 		{"custom field named like a built-in", func(r *CustomerRequest) { r.CustomFields["lname"] = "x" }, `CustomFields["lname"]`},
 		{"blank custom key", func(r *CustomerRequest) { r.CustomFields[" "] = "x" }, `CustomFields[" "]`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			r := ok()
-			tc.mutate(r)
-			err := r.validate()
-			var fe *invalidFieldError
-			require.ErrorAs(t, err, &fe)
-			assert.Equal(t, tc.field, fe.Field)
-		})
-	}
+	})
 }
 
 func TestCompanyRequestValidate(t *testing.T) {
 	t.Parallel()
 	ok := func() *CompanyRequest { return &CompanyRequest{Name: "Get Co", Email: "get@co.example.com"} }
 	require.NoError(t, ok().validate())
-	for _, tc := range []struct {
-		name   string
-		mutate func(*CompanyRequest)
-		field  string
-	}{
+	assertRefusesField(t, ok, []fieldCase[*CompanyRequest]{
 		{"missing name", func(r *CompanyRequest) { r.Name = " " }, "Name"},
 		{"missing email", func(r *CompanyRequest) { r.Email = "" }, "Email"},
 		{"invalid email", func(r *CompanyRequest) { r.Email = "get@co" }, "Email"},
 		{"negative assign", func(r *CompanyRequest) { r.AssignTo = -2 }, "AssignTo"},
 		{"invalid UTF-8", func(r *CompanyRequest) { r.MainPhone = "\xff" }, "MainPhone"},
 		{"custom field named like a built-in", func(r *CompanyRequest) { r.CustomFields = map[string]string{"seccity": "x"} }, `CustomFields["seccity"]`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			r := ok()
-			tc.mutate(r)
-			var fe *invalidFieldError
-			require.ErrorAs(t, r.validate(), &fe)
-			assert.Equal(t, tc.field, fe.Field)
-		})
-	}
+	})
 }
 
 func TestTransactionRequestValidate(t *testing.T) {
@@ -615,11 +612,7 @@ func TestTransactionRequestValidate(t *testing.T) {
 	refund := ok()
 	refund.Total = decimal.NewFromInt(-10)
 	require.NoError(t, refund.validate(), "negative totals are allowed")
-	for _, tc := range []struct {
-		name   string
-		mutate func(*TransactionRequest)
-		field  string
-	}{
+	assertRefusesField(t, ok, []fieldCase[*TransactionRequest]{
 		{"missing orderid", func(r *TransactionRequest) { r.OrderID = "" }, "OrderID"},
 		{"blank orderid", func(r *TransactionRequest) { r.OrderID = "  " }, "OrderID"},
 		{"missing status", func(r *TransactionRequest) { r.Status = "" }, "Status"},
@@ -630,16 +623,7 @@ func TestTransactionRequestValidate(t *testing.T) {
 		{"negative company", func(r *TransactionRequest) { r.CompanyID = -1 }, "CompanyID"},
 		{"invalid UTF-8", func(r *TransactionRequest) { r.Title = "\xff" }, "Title"},
 		{"custom field named like a built-in", func(r *TransactionRequest) { r.CustomFields = map[string]string{"total": "1"} }, `CustomFields["total"]`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			r := ok()
-			tc.mutate(r)
-			var fe *invalidFieldError
-			require.ErrorAs(t, r.validate(), &fe)
-			assert.Equal(t, tc.field, fe.Field)
-		})
-	}
+	})
 }
 
 func TestEventRequestValidate(t *testing.T) {
@@ -653,11 +637,7 @@ func TestEventRequestValidate(t *testing.T) {
 	nobody := ok()
 	nobody.Owner = -1
 	require.NoError(t, nobody.validate())
-	for _, tc := range []struct {
-		name   string
-		mutate func(*EventRequest)
-		field  string
-	}{
+	assertRefusesField(t, ok, []fieldCase[*EventRequest]{
 		{"missing title", func(r *EventRequest) { r.Title = "" }, "Title"},
 		{"blank title", func(r *EventRequest) { r.Title = "\t" }, "Title"},
 		{"missing from", func(r *EventRequest) { r.From = time.Time{} }, "From"},
@@ -667,16 +647,7 @@ func TestEventRequestValidate(t *testing.T) {
 		{"negative customer", func(r *EventRequest) { r.CustomerID = -1 }, "CustomerID"},
 		{"bad owner", func(r *EventRequest) { r.Owner = -2 }, "Owner"},
 		{"invalid UTF-8", func(r *EventRequest) { r.Notes = "\xff" }, "Notes"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			r := ok()
-			tc.mutate(r)
-			var fe *invalidFieldError
-			require.ErrorAs(t, r.validate(), &fe)
-			assert.Equal(t, tc.field, fe.Field)
-		})
-	}
+	})
 }
 
 func TestCheckEmail(t *testing.T) {
