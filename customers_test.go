@@ -2,6 +2,7 @@ package jetpackcrm_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jpcrm-go/jetpackcrm"
+	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
 	"github.com/jpcrm-go/jetpackcrm/jetpackcrmtest"
 )
 
@@ -259,4 +261,239 @@ func TestReliabilityCustomersUpsertsLoseNothing(t *testing.T) {
 	}
 	t.Logf("Customers.Create x%d, %d workers, seed %d: %d attempts, %d retries, faults %s, 0 errors, %d contacts, %v",
 		n, workers, relSeedCustomers, total, total-n, relFaultSummary(counts), len(contacts), elapsed.Round(time.Millisecond))
+}
+
+// ---------------------------------------------------------------------------
+// Customers.Create and Customers.Update against the fake, which upserts as
+// create_customer does on a real site (captures 26-33, 74, 75): an update
+// REPLACES the record with exactly the fields sent, blanking the others,
+// resetting an omitted status to the default and the owner and linked user
+// unless sent; tags are replaced when sent and kept otherwise.
+
+const adaEmail = "ada.lovelace@example.com"
+
+// adaFields are the contact custom fields the fake defines for these tests.
+// Their clients skip the check of custom-field slugs, which would refuse
+// the first write to an empty site (customfields_test.go tests it).
+var adaFields = jetpackcrmtest.WithContactCustomFields("shoe-size", "favourite-engine")
+
+// seedAda is the full record of capture 26, with a status that is neither
+// the default nor the sticky "Customer".
+func seedAda() *jetpackcrm.CustomerRequest {
+	return &jetpackcrm.CustomerRequest{Email: adaEmail, Status: "Refused", Prefix: "Ms", FirstName: "Ada", LastName: "Lovelace",
+		Address: jetpackcrm.Address{Line1: "12 St James Square", Line2: "Flat 3", City: "London", County: "Greater London",
+			Postcode: "SW1Y 4JH", Country: "United Kingdom"},
+		HomePhone: "+44 20 7946 0000", WorkPhone: "020 7946 0001", MobilePhone: "07700 900123", Tags: []string{"vip", "api"},
+		CustomFields: map[string]string{"shoe-size": "37"}}
+}
+
+// contactView is what a caller can see of a contact. Its CustomFields hold
+// only the fields set: the site lists every defined custom field, "" when
+// unset.
+type contactView struct {
+	Status, Email, Prefix, FirstName, LastName string
+	Address, SecondaryAddress                  jetpackcrm.Address
+	HomePhone, WorkPhone, MobilePhone          string
+	Tags                                       []string
+	CustomFields                               map[string]string
+}
+
+func viewOf(c *jetpackcrm.Customer) contactView {
+	return contactView{Status: c.Status, Email: c.Email, Prefix: c.Prefix, FirstName: c.FirstName, LastName: c.LastName,
+		Address: c.Address, SecondaryAddress: c.SecondaryAddress, HomePhone: c.HomePhone, WorkPhone: c.WorkPhone, MobilePhone: c.MobilePhone,
+		Tags: tagNamesOf(c.Tags), CustomFields: setFields(c.CustomFields)}
+}
+
+// setFields are the custom fields with a value.
+func setFields(all map[string]string) map[string]string {
+	set := map[string]string{}
+	for slug, v := range all {
+		if v != "" {
+			set[slug] = v
+		}
+	}
+	return set
+}
+
+// seededView is seedAda as the site lists it: tags by tag ID descending
+// (the DAL sorts them so), so "api", tagged second, comes first.
+func seededView() contactView {
+	s := seedAda()
+	return contactView{Status: s.Status, Email: s.Email, Prefix: s.Prefix, FirstName: s.FirstName, LastName: s.LastName,
+		Address: s.Address, HomePhone: s.HomePhone, WorkPhone: s.WorkPhone, MobilePhone: s.MobilePhone,
+		Tags: []string{"api", "vip"}, CustomFields: map[string]string{"shoe-size": "37"}}
+}
+
+// contactWrites are the bodies of the create_customer requests srv saw.
+func contactWrites(srv *jetpackcrmtest.Server) []string {
+	var out []string
+	for _, r := range srv.Requests() {
+		if r.Endpoint == jetpackcrmtest.EndpointCreateCustomer {
+			out = append(out, string(r.Body))
+		}
+	}
+	return out
+}
+
+// The trap itself: the partial upsert of capture 29 through Create blanks
+// what it does not send, as the real server does.
+func TestCustomersCreateWithAPartialRecordBlanksTheRest(t *testing.T) {
+	t.Parallel()
+	env := relNewEnv(t, []jetpackcrmtest.Option{adaFields}, jetpackcrm.WithoutCustomFieldCheck())
+	ctx := context.Background()
+	_, _, err := env.client.Customers.Create(ctx, seedAda())
+	require.NoError(t, err)
+
+	_, _, err = env.client.Customers.Create(ctx, &jetpackcrm.CustomerRequest{Email: adaEmail, FirstName: "Augusta Ada",
+		Address: jetpackcrm.Address{City: "Marylebone"}})
+	require.NoError(t, err)
+	writes := contactWrites(env.srv)
+	require.Len(t, writes, 2)
+	assert.JSONEq(t, string(recorded.MustByNumber(t, 29).RequestBody), writes[1], "Create sends only what it was given")
+
+	got, _, err := env.client.Customers.GetByEmail(ctx, adaEmail)
+	require.NoError(t, err)
+	assert.Equal(t, "Augusta Ada", got.FirstName)
+	assert.Empty(t, got.LastName, "blanked")
+	assert.Empty(t, got.HomePhone, "blanked")
+	assert.Empty(t, got.WorkPhone, "blanked")
+	assert.Empty(t, got.MobilePhone, "blanked")
+	assert.Equal(t, jetpackcrm.Address{City: "Marylebone"}, got.Address, "address lines blanked")
+	assert.Equal(t, "Lead", got.Status, "an omitted status resets to the default")
+	assert.Empty(t, setFields(got.CustomFields), "custom fields blanked")
+}
+
+type updateCase struct {
+	name    string
+	change  *jetpackcrm.CustomerRequest
+	want    func(v *contactView)
+	readAt  string // the email to read the result back by
+	noOldAt bool   // the old email no longer finds the contact
+}
+
+var updateCases = []updateCase{
+	{"first name and city, as in capture 29", &jetpackcrm.CustomerRequest{FirstName: "Augusta Ada", Address: jetpackcrm.Address{City: "Marylebone"}},
+		func(v *contactView) { v.FirstName = "Augusta Ada"; v.Address.City = "Marylebone" }, adaEmail, false},
+	{"status", &jetpackcrm.CustomerRequest{Status: "Customer"},
+		func(v *contactView) { v.Status = "Customer" }, adaEmail, false},
+	{"one phone and the secondary address", &jetpackcrm.CustomerRequest{MobilePhone: "07700 900999", SecondaryAddress: jetpackcrm.Address{City: "Ockham"}},
+		func(v *contactView) { v.MobilePhone = "07700 900999"; v.SecondaryAddress.City = "Ockham" }, adaEmail, false},
+	{"tags replace the tags", &jetpackcrm.CustomerRequest{Tags: []string{"alumni"}},
+		func(v *contactView) { v.Tags = []string{"alumni"} }, adaEmail, false},
+	{"a custom field is added, the others kept", &jetpackcrm.CustomerRequest{CustomFields: map[string]string{"favourite-engine": "analytical"}},
+		func(v *contactView) {
+			v.CustomFields = map[string]string{"shoe-size": "37", "favourite-engine": "analytical"}
+		}, adaEmail, false},
+	{"the email address changes by id", &jetpackcrm.CustomerRequest{Email: "ada@lovelace.example.com"},
+		func(v *contactView) { v.Email = "ada@lovelace.example.com" }, "ada@lovelace.example.com", true},
+}
+
+func TestCustomersUpdateChangesOnlyWhatWasAsked(t *testing.T) {
+	t.Parallel()
+	for _, tt := range updateCases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := relNewEnv(t, []jetpackcrmtest.Option{adaFields}, jetpackcrm.WithoutCustomFieldCheck())
+			ctx := context.Background()
+			created, _, err := env.client.Customers.Create(ctx, seedAda())
+			require.NoError(t, err)
+			require.Len(t, contactWrites(env.srv), 1)
+
+			want := seededView()
+			tt.want(&want)
+			updated, resp, err := env.client.Customers.Update(ctx, adaEmail, tt.change)
+			require.NoError(t, err)
+			assert.Equal(t, 1, resp.Attempts)
+			assert.Equal(t, created.ID, updated.ID, "the same contact")
+			assert.Equal(t, want, viewOf(updated), "what Update returns")
+			writes := contactWrites(env.srv)
+			require.Len(t, writes, 2, "one write")
+
+			var written map[string]any
+			require.NoError(t, json.Unmarshal([]byte(writes[1]), &written))
+			assert.EqualValues(t, created.ID, written["id"], "the write is keyed by id")
+			assert.Equal(t, want.Status, written["status"], "the status is always sent")
+
+			got, _, err := env.client.Customers.GetByEmail(ctx, tt.readAt)
+			require.NoError(t, err)
+			assert.Equal(t, created.ID, got.ID)
+			assert.Equal(t, want, viewOf(got), "what the server stored")
+			if tt.noOldAt {
+				_, _, err = env.client.Customers.GetByEmail(ctx, adaEmail)
+				assert.ErrorIs(t, err, jetpackcrm.ErrNotFound)
+			}
+		})
+	}
+}
+
+func TestCustomersUpdateUnknownEmailSendsNoWrite(t *testing.T) {
+	t.Parallel()
+	env := relNewEnv(t, nil)
+	c, resp, err := env.client.Customers.Update(context.Background(), "nobody@example.com", &jetpackcrm.CustomerRequest{FirstName: "Nobody"})
+	assert.Nil(t, c)
+	require.NotNil(t, resp)
+	assert.ErrorIs(t, err, jetpackcrm.ErrNotFound)
+	relAssertNoSecret(t, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+	var endpoints []string
+	for _, r := range env.srv.Requests() {
+		endpoints = append(endpoints, r.Method+" "+r.Endpoint)
+	}
+	assert.Equal(t, []string{"GET customer_search"}, endpoints, "one read, no write")
+}
+
+type ownerCase struct {
+	name          string
+	owner, wpid   int64
+	change        jetpackcrm.CustomerRequest
+	wantOwner     int64
+	wantWPID      int64
+	wantNotKept   string
+	wantFirstName string
+}
+
+var ownerCases = []ownerCase{
+	{"a CRM user's contact keeps its owner and linked user", 1, 9, jetpackcrm.CustomerRequest{Address: jetpackcrm.Address{City: "Paris"}}, 1, 9, "", "Ada"},
+	{"an unassigned, unlinked contact", -1, -1, jetpackcrm.CustomerRequest{Address: jetpackcrm.Address{City: "Paris"}}, 0, 0, "", "Ada"},
+	{"an owner without a CRM role is dropped by the site: reported", 5, 9, jetpackcrm.CustomerRequest{Address: jetpackcrm.Address{City: "Paris"}}, 0, 9,
+		"did not keep WordPress user 5 as the contact's owner", "Ada"},
+	{"assigning to a user without a CRM role: reported", 1, -1, jetpackcrm.CustomerRequest{AssignTo: 6}, 0, 0,
+		"did not keep WordPress user 6 as the contact's owner", "Ada"},
+	{"a changed first name", 1, 9, jetpackcrm.CustomerRequest{FirstName: "Augusta"}, 1, 9, "", "Augusta"},
+}
+
+// TestCustomersUpdateKeepsTheLinkedUserAndReportsADroppedOwner: Update used
+// to drop the linked WordPress user (wpid) and, for an owner without a CRM
+// role, the owner, and returned the old values as if kept.
+func TestCustomersUpdateKeepsTheLinkedUserAndReportsADroppedOwner(t *testing.T) {
+	t.Parallel()
+	for _, tt := range ownerCases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := relNewEnv(t, []jetpackcrmtest.Option{jetpackcrmtest.WithAdminUsers(1)})
+			seeded, err := env.srv.SeedContact(jetpackcrmtest.Contact{Owner: tt.owner, WPID: tt.wpid, Status: "Customer", Email: adaEmail,
+				FirstName: "Ada", LastName: "Lovelace", Address: jetpackcrmtest.Address{City: "London"}})
+			require.NoError(t, err)
+			c, resp, err := env.client.Customers.Update(context.Background(), adaEmail, &tt.change)
+			if tt.wantNotKept != "" {
+				require.ErrorIs(t, err, jetpackcrm.ErrNotKept)
+				assert.Contains(t, err.Error(), tt.wantNotKept)
+				relAssertNoSecret(t, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+			} else {
+				require.NoError(t, err)
+			}
+			require.NotNil(t, c, "the contact the site holds")
+			require.NotNil(t, resp)
+			assert.Equal(t, tt.wantOwner, c.Owner)
+			assert.Equal(t, tt.wantWPID, c.WPID)
+			assert.Equal(t, tt.wantFirstName, c.FirstName)
+			assert.Equal(t, "Lovelace", c.LastName, "nothing blanked")
+			stored, ok := env.srv.Contact(seeded.ID)
+			require.True(t, ok)
+			wantStored := int64(-1)
+			if tt.wantWPID > 0 {
+				wantStored = tt.wantWPID
+			}
+			assert.Equal(t, wantStored, stored.WPID, "the linked user the site holds")
+		})
+	}
 }

@@ -2,6 +2,7 @@ package jetpackcrm
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -495,13 +496,28 @@ func TestProgramsDoNotLinkTheOtelSDK(t *testing.T) {
 	}
 }
 
+// echoCreatedContact answers a create_customer as the site does: the fields
+// sent, with the new contact's id.
+func echoCreatedContact(req *http.Request) (*http.Response, error) {
+	var in map[string]any
+	if err := json.NewDecoder(req.Body).Decode(&in); err != nil {
+		return nil, err
+	}
+	in["id"] = 1
+	out, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	return jsonResponder(200, string(out))(req)
+}
+
 // UpsertMany: one span for the operation, a Create span per request
 // under it, written concurrently.
 func TestTelemetryUpsertManyShape(t *testing.T) {
 	t.Parallel()
 	rec := oteltest.NewRecorder()
 	env := setup(t, telemetryOptions(rec)...)
-	newFakeContacts(env)
+	env.respond(http.MethodPost, "create_customer", echoCreatedContact)
 	reqs := []*CustomerRequest{{Email: "a@example.com"}, {Email: "b@example.com"}, {Email: "c@example.com"}}
 	results, err := env.client.Customers.UpsertMany(context.Background(), reqs, BulkOptions{Concurrency: 3})
 	require.NoError(t, err)
