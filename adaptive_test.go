@@ -2,10 +2,8 @@ package jetpackcrm_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,26 +22,6 @@ import (
 // shared Retry-After pause and its backoff all run on the bubble's clock,
 // and requests go straight to the fake's handler, so minutes of traffic
 // take a few seconds.
-
-// handlerTransport sends each request to an http.Handler in memory.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(req *http.Request) (resp *http.Response, err error) {
-	rec := httptest.NewRecorder()
-	defer func() {
-		// The fake drops the connection by aborting the handler.
-		if v := recover(); v != nil {
-			if v != http.ErrAbortHandler {
-				panic(v)
-			}
-			resp, err = nil, errors.New("connection reset by peer")
-		}
-	}()
-	t.h.ServeHTTP(rec, req)
-	resp = rec.Result()
-	resp.Request = req
-	return resp, nil
-}
 
 // limitRun is the outcome of workers calling Status for a while against a
 // rate-limited fake.

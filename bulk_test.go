@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,20 +25,6 @@ import (
 	"github.com/jpcrm-go/jetpackcrm"
 	"github.com/jpcrm-go/jetpackcrm/jetpackcrmtest"
 )
-
-// perfFake starts a fake CRM and returns it with an SDK client using the
-// SDK's default transport (what a user gets from NewClient).
-func perfFake(t testing.TB, opts ...jetpackcrmtest.Option) (*jetpackcrmtest.Server, *jetpackcrm.Client) {
-	t.Helper()
-	srv := jetpackcrmtest.NewServer(opts...)
-	c, err := jetpackcrm.NewClient(srv.URL, srv.APIKey, srv.APISecret)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		c.CloseIdleConnections()
-		srv.Close()
-	})
-	return srv, c
-}
 
 // perfLatency makes every create_customer wait d on the server, so that
 // requests overlap and complete out of order.
@@ -99,7 +84,8 @@ func (l *perfResultLog) assertOncePerInput(t testing.TB, n int) {
 
 func TestUpsertManyOneResultPerInputInOrder(t *testing.T) {
 	t.Parallel()
-	srv, c := perfFake(t)
+	env := setupFake(t, nil)
+	srv, c := env.srv, env.client
 	perfLatency(srv, 2*time.Millisecond)
 
 	// Valid requests interleaved with every kind of invalid input.
@@ -158,7 +144,8 @@ func TestUpsertManyOneResultPerInputInOrder(t *testing.T) {
 
 func TestUpsertManyEmptyInput(t *testing.T) {
 	t.Parallel()
-	srv, c := perfFake(t)
+	env := setupFake(t, nil)
+	srv, c := env.srv, env.client
 	for _, in := range [][]*jetpackcrm.CustomerRequest{nil, {}} {
 		results, err := c.Customers.UpsertMany(context.Background(), in, jetpackcrm.BulkOptions{})
 		require.NoError(t, err)
@@ -169,7 +156,8 @@ func TestUpsertManyEmptyInput(t *testing.T) {
 
 func TestUpsertManyRefusesInvalidConcurrencyBeforeIO(t *testing.T) {
 	t.Parallel()
-	srv, c := perfFake(t)
+	env := setupFake(t, nil)
+	srv, c := env.srv, env.client
 	reqs := []*jetpackcrm.CustomerRequest{{Email: "ada@example.com"}}
 	var called atomic.Int32
 	for _, n := range []int{-1, jetpackcrm.MaxBulkConcurrency + 1, 1 << 20} {
@@ -195,7 +183,8 @@ func TestUpsertManyRefusesInvalidConcurrencyBeforeIO(t *testing.T) {
 
 func TestUpsertManyMerge(t *testing.T) {
 	t.Parallel()
-	srv, c := perfFake(t)
+	env := setupFake(t, nil)
+	srv, c := env.srv, env.client
 	existing, err := srv.SeedContact(jetpackcrmtest.Contact{
 		Email: "ada@example.com", Status: "Customer", Prefix: "Ms", FirstName: "Ada", LastName: "Lovelace",
 		Address:     jetpackcrmtest.Address{Line1: "12 St James Square", City: "London", Postcode: "SW1Y 4JH"},
@@ -308,15 +297,13 @@ func (w *perfEmailWatch) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 
 func TestUpsertManySameEmailSerializedInInputOrder(t *testing.T) {
 	t.Parallel()
-	fake := jetpackcrmtest.NewUnstartedServer()
-	t.Cleanup(fake.Close)
+	var watch *perfEmailWatch
+	env := setupFakeBehind(t, func(fake http.Handler) http.Handler {
+		watch = &perfEmailWatch{next: fake, inFlight: map[string]int{}, arrivals: map[string][]string{}}
+		return watch
+	}, nil)
+	fake, c := env.srv, env.client
 	perfLatency(fake, 3*time.Millisecond)
-	watch := &perfEmailWatch{next: fake.Handler(), inFlight: map[string]int{}, arrivals: map[string][]string{}}
-	ts := httptest.NewServer(watch)
-	t.Cleanup(ts.Close)
-	c, err := jetpackcrm.NewClient(ts.URL, fake.APIKey, fake.APISecret)
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
 
 	// 6 emails, 6 requests each, interleaved, in varying case; each request
 	// sends a different subset of fields, so the final record shows which
@@ -421,18 +408,6 @@ func TestUpsertManyContextCancelledMidway(t *testing.T) {
 	goleak.VerifyNone(t, ignore)
 }
 
-// perfHandlerTransport serves requests with a handler in process, without a
-// network, so that a test can run inside a synctest bubble.
-type perfHandlerTransport struct{ h http.Handler }
-
-func (p perfHandlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	p.h.ServeHTTP(rec, req)
-	resp := rec.Result()
-	resp.Request = req
-	return resp, nil
-}
-
 func TestUpsertManySharesThe429Pause(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
@@ -448,7 +423,7 @@ func TestUpsertManySharesThe429Pause(t *testing.T) {
 			RetryAfter: pause, Latency: latency})
 		perfLatency(fake, latency)
 		c, err := jetpackcrm.NewClient("http://crm.localhost", fake.APIKey, fake.APISecret,
-			jetpackcrm.WithHTTPClient(&http.Client{Transport: perfHandlerTransport{fake.Handler()}}))
+			jetpackcrm.WithHTTPClient(&http.Client{Transport: handlerTransport{fake.Handler()}}))
 		require.NoError(t, err)
 
 		const n, concurrency = 6, 3
@@ -527,7 +502,8 @@ func TestUpsertManyKeepsTheStoredSpellingOfAnEmail(t *testing.T) {
 	ctx := context.Background()
 	t.Run("merge", func(t *testing.T) {
 		t.Parallel()
-		srv, c := perfFake(t)
+		env := setupFake(t, nil)
+		srv, c := env.srv, env.client
 		_, err := srv.SeedContact(jetpackcrmtest.Contact{Email: "ada@example.com", FirstName: "Ada"})
 		require.NoError(t, err)
 		res, err := c.Customers.UpsertMany(ctx, []*jetpackcrm.CustomerRequest{
@@ -553,7 +529,8 @@ func TestUpsertManyKeepsTheStoredSpellingOfAnEmail(t *testing.T) {
 	})
 	t.Run("upsert", func(t *testing.T) {
 		t.Parallel()
-		srv, c := perfFake(t)
+		env := setupFake(t, nil)
+		srv, c := env.srv, env.client
 		res, err := c.Customers.UpsertMany(ctx, []*jetpackcrm.CustomerRequest{
 			{Email: "Grace@Example.com", FirstName: "Grace"},
 			{Email: "grace@example.com", FirstName: "Grace", LastName: "Hopper"},
@@ -569,7 +546,8 @@ func TestUpsertManyKeepsTheStoredSpellingOfAnEmail(t *testing.T) {
 	})
 	t.Run("Update renames when asked", func(t *testing.T) {
 		t.Parallel()
-		srv, c := perfFake(t)
+		env := setupFake(t, nil)
+		srv, c := env.srv, env.client
 		_, err := srv.SeedContact(jetpackcrmtest.Contact{Email: "alan@example.com", FirstName: "Alan"})
 		require.NoError(t, err)
 		_, _, err = c.Customers.Update(ctx, "ALAN@example.com", &jetpackcrm.CustomerRequest{Email: "ALAN@example.com", LastName: "Turing"})
@@ -589,7 +567,8 @@ func TestUpsertManyKeepsTheStoredSpellingOfAnEmail(t *testing.T) {
 // would do: merged, an overwrite also changes what the request leaves out.
 func TestUpsertManyDryRunDecidesWithoutWriting(t *testing.T) {
 	t.Parallel()
-	f, c := newCountingFake(t)
+	f := setupFake(t, nil, jetpackcrm.WithoutRetries())
+	c := f.client
 	_, err := f.srv.SeedContact(jetpackcrmtest.Contact{Email: "ada@example.com", Status: "Lead", FirstName: "Ada", LastName: "Lovelace",
 		Address: jetpackcrmtest.Address{City: "London"}, Tags: []string{"vip"}})
 	require.NoError(t, err)
@@ -630,7 +609,7 @@ func TestUpsertManyDryRunDecidesWithoutWriting(t *testing.T) {
 		assert.Equal(t, "ada@example.com", res[0].Customer.Email, "the stored contact")
 		assert.Nil(t, res[3].Customer)
 	}
-	assert.Zero(t, f.count("create_customer"), "a dry run writes nothing")
+	assert.Zero(t, f.calls("create_customer"), "a dry run writes nothing")
 	ada, _ := f.srv.ContactByEmail("ada@example.com")
 	assert.Equal(t, "Lovelace", ada.LastName)
 }
@@ -639,7 +618,7 @@ func TestUpsertManyDryRunDecidesWithoutWriting(t *testing.T) {
 // mode used to name Customers.Update, which it never reached.
 func TestUpsertManyMergeValidationNamesUpsertMany(t *testing.T) {
 	t.Parallel()
-	_, c := perfFake(t)
+	c := setupFake(t, nil).client
 	res, err := c.Customers.UpsertMany(context.Background(), []*jetpackcrm.CustomerRequest{{Email: "new@example.com", FirstName: "Bad\xff"}},
 		jetpackcrm.BulkOptions{Merge: true})
 	require.NoError(t, err)
@@ -654,7 +633,7 @@ func TestUpsertManyMergeValidationNamesUpsertMany(t *testing.T) {
 // request would be refused the same way; none is sent.
 func TestUpsertManyStopsWhenTheCredentialsAreRefused(t *testing.T) {
 	t.Parallel()
-	f, _ := newCountingFake(t)
+	f := setupFake(t, nil, jetpackcrm.WithoutRetries())
 	c, err := jetpackcrm.NewClient(f.srv.URL, f.srv.APIKey, "jpcrm_sk_wrong", jetpackcrm.WithoutRetries())
 	require.NoError(t, err)
 	reqs := perfBulkRequests(0, 50)
@@ -679,7 +658,8 @@ func assertNoSecretIn(t *testing.T, text, secret string) {
 // contacts now reads the list once and writes nothing.
 func TestUpsertManyMergeWritesOnlyWhatChanged(t *testing.T) {
 	t.Parallel()
-	f, c := newCountingFake(t)
+	f := setupFake(t, nil, jetpackcrm.WithoutRetries())
+	c := f.client
 	reqs := perfBulkRequests(7, 200)
 	res, err := c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Merge: true})
 	require.NoError(t, err)
@@ -687,14 +667,14 @@ func TestUpsertManyMergeWritesOnlyWhatChanged(t *testing.T) {
 		require.NoError(t, r.Err)
 		require.Equal(t, jetpackcrm.BulkCreated, r.Outcome)
 	}
-	writes := f.count("create_customer")
-	reads := f.count("customers") + f.count("customer_search")
+	writes := f.calls("create_customer")
+	reads := f.calls("customers") + f.calls("customer_search")
 	res, err = c.Customers.UpsertMany(context.Background(), reqs, jetpackcrm.BulkOptions{Merge: true})
 	require.NoError(t, err)
 	for _, r := range res {
 		require.NoError(t, r.Err)
 		assert.Equal(t, jetpackcrm.BulkUnchanged, r.Outcome)
 	}
-	assert.Equal(t, writes, f.count("create_customer"), "no write")
-	assert.Equal(t, 1, f.count("customers")+f.count("customer_search")-reads, "one read of the list")
+	assert.Equal(t, writes, f.calls("create_customer"), "no write")
+	assert.Equal(t, 1, f.calls("customers")+f.calls("customer_search")-reads, "one read of the list")
 }

@@ -1,7 +1,6 @@
 package jetpackcrm_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -26,9 +25,6 @@ import (
 	"github.com/jpcrm-go/jetpackcrm/jetpackcrmtest"
 )
 
-// The tests outside the package run the SDK against the fake CRM (package
-// jetpackcrmtest) over real loopback HTTP; relNewEnv below is their setup.
-//
 // The reliability tests (TestReliability*, in the test file of the source
 // each holds to it) check that nothing is lost or duplicated under injected
 // faults (customers_test.go, transactions_test.go, reconcile_test.go), that
@@ -37,111 +33,6 @@ import (
 // credential shows in anything the SDK hands back or logs on any of those
 // paths (redact_test.go). RELIABILITY.md reports the figures these tests
 // log (go test -race -run 'TestReliability' -v ./).
-
-// Distinctive credentials that need escaping in a URL, so that a leak in
-// any form is caught.
-const (
-	relKey    = "jpcrm_pk_R3liabilityKey/+=&"
-	relSecret = "jpcrm_sk_R3liabilitySecret?#%"
-)
-
-var relSecretForms = []string{
-	relKey, relSecret,
-	url.QueryEscape(relKey), url.QueryEscape(relSecret),
-	url.PathEscape(relKey), url.PathEscape(relSecret),
-	"R3liabilityKey", "R3liabilitySecret",
-}
-
-func relAssertNoSecret(t testing.TB, texts ...string) {
-	t.Helper()
-	for _, text := range texts {
-		for _, form := range relSecretForms {
-			if strings.Contains(text, form) {
-				t.Errorf("credential form %q leaked in: %.300s", form, text)
-			}
-		}
-	}
-}
-
-// relFastPolicy retries often enough that a 10% fault rate never exhausts
-// a call (11 faults in a row: p = 1e-11), with millisecond backoff so that
-// nothing sleeps long.
-var relFastPolicy = jetpackcrm.RetryPolicy{
-	MaxRetries:    10,
-	WaitMin:       time.Millisecond,
-	WaitMax:       2 * time.Millisecond,
-	MaxRetryAfter: 2 * time.Second,
-	MaxElapsed:    time.Minute,
-}
-
-// relBuffer is a log sink safe for concurrent writes.
-type relBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *relBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *relBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// relSignalHandler is a slog.Handler that also closes retrying the first
-// time the Client logs a retry: the moment a 429's pause is in force.
-type relSignalHandler struct {
-	slog.Handler
-	once     *sync.Once
-	retrying chan struct{}
-}
-
-func (h relSignalHandler) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message == "jetpackcrm: retrying" {
-		h.once.Do(func() { close(h.retrying) })
-	}
-	return h.Handler.Handle(ctx, r)
-}
-
-func (h relSignalHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return relSignalHandler{h.Handler.WithAttrs(as), h.once, h.retrying}
-}
-
-func (h relSignalHandler) WithGroup(name string) slog.Handler {
-	return relSignalHandler{h.Handler.WithGroup(name), h.once, h.retrying}
-}
-
-type relEnv struct {
-	srv      *jetpackcrmtest.Server
-	client   *jetpackcrm.Client
-	logs     *relBuffer
-	retrying chan struct{}
-}
-
-// relNewEnv starts a fake CRM with the distinctive credentials and returns
-// a Client made by NewClient (the SDK's own transport, 64 idle connections
-// per host), with relFastPolicy and a debug logger. At cleanup the log is
-// checked for leaks.
-func relNewEnv(t testing.TB, srvOpts []jetpackcrmtest.Option, opts ...jetpackcrm.Option) *relEnv {
-	t.Helper()
-	srv := jetpackcrmtest.NewServer(append([]jetpackcrmtest.Option{jetpackcrmtest.WithCredentials(relKey, relSecret)}, srvOpts...)...)
-	env := &relEnv{srv: srv, logs: &relBuffer{}, retrying: make(chan struct{})}
-	h := relSignalHandler{slog.NewTextHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug}), &sync.Once{}, env.retrying}
-	base := []jetpackcrm.Option{jetpackcrm.WithRetryPolicy(relFastPolicy), jetpackcrm.WithLogger(slog.New(h))}
-	c, err := jetpackcrm.NewClient(srv.URL, relKey, relSecret, append(base, opts...)...)
-	require.NoError(t, err)
-	env.client = c
-	t.Cleanup(func() {
-		c.CloseIdleConnections()
-		srv.Close()
-		relAssertNoSecret(t, env.logs.String(), fmt.Sprintf("%+v", c))
-	})
-	return env
-}
 
 // relFaultKinds are the faults of the loss tests: the three retryable
 // statuses and a connection reset before and after the write is applied.

@@ -3,7 +3,6 @@ package jetpackcrm
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"iter"
 	"net/http"
@@ -11,151 +10,16 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
 )
-
-// ---------------------------------------------------------------------------
-// Helpers shared by the endpoint tests (customers, companies, transactions,
-// events, quotes/invoices, status/webhooks, pagination, documented).
-
-// replay answers with the response recorded from the live site in capture n.
-func replay(t testing.TB, n int) httpmock.Responder {
-	t.Helper()
-	ex := recorded.MustByNumber(t, n)
-	return func(req *http.Request) (*http.Response, error) { return ex.Response(req), nil }
-}
-
-// recordedRequestBody is the body the capture tool sent in capture n.
-func recordedRequestBody(t testing.TB, n int) string {
-	t.Helper()
-	return string(recorded.MustByNumber(t, n).RequestBody)
-}
-
-// wireRequest is one request as it went on the wire. The credentials were
-// checked and then removed from Query, so that tests compare the rest.
-type wireRequest struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Body   []byte
-	Header http.Header
-}
-
-// wire records every request it sees and answers it with next.
-type wire struct {
-	mu   sync.Mutex
-	reqs []wireRequest
-	next httpmock.Responder
-}
-
-// serveWire registers a recording responder for method and endpoint.
-func serveWire(env *testEnv, method, endpoint string, next httpmock.Responder) *wire {
-	w := &wire{next: next}
-	env.respond(method, endpoint, w.responder())
-	return w
-}
-
-func (w *wire) responder() httpmock.Responder {
-	return func(req *http.Request) (*http.Response, error) {
-		q := req.URL.Query()
-		if q.Get("api_key") != testKey || q.Get("api_secret") != testSecret {
-			return nil, errors.New("test: request sent without the credentials in its query")
-		}
-		q.Del("api_key")
-		q.Del("api_secret")
-		var body []byte
-		if req.Body != nil {
-			body, _ = io.ReadAll(req.Body)
-		}
-		w.mu.Lock()
-		w.reqs = append(w.reqs, wireRequest{Method: req.Method, Path: req.URL.Path, Query: q, Body: body, Header: req.Header.Clone()})
-		w.mu.Unlock()
-		return w.next(req)
-	}
-}
-
-func (w *wire) requests() []wireRequest {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]wireRequest(nil), w.reqs...)
-}
-
-// single returns the only request sent.
-func (w *wire) single(t testing.TB) wireRequest {
-	t.Helper()
-	reqs := w.requests()
-	require.Len(t, reqs, 1, "requests sent")
-	return reqs[0]
-}
-
-// assertWire checks exactly what a request put on the wire: method, the
-// trailing-slash path, the query without credentials (nil means none) and
-// the JSON body ("" means no body).
-func assertWire(t testing.TB, r wireRequest, method, endpoint string, query url.Values, body string) {
-	t.Helper()
-	assert.Equal(t, method, r.Method)
-	assert.Equal(t, "/wp/zbs_api/"+endpoint+"/", r.Path, "the trailing-slash form, which WordPress does not redirect")
-	if query == nil {
-		query = url.Values{}
-	}
-	assert.Equal(t, query, r.Query)
-	assert.Equal(t, "application/json", r.Header.Get("Accept"))
-	if body == "" {
-		assert.Empty(t, r.Body)
-		assert.Empty(t, r.Header.Get("Content-Type"))
-		return
-	}
-	assert.JSONEq(t, body, string(r.Body))
-	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
-}
-
-// bodyMap decodes a request body to look at the JSON types of its values.
-func bodyMap(t testing.TB, r wireRequest) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal(r.Body, &m), "%s", r.Body)
-	return m
-}
-
-// wantAPIError describes the *APIError a call must return.
-type wantAPIError struct {
-	is        error  // sentinel
-	status    int    // HTTP status
-	code      string // APIError.Code
-	apiStatus string // APIError.Status
-	message   string // prefix of APIError.Message ("" means empty)
-	attempts  int    // 0 means 1
-}
-
-func assertAPIError(t testing.TB, err error, method, endpoint string, w wantAPIError) {
-	t.Helper()
-	require.Error(t, err)
-	assert.ErrorIs(t, err, w.is)
-	ae := requireAPIError(t, err)
-	assert.Equal(t, w.status, ae.StatusCode)
-	assert.Equal(t, method, ae.Method)
-	assert.Equal(t, endpoint, ae.Endpoint)
-	assert.Equal(t, w.code, ae.Code)
-	assert.Equal(t, w.apiStatus, ae.Status)
-	if w.message == "" {
-		assert.Empty(t, ae.Message)
-	} else {
-		assert.True(t, strings.HasPrefix(ae.Message, w.message), "message %q, want prefix %q", ae.Message, w.message)
-	}
-	assert.Equal(t, max(w.attempts, 1), ae.Attempts)
-	assert.Equal(t, w.is == ErrRejected, ae.Rejected)
-	assertErrorHidesSecret(t, err)
-}
 
 // Reusable expectations for the recorded error answers.
 var (
@@ -1044,4 +908,63 @@ func TestGetByEmailTreatsEmptyObjectsAsAMiss(t *testing.T) {
 		assert.Nil(t, c, body)
 		assert.ErrorIs(t, err, ErrNotFound, body)
 	}
+}
+
+// TestGetByEmailSearchThatMayHaveMatchedAnAliasIsNotAMiss: the search
+// behind a slashed address also matches aliases, which the list does not
+// show; a result whose email does not contain the address may hold it as
+// an alias, so the lookup must not report a miss (a merge would create the
+// contact and overwrite the one that has it).
+func TestGetByEmailSearchThatMayHaveMatchedAnAliasIsNotAMiss(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	var customerSearches int
+	mux.HandleFunc("/zbs_api/customers/", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[{"id":"7","email":"pat.primary@example.org","fname":"Pat"}]`))
+	})
+	mux.HandleFunc("/zbs_api/customer_search/", func(w http.ResponseWriter, _ *http.Request) {
+		customerSearches++
+		_, _ = w.Write([]byte(`[]`))
+	})
+	mux.HandleFunc("/zbs_api/create_customer/", func(w http.ResponseWriter, _ *http.Request) {
+		t.Error("a merge created a contact whose lookup was ambiguous")
+		_, _ = w.Write([]byte(`{"id":99}`))
+	})
+	env := setup(t, WithoutRetries())
+	env.serveHandler(mux)
+	c := env.client
+
+	_, _, err := c.Customers.GetByEmail(context.Background(), "o'neil@example.org")
+	require.ErrorIs(t, err, ErrAmbiguousEmail)
+	assert.NotErrorIs(t, err, ErrNotFound)
+	assert.NotContains(t, err.Error(), "neil")
+
+	// A merge that looks each email up does not create it either.
+	res, err := c.Customers.Sync(context.Background(), []*CustomerRequest{{Email: "o'neil@example.org", FirstName: "Pat"}},
+		SyncOptions{Lookup: LookupPerRow})
+	require.NoError(t, err)
+	assert.Equal(t, BulkFailed, res[0].Outcome)
+	assert.ErrorIs(t, res[0].Err, ErrAmbiguousEmail)
+	assert.Zero(t, customerSearches, "customer_search?email= cannot find such an address: not asked")
+}
+
+func TestGetByEmailSearchBodyIsNotEscaped(t *testing.T) {
+	t.Parallel()
+	var got url.Values
+	var body string
+	mux := http.NewServeMux()
+	mux.HandleFunc("/zbs_api/customers/", func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.Query()
+		b, _ := io.ReadAll(r.Body)
+		body = string(b)
+		_, _ = w.Write([]byte(`[]`))
+	})
+	env := setup(t, WithoutRetries())
+	env.serveHandler(mux)
+	c := env.client
+	_, _, err := c.Customers.GetByEmail(context.Background(), "o'neil@example.org")
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Contains(t, body, `"search":"o'neil@example.org"`)
+	assert.Empty(t, got.Get("search"), "the address travels in the body, not the query string")
 }

@@ -10,9 +10,10 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
-	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/jpcrm-go/jetpackcrm/internal/recorded"
 )
 
 // Every status code the API documents maps to its sentinel and to an

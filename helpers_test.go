@@ -3,6 +3,7 @@ package jetpackcrm
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -112,6 +114,24 @@ func setup(t testing.TB, opts ...Option) *testEnv {
 // respond registers a responder for an endpoint, whatever the query.
 func (e *testEnv) respond(method, endpoint string, r httpmock.Responder) {
 	e.mock.RegisterResponder(method, testAPI+endpoint+"/", r)
+}
+
+// serveHandler answers every request of e's Client with h, in memory (no
+// socket): for wire-level tests whose replies depend on the request, written
+// as an http.Handler. h sees the paths under the API root, /zbs_api/...
+func (e *testEnv) serveHandler(h http.Handler) {
+	root, err := url.Parse(testSite)
+	if err != nil {
+		panic(err)
+	}
+	site := http.StripPrefix(root.Path, h)
+	e.mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		rec := httptest.NewRecorder()
+		site.ServeHTTP(rec, req)
+		resp := rec.Result()
+		resp.Request = req
+		return resp, nil
+	})
 }
 
 // jsonResponder answers with a body and a JSON content type.
@@ -233,6 +253,138 @@ func newRelDebugLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
+// replay answers with the response recorded from the live site in capture n.
+func replay(t testing.TB, n int) httpmock.Responder {
+	t.Helper()
+	ex := recorded.MustByNumber(t, n)
+	return func(req *http.Request) (*http.Response, error) { return ex.Response(req), nil }
+}
+
+// recordedRequestBody is the body the capture tool sent in capture n.
+func recordedRequestBody(t testing.TB, n int) string {
+	t.Helper()
+	return string(recorded.MustByNumber(t, n).RequestBody)
+}
+
+// wireRequest is one request as it went on the wire. The credentials were
+// checked and then removed from Query, so that tests compare the rest.
+type wireRequest struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Body   []byte
+	Header http.Header
+}
+
+// wire records every request it sees and answers it with next.
+type wire struct {
+	mu   sync.Mutex
+	reqs []wireRequest
+	next httpmock.Responder
+}
+
+// serveWire registers a recording responder for method and endpoint.
+func serveWire(env *testEnv, method, endpoint string, next httpmock.Responder) *wire {
+	w := &wire{next: next}
+	env.respond(method, endpoint, w.responder())
+	return w
+}
+
+func (w *wire) responder() httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		q := req.URL.Query()
+		if q.Get("api_key") != testKey || q.Get("api_secret") != testSecret {
+			return nil, errors.New("test: request sent without the credentials in its query")
+		}
+		q.Del("api_key")
+		q.Del("api_secret")
+		var body []byte
+		if req.Body != nil {
+			body, _ = io.ReadAll(req.Body)
+		}
+		w.mu.Lock()
+		w.reqs = append(w.reqs, wireRequest{Method: req.Method, Path: req.URL.Path, Query: q, Body: body, Header: req.Header.Clone()})
+		w.mu.Unlock()
+		return w.next(req)
+	}
+}
+
+func (w *wire) requests() []wireRequest {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]wireRequest(nil), w.reqs...)
+}
+
+// single returns the only request sent.
+func (w *wire) single(t testing.TB) wireRequest {
+	t.Helper()
+	reqs := w.requests()
+	require.Len(t, reqs, 1, "requests sent")
+	return reqs[0]
+}
+
+// assertWire checks exactly what a request put on the wire: method, the
+// trailing-slash path, the query without credentials (nil means none) and
+// the JSON body ("" means no body).
+func assertWire(t testing.TB, r wireRequest, method, endpoint string, query url.Values, body string) {
+	t.Helper()
+	assert.Equal(t, method, r.Method)
+	assert.Equal(t, "/wp/zbs_api/"+endpoint+"/", r.Path, "the trailing-slash form, which WordPress does not redirect")
+	if query == nil {
+		query = url.Values{}
+	}
+	assert.Equal(t, query, r.Query)
+	assert.Equal(t, "application/json", r.Header.Get("Accept"))
+	if body == "" {
+		assert.Empty(t, r.Body)
+		assert.Empty(t, r.Header.Get("Content-Type"))
+		return
+	}
+	assert.JSONEq(t, body, string(r.Body))
+	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+}
+
+// bodyMap decodes a request body to look at the JSON types of its values.
+func bodyMap(t testing.TB, r wireRequest) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(r.Body, &m), "%s", r.Body)
+	return m
+}
+
+// wantAPIError describes the *APIError a call must return.
+type wantAPIError struct {
+	is        error  // sentinel
+	status    int    // HTTP status
+	code      string // APIError.Code
+	apiStatus string // APIError.Status
+	message   string // prefix of APIError.Message ("" means empty)
+	attempts  int    // 0 means 1
+}
+
+func assertAPIError(t testing.TB, err error, method, endpoint string, w wantAPIError) {
+	t.Helper()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, w.is)
+	ae := requireAPIError(t, err)
+	assert.Equal(t, w.status, ae.StatusCode)
+	assert.Equal(t, method, ae.Method)
+	assert.Equal(t, endpoint, ae.Endpoint)
+	assert.Equal(t, w.code, ae.Code)
+	assert.Equal(t, w.apiStatus, ae.Status)
+	if w.message == "" {
+		assert.Empty(t, ae.Message)
+	} else {
+		assert.True(t, strings.HasPrefix(ae.Message, w.message), "message %q, want prefix %q", ae.Message, w.message)
+	}
+	assert.Equal(t, max(w.attempts, 1), ae.Attempts)
+	assert.Equal(t, w.is == ErrRejected, ae.Rejected)
+	assertErrorHidesSecret(t, err)
+}
+
+// ---------------------------------------------------------------------------
+// The layout of the tests, checked.
+
 // The tests are laid out as go-github's are: the tests of foo.go are in
 // foo_test.go (foo_internal_test.go for those that must be inside the
 // package when foo_test.go is outside it, foo_bench_test.go and
@@ -240,7 +392,7 @@ func newRelDebugLogger(w io.Writer) *slog.Logger {
 // only the files below: shared helpers, the examples, the fuzz targets,
 // the whole-client benchmarks and the real-site tests (realsite*_test.go).
 var testFilesWithoutSource = map[string]bool{
-	"helpers_test.go": true, "example_test.go": true, "fuzz_test.go": true, "bench_test.go": true,
+	"helpers_test.go": true, "helpers_external_test.go": true, "example_test.go": true, "fuzz_test.go": true, "bench_test.go": true,
 }
 
 // maxTestFuncLines is the longest a function of a test file may be, from
@@ -288,5 +440,79 @@ func TestTestFunctionsAreShort(t *testing.T) {
 			lines := fs.Position(fd.End()).Line - fs.Position(fd.Pos()).Line + 1
 			assert.LessOrEqual(t, lines, maxTestFuncLines, "%s: %s is %d lines: split it into named subtests or helpers", name, fd.Name.Name, lines)
 		}
+	}
+}
+
+// socketTests are the only functions that start an httptest.Server (see
+// the three mechanisms in helpers_external_test.go), each with what it needs
+// a real connection for.
+var socketTests = map[string]string{
+	"bench_test.go:benchServer":                                                      "the raw net/http baseline the whole-client benchmarks compare with",
+	"body_test.go:relEndlessServer":                                                  "a body that never ends, cut by the response cap on a live connection",
+	"body_test.go:TestLimitAnnouncedLengthAboveTheCap":                               "a Content-Length above the cap, refused before the body is read",
+	"client_internal_test.go:TestLimitNeverAnsweringServerEndsAtTheDeadline":         "the deadline of a connection that never answers",
+	"client_internal_test.go:TestLimitSlowLorisBodyEndsAtTheDeadline":                "the deadline of a body that trickles in",
+	"client_test.go:perfCountingServer":                                              "counts the TCP connections a Client opens",
+	"helpers_external_test.go:setupFakeBehind":                                       "the fake behind a front: the fake's mechanism, on loopback",
+	"otel_test.go:httptestServer":                                                    "otelhttp's client spans on the SDK's default transport",
+	"pagination_test.go:TestAllKeepsMemoryBounded":                                   "memory while pages stream off a connection",
+	"redact_internal_test.go:leakCases":                                              "TLS failures, refused connections and redirects to another host",
+	"redact_internal_test.go:leakCase.run":                                           "serves each leak case's handler",
+	"retry_internal_test.go:TestBulkWorkersKeepTheirConnectionsThroughANetworkError": "idle connections kept through another worker's network error",
+	"sync_bench_test.go:newProfiledSite":                                             "a site with a real round trip per request, for the Sync benchmarks",
+	"transport_test.go:TestPHPFormsOfTheCredentialsAreRedacted":                      "credentials echoed in headers and trailers of a real response",
+	"transport_test.go:TestTrailersAreRedacted":                                      "HTTP trailers, which only a real chunked response has",
+	"transport_test.go:TestHandedOutRequestsAreCopies":                               "the requests the default transport hands back",
+	"transport_test.go:TestNetworkErrorsDoNotPrintTheURL":                            "a network error from a closed server",
+}
+
+// TestTestsUseTheThreeMechanisms: the wire through httpmock inside the
+// package, behaviour on the fake outside it, and a socket only where a
+// connection is the subject.
+func TestTestsUseTheThreeMechanisms(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*_test.go")
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	for _, name := range files {
+		fs := token.NewFileSet()
+		f, err := parser.ParseFile(fs, name, nil, 0)
+		require.NoError(t, err)
+		for _, imp := range f.Imports {
+			if f.Name.Name == "jetpackcrm_test" && imp.Path.Value == `"github.com/jarcoal/httpmock"` {
+				t.Errorf("%s: a wire-level test belongs inside the package, on setup's httpmock", name)
+			}
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			fn := fd.Name.Name
+			if fd.Recv != nil && len(fd.Recv.List) == 1 {
+				recv := fd.Recv.List[0].Type
+				if star, ok := recv.(*ast.StarExpr); ok {
+					recv = star.X
+				}
+				if id, ok := recv.(*ast.Ident); ok {
+					fn = id.Name + "." + fn
+				}
+			}
+			ast.Inspect(fd, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "httptest" && strings.HasSuffix(sel.Sel.Name, "Server") {
+					key := name + ":" + fn
+					seen[key] = true
+					assert.Contains(t, socketTests, key, "%s starts an httptest.Server: serve the fake (setupFake) or httpmock (setup), or list it in socketTests with what it needs a socket for", key)
+				}
+				return true
+			})
+		}
+	}
+	for key := range socketTests {
+		assert.True(t, seen[key], "socketTests lists %s, which starts no server", key)
 	}
 }

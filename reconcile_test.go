@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -35,30 +34,18 @@ var checkVersions = []string{"6.4.4", "6.6.1"}
 // of the check's 50), and a Client on it.
 func newCheckEnv(t *testing.T, version string, prior int, opts ...jetpackcrm.Option) (*jetpackcrmtest.Server, *jetpackcrm.Client) {
 	t.Helper()
-	srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCRMVersion(version), jetpackcrmtest.WithCredentials(relKey, relSecret))
-	t.Cleanup(srv.Close)
+	env := setupFake(t, []jetpackcrmtest.Option{jetpackcrmtest.WithCRMVersion(version)}, append([]jetpackcrm.Option{jetpackcrm.WithRetryPolicy(checkPolicy)}, opts...)...)
 	old := time.Now().Add(-time.Hour)
 	for i := range prior {
-		_, err := srv.SeedEvent(jetpackcrmtest.Event{Title: fmt.Sprintf("Prior %d", i), Start: old, End: old, Created: old})
+		_, err := env.srv.SeedEvent(jetpackcrmtest.Event{Title: fmt.Sprintf("Prior %d", i), Start: old, End: old, Created: old})
 		require.NoError(t, err)
 	}
-	c := srv.Client(append([]jetpackcrm.Option{jetpackcrm.WithRetryPolicy(checkPolicy)}, opts...)...)
-	t.Cleanup(c.CloseIdleConnections)
-	return srv, c
+	return env.srv, env.client
 }
 
 func checkRequest(title string) *jetpackcrm.EventRequest {
 	from := time.Date(2031, 3, 4, 10, 0, 0, 0, time.UTC)
 	return &jetpackcrm.EventRequest{Title: title, From: from, To: from.Add(time.Hour), Notes: "check", Remind24h: true}
-}
-
-// endpoints lists the endpoints the fake was asked for, in order.
-func endpoints(srv *jetpackcrmtest.Server) []string {
-	var out []string
-	for _, r := range srv.Requests() {
-		out = append(out, r.Endpoint)
-	}
-	return out
 }
 
 func eventsTitled(srv *jetpackcrmtest.Server, title string) []jetpackcrmtest.Event {
@@ -239,10 +226,10 @@ func TestEventsCreateWhenTheServerMayStillBeRunningOrHasNoClock(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
-		wrap  func(srv *jetpackcrmtest.Server, w http.ResponseWriter, r *http.Request, first bool) bool
+		wrap  func(fake http.Handler, w http.ResponseWriter, r *http.Request, first bool) bool
 		check func(t *testing.T, ce *jetpackcrm.WriteCheckError)
 	}{
-		{"504", func(_ *jetpackcrmtest.Server, w http.ResponseWriter, r *http.Request, first bool) bool {
+		{"504", func(_ http.Handler, w http.ResponseWriter, r *http.Request, first bool) bool {
 			if first && strings.Contains(r.URL.Path, "create_event") {
 				w.WriteHeader(http.StatusGatewayTimeout)
 				return true
@@ -253,12 +240,12 @@ func TestEventsCreateWhenTheServerMayStillBeRunningOrHasNoClock(t *testing.T) {
 			assert.True(t, ce.MayStillBeRunning)
 			assert.Contains(t, ce.Error(), "the server may still be running the request")
 		}},
-		{"no Date header", func(srv *jetpackcrmtest.Server, w http.ResponseWriter, r *http.Request, first bool) bool {
+		{"no Date header", func(fake http.Handler, w http.ResponseWriter, r *http.Request, first bool) bool {
 			if first && strings.Contains(r.URL.Path, "create_event") {
 				w.WriteHeader(http.StatusBadGateway)
 				return true
 			}
-			srv.Handler().ServeHTTP(noDate{w}, r)
+			fake.ServeHTTP(noDate{w}, r)
 			return true
 		}, func(t *testing.T, ce *jetpackcrm.WriteCheckError) {
 			assert.ErrorContains(t, ce.CheckErr, "Date header")
@@ -267,22 +254,20 @@ func TestEventsCreateWhenTheServerMayStillBeRunningOrHasNoClock(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			fake := jetpackcrmtest.NewUnstartedServer(jetpackcrmtest.WithCredentials(relKey, relSecret))
 			var first atomic.Bool
 			first.Store(true)
 			var sends atomic.Int32
-			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if strings.Contains(r.URL.Path, "create_event") {
-					sends.Add(1)
-				}
-				if !tc.wrap(fake, w, r, first.Swap(false) && strings.Contains(r.URL.Path, "create_event")) {
-					fake.Handler().ServeHTTP(w, r)
-				}
-			}))
-			t.Cleanup(front.Close)
-			c, err := jetpackcrm.NewClient(front.URL, relKey, relSecret, jetpackcrm.WithRetryPolicy(checkPolicy))
-			require.NoError(t, err)
-			_, _, err = c.Events.Create(context.Background(), checkRequest("Gateway"))
+			env := setupFakeBehind(t, func(fake http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if strings.Contains(r.URL.Path, "create_event") {
+						sends.Add(1)
+					}
+					if !tc.wrap(fake, w, r, first.Swap(false) && strings.Contains(r.URL.Path, "create_event")) {
+						fake.ServeHTTP(w, r)
+					}
+				})
+			}, nil, jetpackcrm.WithRetryPolicy(checkPolicy))
+			_, _, err := env.client.Events.Create(context.Background(), checkRequest("Gateway"))
 			var ce *jetpackcrm.WriteCheckError
 			require.ErrorAs(t, err, &ce)
 			tc.check(t, ce)
@@ -515,7 +500,7 @@ func TestReliabilityEventsAreNeitherLostNorDuplicated(t *testing.T) {
 
 func relEventsUnderFaults(t *testing.T, version string) {
 	n, workers := relEventsN(t), 16
-	env := relNewEnv(t, []jetpackcrmtest.Option{jetpackcrmtest.WithRequestLogLimit(1 << 22), jetpackcrmtest.WithCRMVersion(version)})
+	env := setupFake(t, []jetpackcrmtest.Option{jetpackcrmtest.WithRequestLogLimit(1 << 22), jetpackcrmtest.WithCRMVersion(version)})
 	env.srv.InjectFaults(jetpackcrmtest.Faults{Endpoint: "create_event", Rate: 0.15, Kinds: relEventFaultKinds, Seed: relSeedEvents, RetryAfter: -1})
 	env.srv.InjectFaults(jetpackcrmtest.Faults{Endpoint: "events", Rate: 0.15, Kinds: relEventFaultKinds, Seed: relSeedEvents + 1, RetryAfter: -1})
 	from := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)

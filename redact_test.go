@@ -172,7 +172,7 @@ func relCheckNoSecretIn(t *testing.T, res relLeakResult) {
 // *Response and its *http.Response and request), or the debug log.
 func TestReliabilitySecretsNeverLeakThroughTheFake(t *testing.T) {
 	t.Parallel()
-	env := relNewEnv(t, []jetpackcrmtest.Option{jetpackcrmtest.WithContactCustomFields("shoe-size")}, jetpackcrm.WithoutRetries())
+	env := setupFake(t, []jetpackcrmtest.Option{jetpackcrmtest.WithContactCustomFields("shoe-size")}, jetpackcrm.WithoutRetries())
 	env.srv.SeedContacts(3)
 	_, err := env.srv.SeedContact(jetpackcrmtest.Contact{Email: "h0@example.com", FirstName: "H"})
 	require.NoError(t, err)

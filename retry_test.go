@@ -20,7 +20,7 @@ import (
 func TestReliabilityRateLimitPause(t *testing.T) {
 	t.Parallel()
 	const callers = 32
-	env := relNewEnv(t, nil)
+	env := setupFake(t, nil)
 	env.srv.SeedContacts(5)
 	// The first status request gets a 429 with Retry-After: 1 (the
 	// smallest whole number of seconds the header can say).

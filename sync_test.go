@@ -5,13 +5,9 @@ package jetpackcrm_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -53,7 +49,8 @@ func requireNoErrors(t *testing.T, res []jetpackcrm.BulkResult) {
 // emails match case-insensitively, apostrophe included.
 func TestSyncWritesOnlyWhatChanged(t *testing.T) {
 	t.Parallel()
-	f, c := newCountingFake(t)
+	f := setupFake(t, nil, jetpackcrm.WithoutRetries())
+	c := f.client
 	var reqs []*jetpackcrm.CustomerRequest
 	for i := range 300 {
 		seed, req := syncContact(i)
@@ -73,9 +70,7 @@ func TestSyncWritesOnlyWhatChanged(t *testing.T) {
 		&jetpackcrm.CustomerRequest{Email: "new.one@example.com", LastName: "One"},  // then merged into it
 	)
 	ctx := context.Background()
-	f.mu.Lock()
-	f.calls = map[string]int{}
-	f.mu.Unlock()
+	f.srv.ResetLog()
 	// (No re-read of the list's end on a slow machine: counts are exact.)
 	res, err := c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{Concurrency: 4, RecheckAfter: time.Hour})
 	require.NoError(t, err)
@@ -89,9 +84,9 @@ func TestSyncWritesOnlyWhatChanged(t *testing.T) {
 	// of the 4 merges (the apostrophe address through a search of the
 	// customers list); writes for the 3 changed and the 2 new-email
 	// requests.
-	assert.Equal(t, 1+1+1, f.count("customers"))
-	assert.Equal(t, 3+3, f.count("customer_search"), "fresh reads before the merges, read backs after them")
-	assert.Equal(t, 5, f.count("create_customer"))
+	assert.Equal(t, 1+1+1, f.calls("customers"))
+	assert.Equal(t, 3+3, f.calls("customer_search"), "fresh reads before the merges, read backs after them")
+	assert.Equal(t, 5, f.calls("create_customer"))
 
 	york, _ := f.srv.ContactByEmail(reqs[7].Email)
 	assert.Equal(t, "York", york.Address.City)
@@ -107,31 +102,20 @@ func TestSyncWritesOnlyWhatChanged(t *testing.T) {
 	assert.Equal(t, "One", nu.LastName)
 
 	// A second pass changes nothing: one read, no write.
-	f.mu.Lock()
-	f.calls = map[string]int{}
-	f.mu.Unlock()
+	f.srv.ResetLog()
 	res, err = c.Customers.Sync(ctx, reqs, jetpackcrm.SyncOptions{})
 	require.NoError(t, err)
 	requireNoErrors(t, res)
 	assert.Equal(t, map[jetpackcrm.BulkOutcome]int{jetpackcrm.BulkUnchanged: len(reqs)}, outcomes(res))
-	assert.Equal(t, map[string]int{"customers": 1}, f.snapshot())
-}
-
-func (f *countingFake) snapshot() map[string]int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	m := map[string]int{}
-	for k, v := range f.calls {
-		m[k] = v
-	}
-	return m
+	assert.Equal(t, map[string]int{"customers": 1}, f.callCounts())
 }
 
 // TestSyncSecondPassOver3000Contacts is the target of issue 13 in counts:
 // at most 2 reads per 1,000 contacts and no write.
 func TestSyncSecondPassOver3000Contacts(t *testing.T) {
 	t.Parallel()
-	f, c := newCountingFake(t)
+	f := setupFake(t, nil, jetpackcrm.WithoutRetries())
+	c := f.client
 	var reqs []*jetpackcrm.CustomerRequest
 	for i := range 3000 {
 		seed, req := syncContact(i)
@@ -143,17 +127,18 @@ func TestSyncSecondPassOver3000Contacts(t *testing.T) {
 	require.NoError(t, err)
 	requireNoErrors(t, res)
 	assert.Equal(t, map[jetpackcrm.BulkOutcome]int{jetpackcrm.BulkUnchanged: 3000}, outcomes(res))
-	assert.LessOrEqual(t, f.count("customers"), 6, "at most 2 reads per 1,000 contacts")
-	assert.Zero(t, f.count("create_customer"))
-	assert.Zero(t, f.count("customer_search"))
-	t.Logf("reads: %d for 3,000 contacts", f.count("customers"))
+	assert.LessOrEqual(t, f.calls("customers"), 6, "at most 2 reads per 1,000 contacts")
+	assert.Zero(t, f.calls("create_customer"))
+	assert.Zero(t, f.calls("customer_search"))
+	t.Logf("reads: %d for 3,000 contacts", f.calls("customers"))
 }
 
 // TestSyncLooksUpOneByOneOnABigSite: two requests against 2,000 contacts do
 // not pay for reading the site.
 func TestSyncLooksUpOneByOneOnABigSite(t *testing.T) {
 	t.Parallel()
-	f, c := newCountingFake(t)
+	f := setupFake(t, nil, jetpackcrm.WithoutRetries())
+	c := f.client
 	f.srv.SeedContacts(2000)
 	seeded := f.srv.Contacts()
 	res, err := c.Customers.Sync(context.Background(), []*jetpackcrm.CustomerRequest{
@@ -164,24 +149,19 @@ func TestSyncLooksUpOneByOneOnABigSite(t *testing.T) {
 	requireNoErrors(t, res)
 	assert.Equal(t, jetpackcrm.BulkUnchanged, res[0].Outcome)
 	assert.Equal(t, jetpackcrm.BulkCreated, res[1].Outcome)
-	assert.Equal(t, 1, f.count("customers"), "one small page, then the budget is spent")
-	assert.Equal(t, 2, f.count("customer_search"))
+	assert.Equal(t, 1, f.calls("customers"), "one small page, then the budget is spent")
+	assert.Equal(t, 2, f.calls("customer_search"))
 
 	// LookupList reads them all anyway (one page at a time with
 	// Concurrency 1; more run a few past the end); LookupPerRow reads none.
 	f.srv.ResetLog()
-	f.mu.Lock()
-	f.calls = map[string]int{}
-	f.mu.Unlock()
 	_, err = c.Customers.Sync(context.Background(), []*jetpackcrm.CustomerRequest{{Email: seeded[3].Email}}, jetpackcrm.SyncOptions{Lookup: jetpackcrm.LookupList, PageSize: 500, Concurrency: 1})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{"customers": 5}, f.snapshot())
-	f.mu.Lock()
-	f.calls = map[string]int{}
-	f.mu.Unlock()
+	assert.Equal(t, map[string]int{"customers": 5}, f.callCounts())
+	f.srv.ResetLog()
 	_, err = c.Customers.Sync(context.Background(), []*jetpackcrm.CustomerRequest{{Email: seeded[3].Email}}, jetpackcrm.SyncOptions{Lookup: jetpackcrm.LookupPerRow})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{"customer_search": 1}, f.snapshot())
+	assert.Equal(t, map[string]int{"customer_search": 1}, f.callCounts())
 }
 
 // TestSyncFindsAContactAddedDuringTheRun: a contact someone else creates
@@ -189,21 +169,20 @@ func TestSyncLooksUpOneByOneOnABigSite(t *testing.T) {
 // before the create, and merged into, not overwritten.
 func TestSyncFindsAContactAddedDuringTheRun(t *testing.T) {
 	t.Parallel()
-	srv := jetpackcrmtest.NewServer()
-	t.Cleanup(srv.Close)
-	srv.SeedContacts(5)
 	var lists atomic.Int32
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		srv.Handler().ServeHTTP(w, r)
-		if strings.Contains(r.URL.Path, "/customers/") && lists.Add(1) == 1 {
-			// Someone else adds the contact right after the first read.
-			_, err := srv.SeedContact(jetpackcrmtest.Contact{Email: "late@example.com", FirstName: "Late", LastName: "Comer", MobilePhone: "07700 900999"})
-			assert.NoError(t, err)
-		}
-	}))
-	t.Cleanup(ts.Close)
-	c, err := jetpackcrm.NewClient(ts.URL, srv.APIKey, srv.APISecret)
-	require.NoError(t, err)
+	var srv *jetpackcrmtest.Server
+	env := setupFakeBehind(t, func(fake http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fake.ServeHTTP(w, r)
+			if strings.Contains(r.URL.Path, "/customers/") && lists.Add(1) == 1 {
+				// Someone else adds the contact right after the first read.
+				_, err := srv.SeedContact(jetpackcrmtest.Contact{Email: "late@example.com", FirstName: "Late", LastName: "Comer", MobilePhone: "07700 900999"})
+				assert.NoError(t, err)
+			}
+		})
+	}, nil)
+	srv, c := env.srv, env.client
+	srv.SeedContacts(5)
 	res, err := c.Customers.Sync(context.Background(), []*jetpackcrm.CustomerRequest{{Email: "late@example.com", Address: jetpackcrm.Address{City: "Bath"}}},
 		jetpackcrm.SyncOptions{RecheckAfter: -1})
 	require.NoError(t, err)
@@ -216,96 +195,10 @@ func TestSyncFindsAContactAddedDuringTheRun(t *testing.T) {
 	assert.Equal(t, 6, srv.Counts().Contacts)
 }
 
-// aliasSite plays a site whose list shows contact 7 (pat@example.org, with
-// a phone) and whose create_customer, for the alias address, matches that
-// contact (the list shows no aliases), or another it never listed.
-type aliasSite struct {
-	mu       sync.Mutex
-	createID int
-	writes   []map[string]any
-}
-
-func (a *aliasSite) handler(t *testing.T) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case strings.Contains(r.URL.Path, "/customers/"):
-			_, _ = io.WriteString(w, `[{"id":"7","email":"pat@example.org","fname":"Pat","lname":"Alias","mobtel":"07700 900777","status":"Customer"}]`)
-		case strings.Contains(r.URL.Path, "/customer_search/"):
-			// The read back after a write: the last record written.
-			a.mu.Lock()
-			var last map[string]any
-			if len(a.writes) > 0 {
-				last = a.writes[len(a.writes)-1]
-			}
-			a.mu.Unlock()
-			if last == nil || last["email"] != r.URL.Query().Get("email") {
-				_, _ = io.WriteString(w, `[]`)
-				return
-			}
-			_ = json.NewEncoder(w).Encode(last)
-		case strings.Contains(r.URL.Path, "/create_customer/"):
-			var body map[string]any
-			_ = json.NewDecoder(r.Body).Decode(&body)
-			a.mu.Lock()
-			a.writes = append(a.writes, body)
-			id := a.createID
-			a.mu.Unlock()
-			echo := map[string]any{"id": id}
-			for k, v := range body {
-				if k != "id" {
-					echo[k] = v
-				}
-			}
-			_ = json.NewEncoder(w).Encode(echo)
-		default:
-			t.Errorf("unexpected %s", r.URL.Path)
-			_, _ = io.WriteString(w, `[]`)
-		}
-	})
-}
-
-func TestSyncRestoresAContactMatchedThroughAnAlias(t *testing.T) {
-	t.Parallel()
-	site := &aliasSite{createID: 7}
-	ts := httptest.NewServer(site.handler(t))
-	t.Cleanup(ts.Close)
-	c, err := jetpackcrm.NewClient(ts.URL, "jpcrm_pk_key", "jpcrm_sk_secret", jetpackcrm.WithoutRetries())
-	require.NoError(t, err)
-	res, err := c.Customers.Sync(context.Background(), []*jetpackcrm.CustomerRequest{{Email: "pat.alias@example.org", Address: jetpackcrm.Address{City: "Cork"}}}, jetpackcrm.SyncOptions{})
-	require.NoError(t, err)
-	require.NoError(t, res[0].Err)
-	assert.Equal(t, jetpackcrm.BulkUpdated, res[0].Outcome)
-	site.mu.Lock()
-	defer site.mu.Unlock()
-	require.Len(t, site.writes, 2, "the create, then the contact written back")
-	restore := site.writes[1]
-	assert.Equal(t, float64(7), restore["id"])
-	assert.Equal(t, "pat@example.org", restore["email"], "its main email back")
-	assert.Equal(t, "Alias", restore["lname"])
-	assert.Equal(t, "07700 900777", restore["mobtel"])
-	assert.Equal(t, "Customer", restore["status"])
-	assert.Equal(t, "Cork", restore["city"])
-}
-
-func TestSyncReportsACreateThatMatchedAnUnlistedContact(t *testing.T) {
-	t.Parallel()
-	site := &aliasSite{createID: 5}
-	ts := httptest.NewServer(site.handler(t))
-	t.Cleanup(ts.Close)
-	c, err := jetpackcrm.NewClient(ts.URL, "jpcrm_pk_key", "jpcrm_sk_secret", jetpackcrm.WithoutRetries())
-	require.NoError(t, err)
-	res, err := c.Customers.Sync(context.Background(), []*jetpackcrm.CustomerRequest{{Email: "unlisted@example.org", FirstName: "U"}}, jetpackcrm.SyncOptions{})
-	require.NoError(t, err)
-	assert.Equal(t, jetpackcrm.BulkFailed, res[0].Outcome)
-	assert.ErrorIs(t, res[0].Err, jetpackcrm.ErrContactNotListed)
-	assert.Contains(t, res[0].Err.Error(), "contact 5")
-	require.NotNil(t, res[0].Customer, "what was written")
-}
-
 func TestSyncRequestsWithAnID(t *testing.T) {
 	t.Parallel()
-	f, c := newCountingFake(t)
+	f := setupFake(t, nil, jetpackcrm.WithoutRetries())
+	c := f.client
 	ada, err := f.srv.SeedContact(jetpackcrmtest.Contact{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace"})
 	require.NoError(t, err)
 	grace, err := f.srv.SeedContact(jetpackcrmtest.Contact{Email: "grace@example.com", FirstName: "Grace"})
@@ -327,12 +220,12 @@ func TestSyncRequestsWithAnID(t *testing.T) {
 	g, _ := f.srv.Contact(grace.ID)
 	assert.Equal(t, "grace@example.com", g.Email)
 	assert.Equal(t, "Grace", g.FirstName)
-	assert.Equal(t, 1, f.count("create_customer"))
+	assert.Equal(t, 1, f.calls("create_customer"))
 }
 
 func TestSyncStopsWhenTheCredentialsAreRefused(t *testing.T) {
 	t.Parallel()
-	f, _ := newCountingFake(t)
+	f := setupFake(t, nil, jetpackcrm.WithoutRetries())
 	c, err := jetpackcrm.NewClient(f.srv.URL, f.srv.APIKey, "jpcrm_sk_wrong", jetpackcrm.WithoutRetries())
 	require.NoError(t, err)
 	res, err := c.Customers.Sync(context.Background(), perfBulkRequests(0, 20), jetpackcrm.SyncOptions{})
@@ -346,7 +239,8 @@ func TestSyncStopsWhenTheCredentialsAreRefused(t *testing.T) {
 
 func TestSyncRefusesBadOptionsBeforeIO(t *testing.T) {
 	t.Parallel()
-	f, c := newCountingFake(t)
+	f := setupFake(t, nil, jetpackcrm.WithoutRetries())
+	c := f.client
 	for _, o := range []jetpackcrm.SyncOptions{{PageSize: -1}, {PageSize: jetpackcrm.MaxSyncPageSize + 1}, {Concurrency: -1}, {Lookup: 9}} {
 		_, err := c.Customers.Sync(context.Background(), perfBulkRequests(0, 1), o)
 		assert.ErrorIs(t, err, jetpackcrm.ErrInvalidInput, "%+v", o)
@@ -364,7 +258,8 @@ func TestSyncRefusesBadOptionsBeforeIO(t *testing.T) {
 
 func TestSyncOnResultOncePerRequest(t *testing.T) {
 	t.Parallel()
-	f, c := newCountingFake(t)
+	f := setupFake(t, nil, jetpackcrm.WithoutRetries())
+	c := f.client
 	f.srv.SeedContacts(10)
 	var log perfResultLog
 	reqs := perfBulkRequests(1, 30)
@@ -372,36 +267,4 @@ func TestSyncOnResultOncePerRequest(t *testing.T) {
 	_, err := c.Customers.Sync(context.Background(), reqs, jetpackcrm.SyncOptions{Concurrency: 8, OnResult: log.onResult})
 	require.NoError(t, err)
 	log.assertOncePerInput(t, len(reqs))
-}
-
-// TestSyncRecreatesAContactDeletedSinceTheList: the list shows the contact,
-// the fresh read before the merge finds none (deleted meanwhile): it is
-// created, once.
-func TestSyncRecreatesAContactDeletedSinceTheList(t *testing.T) {
-	t.Parallel()
-	var creates, searches atomic.Int32
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case strings.Contains(r.URL.Path, "/customers/"):
-			_, _ = io.WriteString(w, `[{"id":"3","email":"gone@example.org","fname":"Gone"}]`)
-		case strings.Contains(r.URL.Path, "/customer_search/"):
-			searches.Add(1)
-			_, _ = io.WriteString(w, `[]`)
-		case strings.Contains(r.URL.Path, "/create_customer/"):
-			creates.Add(1)
-			_, _ = io.WriteString(w, `{"email":"gone@example.org","fname":"Back","id":10}`)
-		}
-	}))
-	t.Cleanup(ts.Close)
-	c, err := jetpackcrm.NewClient(ts.URL, "jpcrm_pk_key", "jpcrm_sk_secret", jetpackcrm.WithoutRetries())
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	res, err := c.Customers.Sync(ctx, []*jetpackcrm.CustomerRequest{{Email: "gone@example.org", FirstName: "Back"}}, jetpackcrm.SyncOptions{})
-	require.NoError(t, err)
-	require.NoError(t, res[0].Err)
-	assert.Equal(t, jetpackcrm.BulkCreated, res[0].Outcome)
-	assert.Equal(t, int32(1), creates.Load())
-	assert.Equal(t, int32(1), searches.Load())
 }

@@ -19,7 +19,7 @@ import (
 func TestReliabilityTransactionsUpsertsLoseNothing(t *testing.T) {
 	t.Parallel()
 	const n, workers = 2000, 16
-	env := relNewEnv(t, nil)
+	env := setupFake(t, nil)
 	env.srv.InjectFaults(jetpackcrmtest.Faults{Endpoint: "create_transaction", Rate: 0.10, Kinds: relFaultKinds, Seed: relSeedTransactions, RetryAfter: -1})
 	day := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	reqs := make([]*jetpackcrm.TransactionRequest, n)

@@ -550,11 +550,11 @@ func relGoodCalls() map[string]func(ctx context.Context, c *jetpackcrm.Client) e
 	}
 }
 
-// relBadInputServer is the fake CRM and a Client for it (relNewEnv); at
+// relBadInputServer is the fake CRM and a Client for it (setupFake); at
 // cleanup it checks that the server received nothing.
 func relBadInputServer(t *testing.T) (*jetpackcrmtest.Server, *jetpackcrm.Client) {
 	t.Helper()
-	env := relNewEnv(t, nil)
+	env := setupFake(t, nil)
 	t.Cleanup(func() {
 		assert.Zero(t, env.srv.RequestCount(), "requests reached the server: %+v", env.srv.Requests())
 	})
