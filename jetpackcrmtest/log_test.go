@@ -2,6 +2,7 @@ package jetpackcrmtest_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -128,3 +129,25 @@ type discardWriter struct{}
 func (discardWriter) Header() http.Header         { return http.Header{} }
 func (discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (discardWriter) WriteHeader(int)             {}
+
+// TestRequestLogHoldsWhatTheClientHasSeen: a request is in the log by the
+// time its answer (or reset) reaches the client, big answers included,
+// which net/http starts sending before the handler returns.
+func TestRequestLogHoldsWhatTheClientHasSeen(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	srv.SeedContacts(200) // a page of 100 is about 60 KB
+	for i := range 50 {
+		if i%10 == 9 {
+			srv.InjectSchedule("customers", jetpackcrmtest.FaultResetBeforeWrite)
+		}
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/zbs_api/customers/?api_key="+url.QueryEscape(srv.APIKey)+"&api_secret="+url.QueryEscape(srv.APISecret),
+			strings.NewReader(`{"perpage":100}`))
+		require.NoError(t, err)
+		if resp, err := srv.HTTPClient().Do(req); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		require.Equal(t, i+1, srv.RequestCount(), "request %d", i)
+	}
+}

@@ -12,13 +12,19 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body := s.readBody(w, r)
 	endpoint := endpointOf(r)
 	rec := s.newRecord(r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Content-Type"), endpoint, body, at)
-	// Logged in a defer so that an aborted request (resetConnection may
-	// panic with http.ErrAbortHandler) is logged too.
-	defer func() {
-		s.mu.Lock()
-		s.log.add(rec)
-		s.mu.Unlock()
-	}()
+	// The request is logged before its answer or reset leaves, so that a
+	// client that has seen the answer finds the request in the log; the
+	// defer logs a request whose handler panicked.
+	logged := false
+	logRequest := func() {
+		if !logged {
+			logged = true
+			s.mu.Lock()
+			s.log.add(rec)
+			s.mu.Unlock()
+		}
+	}
+	defer logRequest()
 	if s.cfg.phpBuiltinServer {
 		w.Header().Set("Connection", "close")
 	}
@@ -28,6 +34,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if resp := s.rateLimited(); resp != nil {
 		rec.Status, rec.Fault = resp.status, FaultRateLimited
+		logRequest()
 		writeResponse(w, resp)
 		return
 	}
@@ -37,15 +44,18 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch act.kind {
 	case FaultLatency:
 		if !s.wait(r.Context(), act.latency) {
+			logRequest()
 			resetConnection(w)
 			return
 		}
 	case Fault429, Fault500, Fault502, Fault503:
 		resp := faultResponse(act, isJSONRequest(r.Header))
 		rec.Status = resp.status
+		logRequest()
 		writeResponse(w, resp)
 		return
 	case FaultResetBeforeWrite:
+		logRequest()
 		resetConnection(w)
 		return
 	}
@@ -53,6 +63,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	resp := s.wordpress(r, body)
 	switch act.kind {
 	case FaultResetAfterWrite:
+		logRequest()
 		resetConnection(w)
 		return
 	case FaultHTMLNotice:
@@ -66,6 +77,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rec.Status = resp.status
+	logRequest()
 	writeResponse(w, resp)
 }
 
