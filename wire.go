@@ -63,6 +63,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -167,6 +168,14 @@ const (
 type member struct {
 	f    *fieldCodec
 	mode memberMode
+	// at is the index of its wire name in the codec's order.
+	at int32
+}
+
+// orderedMember is a wire name and its member, in the order added.
+type orderedMember struct {
+	key string
+	mem member
 }
 
 // objectState is what one object's decode tracks across its legacy
@@ -182,10 +191,17 @@ type objectState struct {
 
 // modelCodec is the codec of one model type.
 type modelCodec struct {
-	name     string
-	typ      reflect.Type
-	fields   []*fieldCodec // in write order
-	members  map[string]member
+	name    string
+	typ     reflect.Type
+	fields  []*fieldCodec // in write order
+	members map[string]member
+	// order holds the wire names, and succ[i+1] the index in order of the
+	// name that followed order[i] in the last object decoded (succ[0]: the
+	// first name). A site writes every object's keys in one order, which
+	// differs between releases and from the tags': learnt this way, the
+	// next key is found with one compare instead of a map lookup.
+	order    []orderedMember
+	succ     []atomic.Int32
 	custom   *fieldCodec
 	bare     *fieldCodec
 	fallback *fieldCodec
@@ -454,6 +470,15 @@ var (
 func (m *modelCodec) build(r *registry) {
 	m.members = map[string]member{}
 	m.addFields(r, m.typ, nil, 0, "", nil, false)
+	if len(m.order) == 0 {
+		panic("jetpackcrm: " + m.name + ": a model without wire names")
+	}
+	// Until an object teaches otherwise, the name after each is the next
+	// in the tags' order.
+	m.succ = make([]atomic.Int32, len(m.order)+1)
+	for i := range m.succ {
+		m.succ[i].Store(int32(min(i, len(m.order)-1)))
+	}
 	for _, f := range m.fields {
 		if f.linkName == "" {
 			continue
@@ -571,7 +596,9 @@ func (m *modelCodec) addMember(name string, mem member) {
 	if _, dup := m.members[name]; dup {
 		panic("jetpackcrm: " + m.name + ": wire name " + strconv.Quote(name) + " used twice")
 	}
+	mem.at = int32(len(m.order))
 	m.members[name] = mem
+	m.order = append(m.order, orderedMember{name, mem})
 }
 
 // fieldKindOf maps a Go type to the rule that decodes it.
@@ -883,13 +910,25 @@ func (m *modelCodec) decodeMembers(d *jsontext.Decoder, p unsafe.Pointer, st *ob
 	if more, err := openObject(d); !more {
 		return err
 	}
+	prev := int32(-1) // the index of the last known key
 	for d.PeekKind() != '}' {
 		kv, err := d.ReadValue()
 		if err != nil {
 			return err
 		}
 		key := unquote(kv)
-		if err := m.decodeMember(d, p, key, st); err != nil {
+		var mem member
+		guess := m.succ[prev+1].Load()
+		ok := m.order[guess].key == string(key)
+		if ok {
+			mem = m.order[guess].mem
+		} else if mem, ok = m.members[string(key)]; ok {
+			m.succ[prev+1].Store(mem.at)
+		}
+		if ok {
+			prev = mem.at
+		}
+		if err := m.decodeMember(d, p, key, mem, ok, st); err != nil {
 			return inField(string(key), err)
 		}
 	}
@@ -897,8 +936,8 @@ func (m *modelCodec) decodeMembers(d *jsontext.Decoder, p unsafe.Pointer, st *ob
 	return err
 }
 
-func (m *modelCodec) decodeMember(d *jsontext.Decoder, p unsafe.Pointer, key []byte, st *objectState) error {
-	mem, ok := m.members[string(key)]
+// decodeMember decodes the value of key, whose member is mem (known: ok).
+func (m *modelCodec) decodeMember(d *jsontext.Decoder, p unsafe.Pointer, key []byte, mem member, ok bool, st *objectState) error {
 	if !ok {
 		if m.keyHook != nil {
 			if done, flag, err := m.keyHook(p, d, key); done {

@@ -1,10 +1,14 @@
 package jetpackcrm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -535,4 +539,43 @@ func TestDecodesAsCustomField(t *testing.T) {
 	assert.True(t, transactionBuiltinKey("orderid"))
 	assert.True(t, transactionBuiltinKey("item_title"))
 	assert.False(t, transactionBuiltinKey("gateway"))
+}
+
+// TestKeyOrderIsLearntNotAssumed: the codec guesses each key from the order
+// of the last object it decoded; an object in another order (another
+// release, another endpoint) decodes the same, and so does the one after it.
+func TestKeyOrderIsLearntNotAssumed(t *testing.T) {
+	t.Parallel()
+	var page []map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(customerPage(t, 3), &page))
+	inOrder := func(obj map[string]json.RawMessage, keys []string) []byte {
+		var b bytes.Buffer
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "%q:%s", k, obj[k])
+		}
+		b.WriteByte('}')
+		return b.Bytes()
+	}
+	keys := slices.Sorted(maps.Keys(page[0]))
+	orders := [][]string{keys, slices.Clone(keys), keys, append(keys[len(keys)/2:len(keys):len(keys)], keys[:len(keys)/2]...)}
+	slices.Reverse(orders[1])
+	var raw []json.RawMessage // the objects in the site's order
+	require.NoError(t, json.Unmarshal(customerPage(t, 3), &raw))
+	want := make([]Customer, len(page))
+	for i := range raw {
+		require.NoError(t, unmarshalModel(raw[i], &want[i]))
+	}
+	for _, order := range orders {
+		for i, obj := range page {
+			var got Customer
+			require.NoError(t, unmarshalModel(inOrder(obj, order), &got))
+			assert.Equal(t, want[i], got, "contact %d, keys from %q", i, order[0])
+		}
+	}
+	assert.NotEmpty(t, want[0].FirstName, "the page decoded")
+	assert.NotEmpty(t, want[0].Tags, "the page decoded")
 }
