@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -444,8 +445,9 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 //     contact owned by a user who lost that role (or was deleted) comes out
 //     unassigned, and so does an AssignTo such a user. Update cannot know
 //     beforehand (the API tells nothing about users) and reports it after
-//     the write: the error matches [ErrNotKept] and the contact returned
-//     with it is the one the site now holds.
+//     the write: a [*NotKeptError] (matching [ErrNotKept]) names what was
+//     dropped, and the contact returned with it is the one the site now
+//     holds.
 //   - The read and the write are separate requests: a change made by
 //     someone else in between is overwritten.
 //   - The write-back must keep every field it does not change, so a
@@ -529,7 +531,7 @@ func (s *CustomersService) writeMerged(ctx context.Context, op string, current *
 	switch {
 	case isMiss(err):
 		// Not ErrNotFound: the contact exists, a caller must not create it.
-		return nil, resp, fmt.Errorf("jetpackcrm: %s: the contact was written, but no contact has its email when read back: %w", op, ErrNotKept)
+		return nil, resp, &NotKeptError{Op: op}
 	case err != nil:
 		// The write is done and safe to repeat.
 		return nil, resp, fmt.Errorf("jetpackcrm: %s: the contact was written, but reading it back failed: %w", op, err)
@@ -541,17 +543,20 @@ func (s *CustomersService) writeMerged(ctx context.Context, op string, current *
 }
 
 // checkKept compares what Update wrote with what the site then holds, for
-// what the site may silently drop.
+// what the site may silently drop: a *NotKeptError naming each such field,
+// or nil.
 func checkKept(op string, sent *CustomerRequest, stored *Customer) error {
-	switch {
-	case sent.AssignTo > 0 && stored.Owner != sent.AssignTo:
-		return fmt.Errorf("jetpackcrm: %s: the site did not keep WordPress user %d as the contact's owner (it assigns contacts only to users with a CRM role); the owner is now %d: %w",
-			op, sent.AssignTo, stored.Owner, ErrNotKept)
-	case sent.WPID > 0 && stored.WPID != sent.WPID:
-		return fmt.Errorf("jetpackcrm: %s: the site did not keep the contact's link to WordPress user %d (it is now %d): %w",
-			op, sent.WPID, stored.WPID, ErrNotKept)
+	var lost []NotKeptField
+	if sent.AssignTo > 0 && stored.Owner != sent.AssignTo {
+		lost = append(lost, NotKeptField{Name: "assign", Sent: strconv.FormatInt(sent.AssignTo, 10), Stored: strconv.FormatInt(stored.Owner, 10)})
 	}
-	return nil
+	if sent.WPID > 0 && stored.WPID != sent.WPID {
+		lost = append(lost, NotKeptField{Name: "wpid", Sent: strconv.FormatInt(sent.WPID, 10), Stored: strconv.FormatInt(stored.WPID, 10)})
+	}
+	if lost == nil {
+		return nil
+	}
+	return &NotKeptError{Op: op, ID: stored.ID, Fields: lost}
 }
 
 // List returns one page of contacts, oldest first (POST customers; the

@@ -537,6 +537,10 @@ func TestCustomersUpdateReadBackMissIsNotANotFound(t *testing.T) {
 	_, _, err := env.client.Customers.Update(context.Background(), adaEmail, &CustomerRequest{Email: "ada.new@example.com"})
 	require.ErrorIs(t, err, ErrNotKept)
 	assert.NotErrorIs(t, err, ErrNotFound)
+	var nk *NotKeptError
+	require.ErrorAs(t, err, &nk)
+	assert.Equal(t, &NotKeptError{Op: "Customers.Update"}, nk, "no record, so no field and no ID")
+	assert.NotContains(t, err.Error(), "ada.new", "no email address in an error")
 
 	env = setup(t)
 	serveWire(env, http.MethodGet, "customer_search", jsonResponder(404, `<html>Not Found</html>`))
@@ -967,4 +971,21 @@ func TestGetByEmailSearchBodyIsNotEscaped(t *testing.T) {
 	require.ErrorIs(t, err, ErrNotFound)
 	assert.Contains(t, body, `"search":"o'neil@example.org"`)
 	assert.Empty(t, got.Get("search"), "the address travels in the body, not the query string")
+}
+
+// TestNotKeptErrorNamesEveryDroppedField: the owner and the linked user are
+// checked apart, and both are reported when the site dropped both.
+func TestNotKeptErrorNamesEveryDroppedField(t *testing.T) {
+	t.Parallel()
+	sent := &CustomerRequest{Email: adaEmail, AssignTo: 6, WPID: 9}
+	assert.NoError(t, checkKept("Customers.Update", sent, &Customer{ID: 3, Owner: 6, WPID: 9}))
+	err := checkKept("Customers.Update", sent, &Customer{ID: 3, Owner: 0, WPID: 0})
+	var nk *NotKeptError
+	require.ErrorAs(t, err, &nk)
+	assert.Equal(t, []NotKeptField{{Name: "assign", Sent: "6", Stored: "0"}, {Name: "wpid", Sent: "9", Stored: "0"}}, nk.Fields)
+	assert.Equal(t, int64(3), nk.ID)
+	assert.ErrorIs(t, err, ErrNotKept)
+	assert.Equal(t, "jetpackcrm: Customers.Update: the site did not keep WordPress user 6 as the contact's owner (it assigns contacts only to users with a CRM role); the owner is now 0: "+
+		"the site did not keep the contact's link to WordPress user 9 (it is now 0): jetpackcrm: the site did not keep what was written", err.Error())
+	assertErrorHidesSecret(t, err)
 }

@@ -379,6 +379,10 @@ func TestCustomersUpdateKeepsTheLinkedUserAndReportsADroppedOwner(t *testing.T) 
 			if tt.wantNotKept != "" {
 				require.ErrorIs(t, err, jetpackcrm.ErrNotKept)
 				assert.Contains(t, err.Error(), tt.wantNotKept)
+				var nk *jetpackcrm.NotKeptError
+				require.ErrorAs(t, err, &nk)
+				assert.Equal(t, &jetpackcrm.NotKeptError{Op: "Customers.Update", ID: seeded.ID,
+					Fields: []jetpackcrm.NotKeptField{{Name: "assign", Sent: strings.Fields(strings.TrimPrefix(tt.wantNotKept, "did not keep WordPress user "))[0], Stored: "0"}}}, nk)
 				relAssertNoSecret(t, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
 			} else {
 				require.NoError(t, err)

@@ -61,6 +61,11 @@ The error types:
     [EventsService.Create] of a missing ID); it matches [ErrNotFound]. An
     HTTP 404 matches [ErrNotFound] too but is an [*APIError] (the API
     switched off): errors.As tells a miss from it.
+  - [*NotKeptError]: [CustomersService.Update] wrote, and the read back
+    shows the site did not keep what was sent: each field it dropped (the
+    owner, the linked WordPress user) with the value sent and the one
+    stored, or no record at all with the email written; it matches
+    [ErrNotKept].
   - [*WriteCheckError]: [EventsService.Create] without an ID could not
     settle a failure that may have been applied (see below); it unwraps to
     the write's last failure.
@@ -91,9 +96,9 @@ The sentinels, matched with errors.Is:
     [WithMaxResponseBytes] allows.
   - [ErrRedirectRefused]: a [*RequestError] of a redirect the [Client] will
     not follow.
-  - [ErrNotKept]: [CustomersService.Update] (or [CustomersService.Sync]
-    merging) wrote, and the read back shows the site did not keep what was
-    sent (the contact's owner); the contact returned is what it holds.
+  - [ErrNotKept]: every [*NotKeptError], from [CustomersService.Update]
+    (or [CustomersService.Sync] merging); the contact returned is what the
+    site holds.
   - [ErrAmbiguousEmail]: a lookup by an email with an apostrophe that can
     neither find the contact nor rule it out; not a miss, so do not create
     the contact.

@@ -38,8 +38,8 @@ var (
 	// ErrInvalidInput matches every *ValidationError: the SDK refused the
 	// input before sending anything.
 	ErrInvalidInput = errors.New("jetpackcrm: invalid input")
-	// ErrNotKept matches the error of a write the site answered as a
-	// success but did not keep as sent, found by reading the record back
+	// ErrNotKept matches every *NotKeptError: a write the site answered as
+	// a success but did not keep as sent, found by reading the record back
 	// (Customers.Update when the site dropped the contact's owner). The
 	// record returned with it is what the site holds.
 	ErrNotKept = errors.New("jetpackcrm: the site did not keep what was written")
@@ -387,6 +387,57 @@ func isMiss(err error) bool {
 	var nf *NotFoundError
 	return errors.As(err, &nf)
 }
+
+// NotKeptError is the error of a write the site answered as a success but
+// did not keep as sent, found by reading the record back. It matches
+// [ErrNotKept]; the record returned with it is what the site holds.
+type NotKeptError struct {
+	// Op is the method, e.g. "Customers.Update".
+	Op string
+	// ID is the record written, or 0 when the read back found none.
+	ID int64
+	// Fields are the fields the site holds other than sent, each named by
+	// its wire name ("assign", "wpid"); none when the read back found no
+	// record with the email written.
+	Fields []NotKeptField
+}
+
+// NotKeptField is a field a write sent and the site did not keep.
+type NotKeptField struct {
+	// Name is the field's wire name.
+	Name string
+	// Sent is the value written, Stored the value the site holds, as the
+	// wire carries them.
+	Sent, Stored string
+}
+
+// Error says what the site did not keep, never an email address.
+func (e *NotKeptError) Error() string {
+	var b strings.Builder
+	b.WriteString("jetpackcrm: ")
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	if len(e.Fields) == 0 {
+		b.WriteString("the contact was written, but no contact has its email when read back: ")
+	}
+	for _, f := range e.Fields {
+		switch f.Name {
+		case "assign":
+			fmt.Fprintf(&b, "the site did not keep WordPress user %s as the contact's owner (it assigns contacts only to users with a CRM role); the owner is now %s: ", f.Sent, f.Stored)
+		case "wpid":
+			fmt.Fprintf(&b, "the site did not keep the contact's link to WordPress user %s (it is now %s): ", f.Sent, f.Stored)
+		default:
+			fmt.Fprintf(&b, "the site did not keep %s %q (it holds %q): ", f.Name, f.Sent, f.Stored)
+		}
+	}
+	b.WriteString(ErrNotKept.Error())
+	return b.String()
+}
+
+// Is matches [ErrNotKept].
+func (e *NotKeptError) Is(target error) bool { return target == ErrNotKept }
 
 // PagingError is a walk of a list that stopped on a page it cannot go past
 // without skipping or repeating records. The All and SearchAll iterators
