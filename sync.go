@@ -18,7 +18,9 @@ type SyncLookup int
 const (
 	// LookupAuto reads the site's contacts in large pages while that costs
 	// less than looking up the emails still to find one by one, then looks
-	// the rest up one by one.
+	// the rest up one by one. After the first page it asks (one request)
+	// whether the list ends within the pages worth reading; on a longer
+	// site it looks the rest up without reading on.
 	LookupAuto SyncLookup = iota
 	// LookupPerRow looks every email up (customer_search?email=, or the
 	// search GetByEmail uses for an address WordPress escapes).
@@ -256,7 +258,21 @@ func (r *syncRun) list(ctx context.Context, pending map[string]bool) error {
 		}
 		// Read on while that is cheaper (and lighter) than looking the
 		// rest up.
-		return pages*pageCost < len(pending) && read < syncMaxListed
+		if pages*pageCost >= len(pending) || read >= syncMaxListed {
+			return false
+		}
+		if pages == 1 && r.opts.Lookup == LookupAuto {
+			// The read stops once it has cost as much as the lookups, and
+			// then looks every email still missing up anyway: on a site
+			// longer than that it costs up to twice the lookups. Read on
+			// only if the list ends within the pages worth reading, which
+			// one contact asked for at that position tells, for the price
+			// of a lookup.
+			worth := (len(pending) + pageCost - 1) / pageCost
+			longer, err := r.holdsMore(ctx, worth*r.perPage)
+			return err == nil && !longer
+		}
+		return true
 	})
 	if err != nil {
 		if errors.Is(err, ErrUnauthorized) || ctx.Err() != nil {
@@ -273,6 +289,14 @@ func (r *syncRun) list(ctx context.Context, pending map[string]bool) error {
 		r.complete, r.end, r.listedAt = true, read, time.Now()
 	}
 	return nil
+}
+
+// holdsMore reports whether the site holds more than n contacts: whether
+// its list has a contact at position n+1.
+func (r *syncRun) holdsMore(ctx context.Context, n int) (bool, error) {
+	o := CustomerListOptions{ListOptions: ListOptions{Page: n + 1, PerPage: 1}}
+	items, _, err := r.s.List(ctx, &o)
+	return len(items) > 0, err
 }
 
 // walk reads the site's contacts page by page, in ID order, and calls

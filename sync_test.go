@@ -164,6 +164,44 @@ func TestSyncLooksUpOneByOneOnABigSite(t *testing.T) {
 	assert.Equal(t, map[string]int{"customer_search": 1}, f.callCounts())
 }
 
+// TestSyncAsksHowLongTheListIsBeforeReadingOn: 40 emails are worth 20
+// pages of 100 (a page costs about 2 lookups). On a site of 3,000 Sync used
+// to read 20 pages and then look all 40 up anyway; after the first page it
+// now asks for the contact at position 2,001, and reads on only when there
+// is none.
+func TestSyncAsksHowLongTheListIsBeforeReadingOn(t *testing.T) {
+	t.Parallel()
+	newEmails := func(n int) []*jetpackcrm.CustomerRequest {
+		reqs := make([]*jetpackcrm.CustomerRequest, n)
+		for i := range reqs {
+			reqs[i] = &jetpackcrm.CustomerRequest{Email: fmt.Sprintf("new.%d@example.com", i), FirstName: "New"}
+		}
+		return reqs
+	}
+	tests := []struct {
+		name                  string
+		contacts              int
+		wantLists, wantSearch int
+	}{
+		{"a site longer than the pages worth reading: the first page, the question, 40 lookups", 3000, 2, 40},
+		{"a site that ends within them: 16 pages (the last empty), the question, no lookup", 1500, 17, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := setupFake(t, nil, jetpackcrm.WithoutRetries())
+			f.srv.SeedContacts(tt.contacts)
+			res, err := f.client.Customers.Sync(context.Background(), newEmails(40), jetpackcrm.SyncOptions{Concurrency: 1, PageSize: 100, RecheckAfter: time.Hour})
+			require.NoError(t, err)
+			requireNoErrors(t, res)
+			assert.Equal(t, map[jetpackcrm.BulkOutcome]int{jetpackcrm.BulkCreated: 40}, outcomes(res))
+			assert.Equal(t, tt.wantLists, f.calls("customers"), "pages and the question")
+			assert.Equal(t, tt.wantSearch, f.calls("customer_search"), "lookups")
+			assert.Equal(t, tt.contacts+40, f.srv.Counts().Contacts)
+		})
+	}
+}
+
 // TestSyncFindsAContactAddedDuringTheRun: a contact someone else creates
 // after Sync read the list is found by the re-read of the list's end
 // before the create, and merged into, not overwritten.
