@@ -245,6 +245,7 @@ func (r *syncRun) list(ctx context.Context, pending map[string]bool) error {
 	}
 	pageCost := 1 + r.perPage/syncContactsPerLookup
 	read := 0
+	var probeErr error
 	complete, err := r.walk(ctx, r.workers, func(c *Customer) {
 		r.add(c)
 		delete(pending, strings.ToLower(c.Email))
@@ -265,15 +266,19 @@ func (r *syncRun) list(ctx context.Context, pending map[string]bool) error {
 			// The read stops once it has cost as much as the lookups, and
 			// then looks every email still missing up anyway: on a site
 			// longer than that it costs up to twice the lookups. Read on
-			// only if the list ends within the pages worth reading, which
-			// one contact asked for at that position tells, for the price
-			// of a lookup.
+			// only if the list ends within the pages worth reading (the
+			// last of them short), which one contact asked for at that
+			// position tells, for the price of a lookup.
 			worth := (len(pending) + pageCost - 1) / pageCost
-			longer, err := r.holdsMore(ctx, worth*r.perPage)
-			return err == nil && !longer
+			var longer bool
+			longer, probeErr = r.holdsAtLeast(ctx, worth*r.perPage)
+			return probeErr == nil && !longer
 		}
 		return true
 	})
+	if err == nil {
+		err = probeErr
+	}
 	if err != nil {
 		if errors.Is(err, ErrUnauthorized) || ctx.Err() != nil {
 			if errors.Is(err, ErrUnauthorized) {
@@ -291,10 +296,10 @@ func (r *syncRun) list(ctx context.Context, pending map[string]bool) error {
 	return nil
 }
 
-// holdsMore reports whether the site holds more than n contacts: whether
-// its list has a contact at position n+1.
-func (r *syncRun) holdsMore(ctx context.Context, n int) (bool, error) {
-	o := CustomerListOptions{ListOptions: ListOptions{Page: n + 1, PerPage: 1}}
+// holdsAtLeast reports whether the site holds at least n contacts: whether
+// its list has a contact at position n.
+func (r *syncRun) holdsAtLeast(ctx context.Context, n int) (bool, error) {
+	o := CustomerListOptions{ListOptions: ListOptions{Page: n, PerPage: 1}}
 	items, _, err := r.s.List(ctx, &o)
 	return len(items) > 0, err
 }

@@ -4,9 +4,12 @@ package jetpackcrm_test
 // endpoint) and against handlers that play the site's rare answers.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -167,8 +170,8 @@ func TestSyncLooksUpOneByOneOnABigSite(t *testing.T) {
 // TestSyncAsksHowLongTheListIsBeforeReadingOn: 40 emails are worth 20
 // pages of 100 (a page costs about 2 lookups). On a site of 3,000 Sync used
 // to read 20 pages and then look all 40 up anyway; after the first page it
-// now asks for the contact at position 2,001, and reads on only when there
-// is none.
+// now asks for the contact at position 2,000, and reads on only when there
+// is none (the 20th page is then short, and shows the list's end).
 func TestSyncAsksHowLongTheListIsBeforeReadingOn(t *testing.T) {
 	t.Parallel()
 	newEmails := func(n int) []*jetpackcrm.CustomerRequest {
@@ -184,6 +187,8 @@ func TestSyncAsksHowLongTheListIsBeforeReadingOn(t *testing.T) {
 		wantLists, wantSearch int
 	}{
 		{"a site longer than the pages worth reading: the first page, the question, 40 lookups", 3000, 2, 40},
+		{"exactly as long: the 20th page would be full, so the end would not be seen", 2000, 2, 40},
+		{"one shorter: 20 pages (the last short), the question, no lookup", 1999, 21, 0},
 		{"a site that ends within them: 16 pages (the last empty), the question, no lookup", 1500, 17, 0},
 	}
 	for _, tt := range tests {
@@ -273,6 +278,33 @@ func TestSyncStopsWhenTheCredentialsAreRefused(t *testing.T) {
 		assert.ErrorIs(t, r.Err, jetpackcrm.ErrUnauthorized)
 	}
 	assert.Equal(t, 1, f.srv.RequestCount(), "the read of the list, and nothing after it")
+}
+
+// TestSyncStopsWhenTheQuestionOfTheListsLengthIsRefused: the one-contact
+// read after the first page is a read of the list like the others: a 401
+// to it stops the run, as one to a page does, and nothing is written.
+func TestSyncStopsWhenTheQuestionOfTheListsLengthIsRefused(t *testing.T) {
+	t.Parallel()
+	f := setupFakeBehind(t, func(fake http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if strings.Contains(r.URL.Path, "/customers/") && regexp.MustCompile(`"perpage":1[,}]`).Match(body) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = io.WriteString(w, `{"code":"rest_forbidden","message":"Sorry, you are not allowed to do that."}`)
+				return
+			}
+			fake.ServeHTTP(w, r)
+		})
+	}, nil, jetpackcrm.WithoutRetries())
+	f.srv.SeedContacts(300)
+	res, err := f.client.Customers.Sync(context.Background(), perfBulkRequests(0, 40), jetpackcrm.SyncOptions{PageSize: 100})
+	require.ErrorIs(t, err, jetpackcrm.ErrUnauthorized)
+	for _, r := range res {
+		assert.ErrorIs(t, r.Err, jetpackcrm.ErrUnauthorized)
+	}
+	assert.Equal(t, map[string]int{"customers": 1}, f.callCounts(), "the first page reached the fake, the question did not, and nothing after it")
 }
 
 func TestSyncRefusesBadOptionsBeforeIO(t *testing.T) {
