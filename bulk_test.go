@@ -472,9 +472,8 @@ func TestUpsertManySharesThe429Pause(t *testing.T) {
 // email was never sent.
 func TestUpsertManyContextEndingAfterTheLastGroupIsReported(t *testing.T) {
 	t.Parallel()
-	fake := jetpackcrmtest.NewServer()
-	t.Cleanup(fake.Close)
-	c := fake.Client()
+	env := setupFake(t, nil)
+	fake, c := env.srv, env.client
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reqs := []*jetpackcrm.CustomerRequest{

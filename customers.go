@@ -531,7 +531,7 @@ func (s *CustomersService) writeMerged(ctx context.Context, op string, current *
 	switch {
 	case isMiss(err):
 		// Not ErrNotFound: the contact exists, a caller must not create it.
-		return nil, resp, &NotKeptError{Op: op}
+		return nil, resp, &NotKeptError{Op: op, ID: current.ID}
 	case err != nil:
 		// The write is done and safe to repeat.
 		return nil, resp, fmt.Errorf("jetpackcrm: %s: the contact was written, but reading it back failed: %w", op, err)

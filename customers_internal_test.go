@@ -539,7 +539,7 @@ func TestCustomersUpdateReadBackMissIsNotANotFound(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrNotFound)
 	var nk *NotKeptError
 	require.ErrorAs(t, err, &nk)
-	assert.Equal(t, &NotKeptError{Op: "Customers.Update"}, nk, "no record, so no field and no ID")
+	assert.Equal(t, &NotKeptError{Op: "Customers.Update", ID: 1}, nk, "the contact written (capture 74's), and no field: no record came back")
 	assert.NotContains(t, err.Error(), "ada.new", "no email address in an error")
 
 	env = setup(t)

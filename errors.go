@@ -40,8 +40,9 @@ var (
 	ErrInvalidInput = errors.New("jetpackcrm: invalid input")
 	// ErrNotKept matches every *NotKeptError: a write the site answered as
 	// a success but did not keep as sent, found by reading the record back
-	// (Customers.Update when the site dropped the contact's owner). The
-	// record returned with it is what the site holds.
+	// (Customers.Update when the site dropped the contact's owner or its
+	// linked WordPress user). The record returned with it is what the site
+	// holds.
 	ErrNotKept = errors.New("jetpackcrm: the site did not keep what was written")
 	// ErrResponseTooLarge is wrapped by the *DecodeError of a body longer than
 	// the client's maximum response size (WithMaxResponseBytes).
@@ -394,7 +395,7 @@ func isMiss(err error) bool {
 type NotKeptError struct {
 	// Op is the method, e.g. "Customers.Update".
 	Op string
-	// ID is the record written, or 0 when the read back found none.
+	// ID is the record written.
 	ID int64
 	// Fields are the fields the site holds other than sent, each named by
 	// its wire name ("assign", "wpid"); none when the read back found no
@@ -406,8 +407,9 @@ type NotKeptError struct {
 type NotKeptField struct {
 	// Name is the field's wire name.
 	Name string
-	// Sent is the value written, Stored the value the site holds, as the
-	// wire carries them.
+	// Sent is the value written, Stored the value the site holds, in the
+	// SDK's terms (an owner or user ID in decimal, 0 for none, where the
+	// site writes -1).
 	Sent, Stored string
 }
 

@@ -114,10 +114,14 @@ func (h relSignalHandler) WithGroup(name string) slog.Handler {
 }
 
 type fakeEnv struct {
-	srv      *jetpackcrmtest.Server
-	client   *jetpackcrm.Client
-	logs     *relBuffer
-	retrying chan struct{}
+	t      testing.TB
+	srv    *jetpackcrmtest.Server
+	client *jetpackcrm.Client
+	logs   *relBuffer
+	// retrying is closed, once, the first time a Client of env logs a
+	// retry: the moment a 429's pause is in force.
+	retrying     chan struct{}
+	retryingOnce sync.Once
 }
 
 // setupFake starts a fake CRM with the distinctive credentials and returns
@@ -126,47 +130,60 @@ type fakeEnv struct {
 // checked for leaks.
 func setupFake(t testing.TB, srvOpts []jetpackcrmtest.Option, opts ...jetpackcrm.Option) *fakeEnv {
 	t.Helper()
-	srv := jetpackcrmtest.NewServer(append([]jetpackcrmtest.Option{jetpackcrmtest.WithCredentials(relKey, relSecret)}, srvOpts...)...)
-	t.Cleanup(srv.Close)
-	env := &fakeEnv{srv: srv, logs: &relBuffer{}, retrying: make(chan struct{})}
-	t.Cleanup(func() { relAssertNoSecret(t, env.logs.String()) })
-	env.client = env.clientFor(t, srv.URL, opts...)
+	env := newFakeEnv(t, srvOpts)
+	env.client = env.clientFor(env.srv.URL, opts...)
 	return env
-}
-
-// clientFor is a Client on baseURL with the fake's credentials, the fast
-// policy and env's logger, with opts after them.
-func (e *fakeEnv) clientFor(t testing.TB, baseURL string, opts ...jetpackcrm.Option) *jetpackcrm.Client {
-	t.Helper()
-	h := relSignalHandler{slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}), &sync.Once{}, e.retrying}
-	base := []jetpackcrm.Option{jetpackcrm.WithRetryPolicy(relFastPolicy), jetpackcrm.WithLogger(slog.New(h))}
-	c, err := jetpackcrm.NewClient(baseURL, relKey, relSecret, append(base, opts...)...)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		c.CloseIdleConnections()
-		relAssertNoSecret(t, fmt.Sprintf("%+v", c))
-	})
-	return c
 }
 
 // setupFakeBehind is setupFake with front between the Client and the fake:
 // front gets the fake's handler and returns the handler the Client talks to.
 func setupFakeBehind(t testing.TB, front func(fake http.Handler) http.Handler, srvOpts []jetpackcrmtest.Option, opts ...jetpackcrm.Option) *fakeEnv {
 	t.Helper()
-	env := setupFake(t, srvOpts, opts...)
+	env := newFakeEnv(t, srvOpts)
 	ts := httptest.NewServer(front(env.srv.Handler()))
 	t.Cleanup(ts.Close)
-	env.client = env.clientFor(t, ts.URL, opts...)
+	env.client = env.clientFor(ts.URL, opts...)
 	return env
+}
+
+// newFakeEnv starts the fake, without a Client.
+func newFakeEnv(t testing.TB, srvOpts []jetpackcrmtest.Option) *fakeEnv {
+	t.Helper()
+	srv := jetpackcrmtest.NewServer(append([]jetpackcrmtest.Option{jetpackcrmtest.WithCredentials(relKey, relSecret)}, srvOpts...)...)
+	t.Cleanup(srv.Close)
+	env := &fakeEnv{t: t, srv: srv, logs: &relBuffer{}, retrying: make(chan struct{})}
+	t.Cleanup(func() { relAssertNoSecret(t, env.logs.String()) })
+	return env
+}
+
+// clientFor is a Client on baseURL with the fake's credentials, the fast
+// policy and env's logger, with opts after them.
+func (e *fakeEnv) clientFor(baseURL string, opts ...jetpackcrm.Option) *jetpackcrm.Client {
+	e.t.Helper()
+	h := relSignalHandler{slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}), &e.retryingOnce, e.retrying}
+	base := []jetpackcrm.Option{jetpackcrm.WithRetryPolicy(relFastPolicy), jetpackcrm.WithLogger(slog.New(h))}
+	c, err := jetpackcrm.NewClient(baseURL, relKey, relSecret, append(base, opts...)...)
+	require.NoError(e.t, err)
+	e.t.Cleanup(func() {
+		c.CloseIdleConnections()
+		relAssertNoSecret(e.t, fmt.Sprintf("%+v", c))
+	})
+	return c
 }
 
 // calls counts the requests the fake saw for endpoint.
 func (e *fakeEnv) calls(endpoint string) int { return e.callCounts()[endpoint] }
 
-// callCounts counts the requests the fake saw, per endpoint.
+// callCounts counts the requests the fake saw, per endpoint, from its log;
+// a full log may have dropped some, and fails the test.
 func (e *fakeEnv) callCounts() map[string]int {
+	e.t.Helper()
+	reqs := e.srv.Requests()
+	if len(reqs) >= jetpackcrmtest.DefaultRequestLogLimit {
+		e.t.Fatalf("the fake's request log is full (%d): counts from it would be short", len(reqs))
+	}
 	m := map[string]int{}
-	for _, r := range e.srv.Requests() {
+	for _, r := range reqs {
 		m[r.Endpoint]++
 	}
 	return m

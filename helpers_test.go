@@ -466,6 +466,20 @@ var socketTests = map[string]string{
 	"transport_test.go:TestNetworkErrorsDoNotPrintTheURL":                            "a network error from a closed server",
 }
 
+// ownFakes are the only tests outside the package that start a fake of
+// their own rather than through setupFake (besides the benchmarks and the
+// examples, which show the public API), each with why.
+var ownFakes = map[string]string{
+	"adaptive_test.go:runAgainstLimit":                           "served in memory inside a synctest bubble",
+	"adaptive_test.go:TestAdaptiveRateLimitHonoursRetryAfter":    "served in memory inside a synctest bubble",
+	"adaptive_test.go:TestAdaptiveRateLimitIgnoresStrayRefusals": "served in memory inside a synctest bubble",
+	"bulk_test.go:TestUpsertManySharesThe429Pause":               "served in memory inside a synctest bubble",
+	"bulk_test.go:TestUpsertManyContextCancelledMidway":          "closes the fake itself before goleak checks for leaked goroutines",
+	"client_test.go:TestReliabilityConcurrentClient":             "closes the fake itself before goleak checks for leaked goroutines",
+	"client_test.go:TestCloseIdleConnectionsClosesThem":          "closes the fake itself before goleak checks for leaked goroutines",
+	"client_test.go:TestConnectionsAreReused":                    "serves the fake's handler on a server that counts TCP connections",
+}
+
 // TestTestsUseTheThreeMechanisms: the wire through httpmock inside the
 // package, behaviour on the fake outside it, and a socket only where a
 // connection is the subject.
@@ -473,7 +487,7 @@ func TestTestsUseTheThreeMechanisms(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob("*_test.go")
 	require.NoError(t, err)
-	seen := map[string]bool{}
+	seen, seenFakes := map[string]bool{}, map[string]bool{}
 	for _, name := range files {
 		fs := token.NewFileSet()
 		f, err := parser.ParseFile(fs, name, nil, 0)
@@ -482,7 +496,12 @@ func TestTestsUseTheThreeMechanisms(t *testing.T) {
 			if f.Name.Name == "jetpackcrm_test" && imp.Path.Value == `"github.com/jarcoal/httpmock"` {
 				t.Errorf("%s: a wire-level test belongs inside the package, on setup's httpmock", name)
 			}
+			if imp.Name != nil && (imp.Path.Value == `"net/http/httptest"` || imp.Path.Value == `"github.com/jpcrm-go/jetpackcrm/jetpackcrmtest"`) {
+				t.Errorf("%s imports %s as %s: this check reads the package's own name", name, imp.Path.Value, imp.Name.Name)
+			}
 		}
+		ownFakeExempt := f.Name.Name != "jetpackcrm_test" || name == "helpers_external_test.go" || name == "example_test.go" ||
+			strings.HasSuffix(name, "_bench_test.go") || strings.HasSuffix(name, "_example_test.go")
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok {
@@ -503,10 +522,18 @@ func TestTestsUseTheThreeMechanisms(t *testing.T) {
 				if !ok {
 					return true
 				}
-				if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "httptest" && strings.HasSuffix(sel.Sel.Name, "Server") {
-					key := name + ":" + fn
+				pkg, ok := sel.X.(*ast.Ident)
+				if !ok || !strings.HasPrefix(sel.Sel.Name, "New") || !strings.HasSuffix(sel.Sel.Name, "Server") {
+					return true
+				}
+				key := name + ":" + fn
+				switch {
+				case pkg.Name == "httptest":
 					seen[key] = true
 					assert.Contains(t, socketTests, key, "%s starts an httptest.Server: serve the fake (setupFake) or httpmock (setup), or list it in socketTests with what it needs a socket for", key)
+				case pkg.Name == "jetpackcrmtest" && !ownFakeExempt:
+					seenFakes[key] = true
+					assert.Contains(t, ownFakes, key, "%s starts a fake of its own: use setupFake, or list it in ownFakes with why", key)
 				}
 				return true
 			})
@@ -514,5 +541,8 @@ func TestTestsUseTheThreeMechanisms(t *testing.T) {
 	}
 	for key := range socketTests {
 		assert.True(t, seen[key], "socketTests lists %s, which starts no server", key)
+	}
+	for key := range ownFakes {
+		assert.True(t, seenFakes[key], "ownFakes lists %s, which starts no fake", key)
 	}
 }

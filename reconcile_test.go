@@ -426,9 +426,8 @@ func TestTransactionsCreateSendsAgainAfterAnUnreadableAnswer(t *testing.T) {
 	for _, fault := range []jetpackcrmtest.FaultKind{jetpackcrmtest.FaultUndecodableAfterWrite, jetpackcrmtest.Fault502AfterWrite, jetpackcrmtest.FaultResetAfterWrite} {
 		t.Run(fault.String(), func(t *testing.T) {
 			t.Parallel()
-			srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCredentials(relKey, relSecret))
-			t.Cleanup(srv.Close)
-			c := srv.Client(jetpackcrm.WithRetryPolicy(checkPolicy))
+			env := setupFake(t, nil, jetpackcrm.WithRetryPolicy(checkPolicy))
+			srv, c := env.srv, env.client
 			srv.InjectSchedule("create_transaction", fault, fault)
 			req := &jetpackcrm.TransactionRequest{OrderID: "ORD-9", Status: "Succeeded", Total: decimal.RequireFromString("12.50"), Title: "Widget", Currency: "EUR"}
 			tx, resp, err := c.Transactions.Create(context.Background(), req)
@@ -444,11 +443,10 @@ func TestTransactionsCreateSendsAgainAfterAnUnreadableAnswer(t *testing.T) {
 	}
 	t.Run("attempts run out", func(t *testing.T) {
 		t.Parallel()
-		srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCredentials(relKey, relSecret))
-		t.Cleanup(srv.Close)
 		p := checkPolicy
 		p.MaxRetries = 1
-		c := srv.Client(jetpackcrm.WithRetryPolicy(p))
+		env := setupFake(t, nil, jetpackcrm.WithRetryPolicy(p))
+		srv, c := env.srv, env.client
 		srv.InjectSchedule("create_transaction", jetpackcrmtest.FaultUndecodableAfterWrite, jetpackcrmtest.FaultUndecodableAfterWrite)
 		_, _, err := c.Transactions.Create(context.Background(), &jetpackcrm.TransactionRequest{OrderID: "ORD-10", Status: "Paid", Total: decimal.NewFromInt(3)})
 		var de *jetpackcrm.DecodeError

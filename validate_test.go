@@ -772,12 +772,9 @@ func TestBadInputDecoders(t *testing.T) {
 // create is refused).
 func TestBadInputEdgeValuesAreAccepted(t *testing.T) {
 	t.Parallel()
-	srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCredentials(relKey, relSecret))
-	t.Cleanup(srv.Close)
+	env := setupFake(t, nil)
+	srv, c := env.srv, env.client
 	srv.SeedContacts(3)
-	c, err := jetpackcrm.NewClient(srv.URL, relKey, relSecret, jetpackcrm.WithRetryPolicy(relFastPolicy))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
 	ctx := context.Background()
 	relNoPanic(t, func() {
 		for name, call := range relGoodCalls() {

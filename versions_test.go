@@ -20,8 +20,7 @@ import (
 // companies 2 is owned by user 1 and has transaction 2.
 func releaseSite(t *testing.T, v string) *jetpackcrmtest.Server {
 	t.Helper()
-	srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCRMVersion(v))
-	t.Cleanup(srv.Close)
+	srv := newFakeEnv(t, []jetpackcrmtest.Option{jetpackcrmtest.WithCRMVersion(v)}).srv
 	now := time.Now().UTC().Truncate(time.Second)
 	srv.SeedContacts(3)
 	for i := range 3 {
@@ -155,8 +154,7 @@ func idsOf[T any](list []*T, id func(*T) int64) []int64 {
 // "owner_zbs-name-clash-tmp-fix"; it is not a custom field.
 func TestNameClashCopyIsNotACustomField(t *testing.T) {
 	t.Parallel()
-	srv := jetpackcrmtest.NewServer(jetpackcrmtest.WithCRMVersion("6.6.1"), jetpackcrmtest.WithContactCustomFields("loyalty"))
-	defer srv.Close()
+	srv := newFakeEnv(t, []jetpackcrmtest.Option{jetpackcrmtest.WithCRMVersion("6.6.1"), jetpackcrmtest.WithContactCustomFields("loyalty")}).srv
 	_, err := srv.SeedContact(jetpackcrmtest.Contact{Email: "ada@example.com", Owner: 1, CustomFields: map[string]string{"loyalty": "gold"}})
 	require.NoError(t, err)
 	c := srv.Client()

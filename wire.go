@@ -922,7 +922,9 @@ func (m *modelCodec) decodeMembers(d *jsontext.Decoder, p unsafe.Pointer, st *ob
 		ok := m.order[guess].key == string(key)
 		if ok {
 			mem = m.order[guess].mem
-		} else if mem, ok = m.members[string(key)]; ok {
+		} else if mem, ok = m.members[string(key)]; ok && !st.nested {
+			// A legacy sub-object (nested=) has keys of its own: learnt,
+			// they would undo the outer object's order at every object.
 			m.succ[prev+1].Store(mem.at)
 		}
 		if ok {

@@ -45,8 +45,11 @@ func collationKey(s string) string {
 // collationEqual is "a = b" under utf8mb3_general_ci, a PAD SPACE
 // collation: trailing spaces do not count.
 func collationEqual(a, b string) bool {
-	return collationKey(strings.TrimRight(a, " ")) == collationKey(strings.TrimRight(b, " "))
+	return padKey(a) == padKey(b)
 }
+
+// padKey is the key collationEqual compares: trailing spaces dropped.
+func padKey(s string) string { return collationKey(strings.TrimRight(s, " ")) }
 
 // likeMatch is "s LIKE pattern" under utf8mb3_general_ci: % matches any
 // run of characters, _ any one character, and a backslash makes the next

@@ -25,6 +25,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	defer logRequest()
+	respond := func(resp *response) {
+		rec.Status = resp.status
+		logRequest()
+		writeResponse(w, resp)
+	}
+	reset := func() {
+		logRequest()
+		resetConnection(w)
+	}
 	if s.cfg.phpBuiltinServer {
 		w.Header().Set("Connection", "close")
 	}
@@ -33,9 +42,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Date", at.UTC().Format(http.TimeFormat))
 
 	if resp := s.rateLimited(); resp != nil {
-		rec.Status, rec.Fault = resp.status, FaultRateLimited
-		logRequest()
-		writeResponse(w, resp)
+		rec.Fault = FaultRateLimited
+		respond(resp)
 		return
 	}
 
@@ -44,27 +52,21 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch act.kind {
 	case FaultLatency:
 		if !s.wait(r.Context(), act.latency) {
-			logRequest()
-			resetConnection(w)
+			reset()
 			return
 		}
 	case Fault429, Fault500, Fault502, Fault503:
-		resp := faultResponse(act, isJSONRequest(r.Header))
-		rec.Status = resp.status
-		logRequest()
-		writeResponse(w, resp)
+		respond(faultResponse(act, isJSONRequest(r.Header)))
 		return
 	case FaultResetBeforeWrite:
-		logRequest()
-		resetConnection(w)
+		reset()
 		return
 	}
 
 	resp := s.wordpress(r, body)
 	switch act.kind {
 	case FaultResetAfterWrite:
-		logRequest()
-		resetConnection(w)
+		reset()
 		return
 	case FaultHTMLNotice:
 		resp.body = append([]byte(phpNotice), resp.body...)
@@ -76,9 +78,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			resp.body = []byte("<")
 		}
 	}
-	rec.Status = resp.status
-	logRequest()
-	writeResponse(w, resp)
+	respond(resp)
 }
 
 // writeResponse sends resp.

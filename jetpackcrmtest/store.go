@@ -3,7 +3,6 @@ package jetpackcrmtest
 import (
 	"slices"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -28,27 +27,30 @@ type store struct {
 	nextQuote, nextInvoice, nextLineItem, nextReminder   int64
 	nextTag                                              int64
 
-	// emailKeys memoises the collation key of each record's email, checked
-	// against the email on every use (records are changed in many places):
-	// a lookup by email compares keys instead of weighing every email again.
-	emailKeys map[any]emailKey
+	// contactKeys and companyKeys memoise the collation key of each
+	// record's email, checked against the email on every use (records are
+	// changed in many places): a lookup by email compares keys instead of
+	// weighing every email again.
+	contactKeys map[*Contact]emailKey
+	companyKeys map[*Company]emailKey
 }
 
 // emailKey is the collation key of an email, with the email it is of.
 type emailKey struct{ email, key string }
 
-// emailKeyOf returns the collation key of the email of the record rec.
-func (db *store) emailKeyOf(rec any, email string) string {
-	if k, ok := db.emailKeys[rec]; ok && k.email == email {
+// memoKey returns padKey(email) for the record rec, from memo when it
+// holds the key of that email. live is how many records there are: a
+// record replaced by a copy leaves its entry behind, so the memo starts
+// afresh before those outnumber the live ones.
+func memoKey[R comparable](memo *map[R]emailKey, rec R, email string, live int) string {
+	if k, ok := (*memo)[rec]; ok && k.email == email {
 		return k.key
 	}
-	// A record replaced by a copy leaves its entry behind: start afresh
-	// before those outnumber the live ones.
-	if db.emailKeys == nil || len(db.emailKeys) > 2*(len(db.contacts)+len(db.companies))+64 {
-		db.emailKeys = map[any]emailKey{}
+	if *memo == nil || len(*memo) > 2*live+64 {
+		*memo = map[R]emailKey{}
 	}
-	key := collationKey(strings.TrimRight(email, " "))
-	db.emailKeys[rec] = emailKey{email, key}
+	key := padKey(email)
+	(*memo)[rec] = emailKey{email, key}
 	return key
 }
 
@@ -109,9 +111,9 @@ func (db *store) contactByEmail(email string) *Contact {
 	if email == "" {
 		return nil
 	}
-	want := collationKey(strings.TrimRight(email, " ")) // collationEqual, with the stored side memoised
+	want := padKey(email) // collationEqual, with the stored side memoised
 	for _, c := range db.contacts {
-		if db.emailKeyOf(c, c.Email) == want {
+		if memoKey(&db.contactKeys, c, c.Email, len(db.contacts)) == want {
 			return c
 		}
 	}
@@ -123,9 +125,9 @@ func (db *store) companyByEmail(email string) *Company {
 	if email == "" {
 		return nil
 	}
-	want := collationKey(strings.TrimRight(email, " "))
+	want := padKey(email)
 	for _, c := range db.companies {
-		if db.emailKeyOf(c, c.Email) == want {
+		if memoKey(&db.companyKeys, c, c.Email, len(db.companies)) == want {
 			return c
 		}
 	}
