@@ -225,11 +225,7 @@ type ValidationError struct {
 // Error names the method, the field and the reason.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
-	b.WriteString("jetpackcrm: ")
-	if e.Op != "" {
-		b.WriteString(e.Op)
-		b.WriteString(": ")
-	}
+	startMessage(&b, e.Op)
 	b.WriteString("invalid input")
 	if e.Field != "" {
 		b.WriteString(": ")
@@ -359,11 +355,7 @@ type NotFoundError struct {
 // Error names the method and what was not found, never an email address.
 func (e *NotFoundError) Error() string {
 	var b strings.Builder
-	b.WriteString("jetpackcrm: ")
-	if e.Op != "" {
-		b.WriteString(e.Op)
-		b.WriteString(": ")
-	}
+	startMessage(&b, e.Op)
 	if e.Reason != "" {
 		b.WriteString(e.Reason)
 		b.WriteString(": ")
@@ -374,6 +366,16 @@ func (e *NotFoundError) Error() string {
 
 // Is matches [ErrNotFound].
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// startMessage writes the start of an error message: the package's name
+// and, when set, the method's.
+func startMessage(b *strings.Builder, op string) {
+	b.WriteString("jetpackcrm: ")
+	if op != "" {
+		b.WriteString(op)
+		b.WriteString(": ")
+	}
+}
 
 // notFound is the *NotFoundError of op looking for id (0 for a lookup by
 // email). The format must not print personal data such as an email
@@ -416,11 +418,7 @@ type NotKeptField struct {
 // Error says what the site did not keep, never an email address.
 func (e *NotKeptError) Error() string {
 	var b strings.Builder
-	b.WriteString("jetpackcrm: ")
-	if e.Op != "" {
-		b.WriteString(e.Op)
-		b.WriteString(": ")
-	}
+	startMessage(&b, e.Op)
 	if len(e.Fields) == 0 {
 		b.WriteString("the contact was written, but no contact has its email when read back: ")
 	}
@@ -467,11 +465,7 @@ type PagingError struct {
 // Error names the method, the page and what was wrong with it.
 func (e *PagingError) Error() string {
 	var b strings.Builder
-	b.WriteString("jetpackcrm: ")
-	if e.Op != "" {
-		b.WriteString(e.Op)
-		b.WriteString(": ")
-	}
+	startMessage(&b, e.Op)
 	fmt.Fprintf(&b, "page %d", e.Page)
 	if e.Reason != "" {
 		b.WriteByte(' ')
