@@ -290,3 +290,35 @@ func TestRealSiteSyncWritesOnlyWhatChanged(t *testing.T) {
 		assert.Equal(t, "Leeds", got.Address.City)
 	})
 }
+
+// TestRealSiteListPositionIsPageTimesPerPage: Sync asks whether the site
+// holds at least n contacts with one page of one contact, page n. That is
+// the n-th contact of the list only if the site pages by position; on both
+// releases the contact at page n of perpage 1 is the n-th of one big page.
+// (The site is shared, but contacts are only ever added, at the end.)
+func TestRealSiteListPositionIsPageTimesPerPage(t *testing.T) {
+	realsite.Each(t, func(t *testing.T, s realsite.Site) {
+		t.Parallel()
+		ctx := realSiteContext(t)
+		c := s.Client(t)
+		stamp := realsite.Stamp()
+		for i := range 12 { // so that a fresh site holds 12 at least
+			_, _, err := c.Customers.Create(ctx, &jetpackcrm.CustomerRequest{Email: fmt.Sprintf("sdk-position-%s-%d@example.org", stamp, i)})
+			require.NoError(t, err)
+		}
+		first, _, err := c.Customers.List(ctx, &jetpackcrm.CustomerListOptions{ListOptions: jetpackcrm.ListOptions{PerPage: 12}})
+		require.NoError(t, err)
+		require.Len(t, first, 12)
+		for _, n := range []int{1, 2, 5, 11, 12} {
+			one, _, err := c.Customers.List(ctx, &jetpackcrm.CustomerListOptions{ListOptions: jetpackcrm.ListOptions{Page: n, PerPage: 1}})
+			require.NoError(t, err)
+			require.Len(t, one, 1, "page %d of 1", n)
+			assert.Equal(t, first[n-1].ID, one[0].ID, "page %d of 1 is the %d-th contact", n, n)
+		}
+		// And past the end, nothing: the question's "no" (page far
+		// beyond any site here).
+		none, _, err := c.Customers.List(ctx, &jetpackcrm.CustomerListOptions{ListOptions: jetpackcrm.ListOptions{Page: 50_000_000, PerPage: 1}})
+		require.NoError(t, err)
+		assert.Empty(t, none)
+	})
+}
