@@ -359,20 +359,6 @@ func checkWait(p RetryPolicy, attempts int) time.Duration {
 	return max(p.WaitMin, jitteredBackoff(p.WaitMin, p.WaitMax, attempts-1))
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // attemptsOf is the attempt count an error reports, or def.
 func attemptsOf(err error, def int) int {
 	var re *RequestError

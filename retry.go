@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"github.com/hashicorp/go-retryablehttp"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -14,6 +13,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // RetryPolicy says when and how long the [Client] tries again.
@@ -394,6 +395,14 @@ func (g *pauseGate) wait(ctx context.Context, end time.Time) error {
 	}
 	if !end.IsZero() && until.After(end) {
 		return fmt.Errorf("%w: the server asked to pause until %s, after the call's deadline", ErrRateLimited, until.UTC().Format(time.RFC3339))
+	}
+	return sleepCtx(ctx, d)
+}
+
+// sleepCtx waits d, or until ctx is done (its error then).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -238,6 +238,15 @@ type listSort struct {
 // honours reports whether a list asked for in order o comes in order o.
 func (ls listSort) honours(o SortOrder) bool { return ls.param || ls.fixed == o }
 
+// orderParamOr is the sort of a list that takes the order parameter on
+// releases with ListOrder, and sorts as before otherwise.
+func orderParamOr(f Features, before listSort) listSort {
+	if f.ListOrder {
+		return listSort{param: true}
+	}
+	return before
+}
+
 // sortOf returns how endpoint sorts on a release with features f.
 func sortOf(endpoint string, f Features) listSort {
 	switch endpoint {
@@ -250,20 +259,11 @@ func sortOf(endpoint string, f Features) listSort {
 		}
 		return listSort{fixed: Ascending}
 	case "events", "customer_search":
-		if f.ListOrder {
-			return listSort{param: true}
-		}
-		return listSort{fixed: Ascending}
+		return orderParamOr(f, listSort{fixed: Ascending})
 	case "quotes":
-		if f.ListOrder {
-			return listSort{param: true}
-		}
-		return listSort{fixed: Descending}
+		return orderParamOr(f, listSort{fixed: Descending})
 	case "transactions", "invoices":
-		if f.ListOrder {
-			return listSort{param: true}
-		}
-		return listSort{} // no ORDER BY
+		return orderParamOr(f, listSort{}) // before: no ORDER BY
 	}
 	panic("jetpackcrm: sortOf: no list " + endpoint)
 }

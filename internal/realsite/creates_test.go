@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,14 +18,7 @@ import (
 
 // createsN is how many events the creates test makes per site
 // (JCRM_CREATES_N, default 150).
-func createsN(t *testing.T) int {
-	if v := os.Getenv("JCRM_CREATES_N"); v != "" {
-		n, err := strconv.Atoi(v)
-		require.NoError(t, err, "JCRM_CREATES_N")
-		return n
-	}
-	return 150
-}
+func createsN(t *testing.T) int { return envInt(t, "JCRM_CREATES_N", 150) }
 
 // allFaults are every fault of the proxy: the 429 and 503 answered without
 // forwarding, and the lost, 5xx and truncated answers after the site wrote.

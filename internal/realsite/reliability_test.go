@@ -28,13 +28,19 @@ import (
 // bulkSize is how many contacts the bulk test writes per site
 // (JCRM_BULK_N, default 500: CI's two cores write 15-40 a second while the
 // other packages test; the whole-site walk covers the thousands).
-func bulkSize(t *testing.T) int {
-	if v := os.Getenv("JCRM_BULK_N"); v != "" {
-		n, err := strconv.Atoi(v)
-		require.NoError(t, err, "JCRM_BULK_N")
-		return n
+func bulkSize(t *testing.T) int { return envInt(t, "JCRM_BULK_N", 500) }
+
+// envInt is the integer in the environment variable name, or def when it
+// is unset.
+func envInt(t *testing.T, name string, def int) int {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
 	}
-	return 500
+	n, err := strconv.Atoi(v)
+	require.NoError(t, err, name)
+	return n
 }
 
 // fastRetries keeps the backoff short: the proxy's faults are many.
